@@ -1,0 +1,25 @@
+package org.iceshare.api.icet;
+
+/** An IceT protocol message. Every implementation is an immutable record in this package. */
+public sealed interface IcetMessage permits Hello, ErrorReport, Ping, Pong, Publish, Published, Join, Joined,
+        Assign, Peers, Verified, BadPiece, FetchFailed, Leave, Revoke, Request, Piece, Reject, Cancel {
+
+    /** The current protocol version, sent in every {@link Hello}. */
+    int PROTOCOL_VERSION = 1;
+
+    /** Longest string field (UTF-8 bytes) any message carries. */
+    int MAX_STRING = 1024;
+
+    MessageType type();
+
+    /** Checks a string field: not null and at most {@link #MAX_STRING} UTF-8 bytes. */
+    static String text(String s, String what) {
+        if (s == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        if (s.length() > MAX_STRING || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_STRING) {
+            throw new IllegalArgumentException(what + " longer than " + MAX_STRING + " bytes");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The MediaFormat SPI: recognises a content's format by probing its first bytes and cuts it into
+ * pieces at boundaries a player can live with (whole Ogg pages, for example).
+ */
+@Export
+@Version("1.0.0")
+package org.iceshare.api.media;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

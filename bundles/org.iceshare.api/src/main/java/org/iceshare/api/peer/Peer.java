@@ -1,0 +1,61 @@
+package org.iceshare.api.peer;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.api.swarm.PeerId;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One IceShare peer: an anonymous key, a peer port, a storage folder and a local HTTP endpoint for
+ * players. Several peers can run in one container, each from its own factory configuration.
+ *
+ * <p><b>Threading:</b> thread-safe. Methods returning a stage never block; the work runs on the
+ * peer's own threads.
+ */
+@ProviderType
+public interface Peer {
+
+    /** The configured name, unique in the container. */
+    String name();
+
+    PeerId id();
+
+    /** Where other peers reach this one. */
+    InetSocketAddress address();
+
+    /** The base of the player endpoint, for example {@code http://127.0.0.1:8190/}. */
+    URI httpBase();
+
+    /**
+     * Publishes a file: cuts it with the matching media format, stores it, and registers it with
+     * the tracker. Completes with the content's {@code icet://} URL, or fails with a
+     * {@link PublishException} that says why (not a known media format, tracker unreachable, name
+     * taken).
+     *
+     * @param name the name to publish under, or null for the file's name
+     * @param tracker the tracker's address, or null for the configured one
+     */
+    CompletionStage<IcetUrl> publish(Path file, String name, InetSocketAddress tracker);
+
+    /**
+     * Joins the swarm of a URL and starts fetching. Completes once the tracker answered, with the
+     * swarm's status (which carries the local player URL); fails when the tracker refuses (for
+     * example an unknown content) or cannot be reached.
+     */
+    CompletionStage<SwarmStatus> get(IcetUrl url);
+
+    /** Leaves a swarm; what is stored stays on disk. Returns false when the content is unknown here. */
+    boolean stop(ContentId content);
+
+    /** A snapshot of every swarm this peer takes part in. */
+    List<SwarmStatus> swarms();
+
+    Optional<SwarmStatus> swarm(ContentId content);
+}

@@ -1,0 +1,29 @@
+package org.iceshare.api.tracker;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+
+import org.iceshare.api.swarm.ContentId;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * IceTracker, as seen by operators and tools: what it tracks. Clients talk to it over IceT on
+ * {@link #address()}.
+ *
+ * <p><b>Threading:</b> thread-safe; every method returns a snapshot and never blocks for long.
+ */
+@ProviderType
+public interface Tracker {
+
+    /** The address clients connect to, or null while not listening. */
+    InetSocketAddress address();
+
+    /** The contents registered, by name. */
+    List<TrackedContent> contents();
+
+    Optional<TrackedContent> content(String name);
+
+    /** The peers of one content, with what each holds and has moved. */
+    List<TrackedPeer> peers(ContentId content);
+}
