@@ -1,0 +1,161 @@
+package org.iceshare.core.internal.osgi;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.iceshare.api.peer.Peer;
+import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.transport.Transport;
+import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.core.internal.peer.PeerSettings;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * A peer per factory configuration of {@code org.iceshare.peer}: thin DS wiring around
+ * {@link PeerEngine}. A configuration change restarts the peer; its storage survives and its swarms
+ * resume.
+ */
+@Component(service = Peer.class, configurationPid = "org.iceshare.peer",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = PeerComponent.Config.class, factory = true)
+public final class PeerComponent implements Peer {
+
+    @ObjectClassDefinition(name = "IceShare peer",
+            description = "One IceShare peer: a peer port for other peers, a storage folder and a local HTTP "
+                    + "endpoint for players. Make one factory configuration per peer.")
+    public @interface Config {
+        @AttributeDefinition(name = "Name", description = "Unique name of this peer in the container.")
+        String name() default "default";
+
+        @AttributeDefinition(name = "Host", description = "Address the peer port binds to and tells others.")
+        String host() default "127.0.0.1";
+
+        @AttributeDefinition(name = "Port", description = "Peer port (1..65535; 0 picks a free one).", min = "0",
+                max = "65535")
+        int port() default 7741;
+
+        @AttributeDefinition(name = "Player host", description = "Address the player HTTP endpoint binds to.")
+        String httpHost() default "127.0.0.1";
+
+        @AttributeDefinition(name = "Player port", description = "Port of the player HTTP endpoint (0 picks a "
+                + "free one, -1 turns it off).", min = "-1", max = "65535")
+        int httpPort() default 8190;
+
+        @AttributeDefinition(name = "Storage", description = "Folder for pieces; empty means "
+                + "${karaf.data}/iceshare/<name>. Survives restarts.")
+        String storage() default "";
+
+        @AttributeDefinition(name = "Tracker", description = "host:port of the tracker used by publish when no "
+                + "tracker is given.")
+        String tracker() default "127.0.0.1:7740";
+
+        @AttributeDefinition(name = "Transport", description = "LDAP filter selecting the transport service "
+                + "this peer uses.")
+        String transport_target() default "(transport.name=tcp)";
+
+        @AttributeDefinition(name = "Requests per peer", description = "Piece requests in flight to one peer at "
+                + "a time (1..64).", min = "1", max = "64")
+        int slotsPerPeer() default 4;
+
+        @AttributeDefinition(name = "Request timeout", description = "Seconds a piece request may stay "
+                + "unanswered before it is given up and reassigned.", min = "1")
+        int requestTimeoutSeconds() default 20;
+
+        @AttributeDefinition(name = "Upload rate", description = "Upload cap in bytes per second; 0 means "
+                + "no cap.", min = "0")
+        long uploadRate() default 0;
+    }
+
+    private final PeerEngine engine;
+
+    @Activate
+    public PeerComponent(@Reference(name = "transport") Transport transport, @Reference PluginRegistry plugins,
+            Config config) throws IOException {
+        this.engine = new PeerEngine(settings(config), transport, plugins);
+        engine.start();
+    }
+
+    static PeerSettings settings(Config c) {
+        String storage = c.storage().isBlank()
+                ? Paths.get(System.getProperty("karaf.data", "data"), "iceshare", c.name()).toString()
+                : c.storage();
+        return new PeerSettings(c.name(), c.host(), c.port(), c.httpHost(), c.httpPort(), Path.of(storage),
+                parseTracker(c.tracker()), c.slotsPerPeer(), Duration.ofSeconds(c.requestTimeoutSeconds()),
+                c.uploadRate(), Duration.ofSeconds(15), true);
+    }
+
+    static InetSocketAddress parseTracker(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        IcetUrl url = IcetUrl.parse("icet://" + s.trim() + "/x");
+        return InetSocketAddress.createUnresolved(url.host(), url.port());
+    }
+
+    @Deactivate
+    void deactivate() {
+        engine.close();
+    }
+
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    @Override
+    public PeerId id() {
+        return engine.id();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return engine.address();
+    }
+
+    @Override
+    public URI httpBase() {
+        return engine.httpBase();
+    }
+
+    @Override
+    public CompletionStage<IcetUrl> publish(Path file, String name, InetSocketAddress tracker) {
+        return engine.publish(file, name, tracker);
+    }
+
+    @Override
+    public CompletionStage<SwarmStatus> get(IcetUrl url) {
+        return engine.get(url);
+    }
+
+    @Override
+    public boolean stop(ContentId content) {
+        return engine.stop(content);
+    }
+
+    @Override
+    public List<SwarmStatus> swarms() {
+        return engine.swarms();
+    }
+
+    @Override
+    public Optional<SwarmStatus> swarm(ContentId content) {
+        return engine.swarm(content);
+    }
+}

@@ -1,0 +1,969 @@
+package org.iceshare.core.internal.peer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.iceshare.api.icet.Assign;
+import org.iceshare.api.icet.Cancel;
+import org.iceshare.api.icet.ErrorCode;
+import org.iceshare.api.icet.ErrorReport;
+import org.iceshare.api.icet.Hello;
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Join;
+import org.iceshare.api.icet.Joined;
+import org.iceshare.api.icet.Leave;
+import org.iceshare.api.icet.Peers;
+import org.iceshare.api.icet.Piece;
+import org.iceshare.api.icet.Ping;
+import org.iceshare.api.icet.Pong;
+import org.iceshare.api.icet.Publish;
+import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Reject;
+import org.iceshare.api.icet.Revoke;
+import org.iceshare.api.icet.Request;
+import org.iceshare.api.icet.Role;
+import org.iceshare.api.icet.Verified;
+import org.iceshare.api.peer.Peer;
+import org.iceshare.api.peer.PublishException;
+import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.peer.SwarmStatus.State;
+import org.iceshare.api.scheduler.PieceScheduler;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PeerInfo;
+import org.iceshare.api.transport.Connection;
+import org.iceshare.api.transport.Listener;
+import org.iceshare.api.transport.Transport;
+import org.iceshare.api.verify.PieceVerifier;
+import org.iceshare.core.internal.http.PlayerHttpServer;
+import org.iceshare.core.internal.storage.PieceStore;
+import org.iceshare.core.internal.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IceShare peer, in plain Java: build it with {@code new}, {@link #start()} it, and it listens
+ * for peers, talks to trackers, moves pieces and serves players over HTTP.
+ *
+ * <p><b>Threading:</b> all swarm, link and tracker state lives on one single-threaded executor
+ * (the engine thread). Transport callbacks hand their events to it. Blocking file work for
+ * publishing and reopening stores runs on a small separate pool. The public {@link Peer} methods
+ * are thread-safe.
+ */
+public final class PeerEngine implements Peer, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerEngine.class);
+    private static final String AGENT = "IceShare/0.1";
+    private static final int MAX_QUEUED_UPLOADS = 64;
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final PeerSettings settings;
+    private final Transport transport;
+    private final Plugins plugins;
+    private final ScheduledExecutorService exec;
+    private final ExecutorService work;
+    private final Map<ContentId, Swarm> swarms = new ConcurrentHashMap<>();
+    private final Map<PeerId, PeerLink> links = new HashMap<>();
+    private final Set<PeerLink> allLinks = new HashSet<>();
+    private final Map<PeerId, PeerInfo> addresses = new HashMap<>();
+    private final Map<String, TrackerLink> trackers = new HashMap<>();
+    private final ArrayDeque<PeerLink> uploadRotation = new ArrayDeque<>();
+    private final TokenBucket uploadBucket;
+    private ScheduledFuture<?> uploadWake;
+    private Storage storage;
+    private PeerId id;
+    private Listener listener;
+    private PlayerHttpServer http;
+    private volatile boolean running;
+    private Thread engineThread;
+
+    public PeerEngine(PeerSettings settings, Transport transport, Plugins plugins) {
+        this.settings = settings;
+        this.transport = transport;
+        this.plugins = plugins;
+        String tag = settings.name() + "-" + INSTANCES.incrementAndGet();
+        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "iceshare-peer-" + tag);
+            t.setDaemon(true);
+            engineThread = t;
+            return t;
+        });
+        this.work = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "iceshare-peer-io-" + tag);
+            t.setDaemon(true);
+            return t;
+        });
+        this.uploadBucket = new TokenBucket(settings.uploadRate(), System.nanoTime());
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Opens storage, binds the peer port and the player endpoint, and rejoins stored swarms. */
+    public synchronized void start() throws IOException {
+        if (running) {
+            return;
+        }
+        storage = new Storage(settings.storage());
+        id = storage.peerId();
+        listener = transport.listen(new InetSocketAddress(settings.host(), settings.port()),
+                () -> new PeerLink(this, false, null));
+        try {
+            if (settings.httpPort() >= 0) {
+                http = new PlayerHttpServer(this, settings.httpHost(), settings.httpPort());
+            }
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        running = true;
+        long tick = Math.max(100, Math.min(1000, settings.requestTimeout().toMillis() / 4));
+        exec.scheduleWithFixedDelay(() -> guarded(this::tick), tick, tick, TimeUnit.MILLISECONDS);
+        LOG.info("peer {} ({}) listening on {} over {}, players on {}, storage {}", settings.name(), id.shortHex(),
+                listener.localAddress(), transport.name(), http == null ? "(disabled)" : httpBase(),
+                settings.storage());
+        if (settings.resume()) {
+            resumeStoredSwarms();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            shutdownExecutors();
+            return;
+        }
+        running = false;
+        try {
+            call(() -> {
+                for (TrackerLink t : trackers.values()) {
+                    if (t.reconnect != null) {
+                        t.reconnect.cancel(false);
+                    }
+                    for (Swarm s : t.swarms) {
+                        t.send(new Leave(s.manifest.id()));
+                    }
+                    if (t.connection != null) {
+                        t.connection.close("peer " + settings.name() + " stopping");
+                    }
+                }
+                for (PeerLink l : new ArrayList<>(allLinks)) {
+                    l.close("peer " + settings.name() + " stopping");
+                }
+                for (Swarm s : swarms.values()) {
+                    s.stop();
+                    s.store.close();
+                }
+                swarms.clear();
+                return null;
+            });
+        } catch (IOException e) {
+            LOG.warn("peer {} did not stop cleanly: {}", settings.name(), e.getMessage());
+        }
+        if (listener != null) {
+            listener.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        shutdownExecutors();
+        LOG.info("peer {} stopped", settings.name());
+    }
+
+    private void shutdownExecutors() {
+        exec.shutdown();
+        work.shutdownNow();
+        try {
+            exec.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void resumeStoredSwarms() {
+        List<Storage.StoredSwarm> stored;
+        try {
+            stored = storage.storedSwarms();
+        } catch (IOException e) {
+            LOG.warn("peer {}: cannot list stored swarms: {}", settings.name(), e.getMessage());
+            return;
+        }
+        for (Storage.StoredSwarm s : stored) {
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    Manifest m = PieceStore.readManifest(s.dir());
+                    PieceVerifier v = plugins.verifier(m.verifier());
+                    if (v == null) {
+                        throw new IOException("no verifier for " + m.verifier() + " is installed");
+                    }
+                    return PieceStore.open(s.dir(), v);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, work).whenCompleteAsync((store, err) -> {
+                if (err != null) {
+                    LOG.warn("peer {}: cannot reopen {}: {}", settings.name(), s.dir(), unwrap(err).getMessage());
+                    return;
+                }
+                if (!running || swarms.containsKey(store.manifest().id())) {
+                    store.close();
+                    return;
+                }
+                Swarm swarm = newSwarm(store, s.url(), s.source());
+                LOG.info("peer {}: resuming {} ({}/{} pieces)", settings.name(), s.url(), store.verifiedCount(),
+                        store.manifest().pieceCount());
+                TrackerLink t = tracker(s.url().host(), s.url().port());
+                swarm.tracker = t;
+                t.swarms.add(swarm);
+                if (t.ready) {
+                    rejoin(t, swarm);
+                } else {
+                    connect(t);
+                }
+            }, exec);
+        }
+    }
+
+    // ------------------------------------------------------------------ Peer API
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public PeerId id() {
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        Listener l = listener;
+        return l == null ? null : l.localAddress();
+    }
+
+    @Override
+    public URI httpBase() {
+        PlayerHttpServer h = http;
+        if (h == null) {
+            return null;
+        }
+        InetSocketAddress a = h.localAddress();
+        return URI.create("http://" + hostForUrl(a.getHostString()) + ":" + a.getPort() + "/");
+    }
+
+    /** The transport this peer listens on. */
+    public String transportName() {
+        return transport.name();
+    }
+
+    @Override
+    public CompletionStage<IcetUrl> publish(Path file, String name, InetSocketAddress tracker) {
+        InetSocketAddress trackerAddress = tracker != null ? tracker : settings.tracker();
+        String contentName;
+        try {
+            if (trackerAddress == null) {
+                throw new PublishException("no tracker given and none configured for peer " + settings.name());
+            }
+            contentName = Manifest.checkName(name != null ? name : String.valueOf(file.getFileName()));
+            requireRunning();
+        } catch (PublishException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new PublishException("cannot publish " + file + ": "
+                    + e.getMessage()));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Publication.Prepared p = Publication.prepare(file, contentName, plugins.formats(),
+                        plugins.preferredVerifier());
+                Path dir = storage.contentDir(p.manifest().id());
+                PieceStore store = PieceStore.createComplete(dir, p.manifest(), file);
+                LOG.info("peer {}: {} is {} ({}), {} pieces of whole pages, {} header piece(s), properties {}",
+                        settings.name(), file, p.format(), p.manifest().mediaType(), p.manifest().pieceCount(),
+                        p.manifest().headerPieces(), p.layout().properties());
+                return store;
+            } catch (PublishException e) {
+                throw new CompletionException(e);
+            } catch (IOException e) {
+                throw new CompletionException(new PublishException("cannot store " + file + ": " + e.getMessage(),
+                        e));
+            }
+        }, work).thenComposeAsync(store -> publishStored(store, trackerAddress), exec);
+    }
+
+    private CompletionStage<IcetUrl> publishStored(PieceStore store, InetSocketAddress trackerAddress) {
+        Manifest m = store.manifest();
+        IcetUrl url = new IcetUrl(trackerAddress.getHostString(), trackerAddress.getPort(), m.name());
+        Swarm existing = swarms.get(m.id());
+        if (existing != null) {
+            store.close();
+        }
+        Swarm swarm = existing != null ? existing : newSwarm(store, url, true);
+        TrackerLink t = tracker(url.host(), url.port());
+        swarm.tracker = t;
+        CompletableFuture<IcetMessage> answer = t.request(new Publish(m));
+        connect(t);
+        return answer.thenApplyAsync(a -> {
+            if (!(a instanceof Published p)) {
+                throw new CompletionException(new PublishException("tracker answered " + a.type() + " to Publish"));
+            }
+            t.swarms.add(swarm);
+            try {
+                storage.remember(m.id(), url, true);
+            } catch (IOException e) {
+                LOG.warn("peer {}: cannot remember {}: {}", settings.name(), url, e.getMessage());
+            }
+            LOG.info("peer {}: published {} as {}", settings.name(), m, url);
+            return url;
+        }, exec).whenCompleteAsync((u, err) -> {
+            if (err != null && existing == null && !t.swarms.contains(swarm)) {
+                swarms.remove(m.id());
+                swarm.store.close();
+            }
+        }, exec);
+    }
+
+    @Override
+    public CompletionStage<SwarmStatus> get(IcetUrl url) {
+        try {
+            requireRunning();
+        } catch (PublishException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            for (Swarm s : swarms.values()) {
+                if (s.url.equals(url) && s.status != State.FAILED) {
+                    return CompletableFuture.completedFuture(s.status(schedulerName()));
+                }
+            }
+            TrackerLink t = tracker(url.host(), url.port());
+            CompletableFuture<IcetMessage> answer = t.request(new Join(url.name()));
+            connect(t);
+            return answer.thenApplyAsync(a -> joined(t, url, a), exec);
+        }, exec).thenCompose(f -> f);
+    }
+
+    private SwarmStatus joined(TrackerLink t, IcetUrl url, IcetMessage answer) {
+        if (!(answer instanceof Joined j)) {
+            throw new CompletionException(new PublishException("tracker answered " + answer.type() + " to Join"));
+        }
+        Manifest m = j.manifest();
+        if (!m.name().equals(url.name()) || !m.idMatchesContents()) {
+            throw new CompletionException(new PublishException("tracker " + t.key + " sent an inconsistent manifest"
+                    + " for " + url.name()));
+        }
+        Swarm swarm = swarms.get(m.id());
+        if (swarm == null) {
+            PieceVerifier v = plugins.verifier(m.verifier());
+            if (v == null) {
+                throw new CompletionException(new PublishException("cannot fetch " + url + ": it needs verifier "
+                        + m.verifier() + ", which is not installed"));
+            }
+            Path dir = storage.contentDir(m.id());
+            try {
+                PieceStore store = PieceStore.exists(dir) ? PieceStore.open(dir, v) : PieceStore.create(dir, m);
+                storage.remember(m.id(), url, false);
+                swarm = newSwarm(store, url, false);
+            } catch (IOException e) {
+                throw new CompletionException(new PublishException("cannot store " + url + ": " + e.getMessage(),
+                        e));
+            }
+        }
+        swarm.tracker = t;
+        t.swarms.add(swarm);
+        startSwarm(t, swarm);
+        LOG.info("peer {}: joined {} ({}, {} pieces, {} held)", settings.name(), url, m, m.pieceCount(),
+                swarm.store.verifiedCount());
+        return swarm.status(schedulerName());
+    }
+
+    /** After a Join answer: report what we hold and start fetching. */
+    private void startSwarm(TrackerLink t, Swarm swarm) {
+        if (swarm.status != State.STOPPED) {
+            swarm.status = swarm.store.isComplete() ? State.COMPLETE : State.DOWNLOADING;
+        }
+        Manifest m = swarm.manifest;
+        org.iceshare.api.swarm.Bitfield held = swarm.store.verified();
+        for (int i = held.nextSet(0); i >= 0; i = held.nextSet(i + 1)) {
+            t.send(new Verified(m.id(), i, id, m.piece(i).hash()));
+        }
+        swarm.scheduleSoon();
+    }
+
+    private Swarm newSwarm(PieceStore store, IcetUrl url, boolean source) {
+        Manifest m = store.manifest();
+        Swarm s = new Swarm(this, m, store, url, source, plugins.verifier(m.verifier()), settings.slotsPerPeer());
+        swarms.put(m.id(), s);
+        return s;
+    }
+
+    @Override
+    public boolean stop(ContentId content) {
+        try {
+            return call(() -> {
+                Swarm s = swarms.remove(content);
+                if (s == null) {
+                    return false;
+                }
+                s.stop();
+                if (s.tracker != null) {
+                    s.tracker.swarms.remove(s);
+                    s.tracker.send(new Leave(content));
+                }
+                s.store.close();
+                LOG.info("peer {}: left {}", settings.name(), s.url);
+                return true;
+            });
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<SwarmStatus> swarms() {
+        try {
+            return call(() -> {
+                String scheduler = schedulerName();
+                List<SwarmStatus> out = new ArrayList<>();
+                for (Swarm s : swarms.values()) {
+                    out.add(s.status(scheduler));
+                }
+                out.sort(Comparator.comparing(s -> s.url().toString()));
+                return out;
+            });
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public Optional<SwarmStatus> swarm(ContentId content) {
+        try {
+            return call(() -> Optional.ofNullable(swarms.get(content)).map(s -> s.status(schedulerName())));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ------------------------------------------------------------------ for the player endpoint (any thread)
+
+    /** The store of a content, or null. Any thread. */
+    public PieceStore store(ContentId content) {
+        Swarm s = swarms.get(content);
+        return s == null ? null : s.store;
+    }
+
+    /** Completes when the piece is verified here. Any thread. */
+    public CompletableFuture<Void> awaitPiece(ContentId content, int piece) {
+        Swarm s = swarms.get(content);
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IOException("content " + content.shortHex() + " not here"));
+        }
+        if (s.store.has(piece)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.supplyAsync(() -> s.await(piece), exec).thenCompose(f -> f);
+    }
+
+    /** A player reads from this piece on. Any thread. */
+    public void playhead(ContentId content, int piece) {
+        execute(() -> {
+            Swarm s = swarms.get(content);
+            if (s != null && s.state.playhead() != piece) {
+                s.state.playhead(piece);
+                s.scheduleSoon();
+            }
+        });
+    }
+
+    URI playerUrl(Swarm s) {
+        URI base = httpBase();
+        return base == null ? null : base.resolve("content/" + s.manifest.id().toHex() + "/" + s.manifest.name());
+    }
+
+    // ------------------------------------------------------------------ engine internals
+
+    Plugins plugins() {
+        return plugins;
+    }
+
+    private String schedulerName() {
+        PieceScheduler s = plugins.scheduler();
+        return s == null ? "(none)" : s.name();
+    }
+
+    Hello hello(Role role) {
+        String host = settings.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "";
+        }
+        Listener l = listener;
+        return new Hello(IcetMessage.PROTOCOL_VERSION, role, id, host, l == null ? 0 : l.localAddress().getPort(),
+                AGENT);
+    }
+
+    void execute(Runnable r) {
+        try {
+            exec.execute(() -> guarded(r));
+        } catch (RejectedExecutionException e) {
+            // stopping: late events from the transport are dropped
+        }
+    }
+
+    private void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("peer {}: unexpected failure on the engine thread", settings.name(), e);
+        }
+    }
+
+    /** Runs a task on the engine thread and waits for it (directly when already there). */
+    private <T> T call(Callable<T> task) throws IOException {
+        if (Thread.currentThread() == engineThread) {
+            try {
+                return task.call();
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+        try {
+            return exec.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            throw new IOException("peer " + settings.name() + " did not answer: " + e, e);
+        }
+    }
+
+    private void requireRunning() throws PublishException {
+        if (!running) {
+            throw new PublishException("peer " + settings.name() + " is not running");
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        long timeout = settings.requestTimeout().toNanos();
+        for (Swarm s : swarms.values()) {
+            if (s.status == State.DOWNLOADING) {
+                s.expire(now, timeout);
+            }
+        }
+        long keepAlive = settings.keepAlive().toNanos();
+        for (TrackerLink t : trackers.values()) {
+            if (t.ready && now - t.lastReceivedNanos > keepAlive) {
+                t.send(new Ping(now));
+                t.lastReceivedNanos = now;
+            }
+        }
+        for (PeerLink l : allLinks) {
+            if (l.ready && now - l.lastReceivedNanos > keepAlive) {
+                l.send(new Ping(now));
+                l.lastReceivedNanos = now;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ peers
+
+    boolean isLinked(PeerId peer) {
+        PeerLink l = links.get(peer);
+        return l != null && !l.closed;
+    }
+
+    /** Sends to a peer, dialling it if needed. Returns false when its address is unknown. Engine thread. */
+    boolean sendToPeer(PeerId peer, IcetMessage m) {
+        PeerLink link = links.get(peer);
+        if (link == null) {
+            PeerInfo info = addresses.get(peer);
+            if (info == null || !running) {
+                return false;
+            }
+            PeerLink l = new PeerLink(this, true, peer);
+            link = l;
+            links.put(peer, l);
+            allLinks.add(l);
+            InetSocketAddress to = new InetSocketAddress(info.host(), info.port());
+            transport.connect(to, l).whenComplete((c, err) -> {
+                if (err != null) {
+                    execute(() -> onPeerClosed(l, "cannot connect to " + to + ": " + unwrap(err).getMessage()));
+                }
+            });
+        }
+        link.send(m);
+        return true;
+    }
+
+    void onPeerOpened(PeerLink link) {
+        allLinks.add(link);
+    }
+
+    void onPeerMessage(PeerLink link, IcetMessage m) {
+        if (link.closed) {
+            return;
+        }
+        link.lastReceivedNanos = System.nanoTime();
+        if (m instanceof Hello h) {
+            onPeerHello(link, h);
+            return;
+        }
+        if (!link.ready) {
+            link.close("protocol error: " + m.type() + " before Hello");
+            return;
+        }
+        if (m instanceof Request r) {
+            onRequest(link, r);
+        } else if (m instanceof Piece p) {
+            Swarm s = swarms.get(p.content());
+            if (s != null) {
+                s.onPiece(link.remote, p.piece(), p.data());
+            }
+        } else if (m instanceof Reject r) {
+            Swarm s = swarms.get(r.content());
+            if (s != null && r.piece() < s.manifest.pieceCount()) {
+                s.fetchFailed(r.piece(), link.remote, "refused: " + r.code() + " " + r.reason());
+            }
+        } else if (m instanceof Cancel c) {
+            cancelUpload(link, c);
+        } else if (m instanceof Ping p) {
+            link.send(new Pong(p.nonce()));
+        } else if (m instanceof ErrorReport e) {
+            LOG.debug("peer {}: {} reports {} {}", settings.name(), link, e.code(), e.message());
+        } else if (!(m instanceof Pong)) {
+            link.close("protocol error: " + m.type() + " is not a peer-to-peer message");
+        }
+    }
+
+    private void onPeerHello(PeerLink link, Hello h) {
+        if (link.ready) {
+            link.close("protocol error: second Hello");
+            return;
+        }
+        if (h.role() != Role.PEER) {
+            link.close("protocol error: expected a peer, got " + h.role());
+            return;
+        }
+        if (link.outbound && !h.peerId().equals(link.remote)) {
+            link.close("dialled " + link.remote + " but " + h.peerId() + " answered");
+            return;
+        }
+        if (h.peerId().equals(id)) {
+            link.close("connected to myself");
+            return;
+        }
+        link.remote = h.peerId();
+        link.ready = true;
+        PeerLink known = links.get(link.remote);
+        if (known == null || known.closed) {
+            links.put(link.remote, link);
+        }
+        while (!link.queued.isEmpty()) {
+            link.connection.send(link.queued.poll());
+        }
+    }
+
+    void onPeerClosed(PeerLink link, String reason) {
+        if (link.closed) {
+            return;
+        }
+        link.closed = true;
+        link.closeReason = reason;
+        allLinks.remove(link);
+        link.uploads.clear();
+        if (link.remote != null) {
+            if (links.get(link.remote) == link) {
+                links.remove(link.remote);
+            }
+            LOG.debug("peer {}: link to {} closed: {}", settings.name(), link, reason);
+            if (!links.containsKey(link.remote)) {
+                for (Swarm s : swarms.values()) {
+                    s.peerGone(link.remote, reason);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ uploads
+
+    private void onRequest(PeerLink link, Request r) {
+        Swarm s = swarms.get(r.content());
+        if (s == null || s.status == State.STOPPED) {
+            link.send(new Reject(r.content(), r.piece(), ErrorCode.UNKNOWN_CONTENT, "content not here"));
+            return;
+        }
+        if (r.piece() >= s.manifest.pieceCount() || !s.store.has(r.piece())) {
+            link.send(new Reject(r.content(), r.piece(), ErrorCode.NOT_HELD, "piece not held"));
+            return;
+        }
+        if (link.uploads.size() >= MAX_QUEUED_UPLOADS) {
+            link.send(new Reject(r.content(), r.piece(), ErrorCode.BUSY, "too many requests queued"));
+            return;
+        }
+        if (link.uploads.isEmpty()) {
+            uploadRotation.add(link);
+        }
+        link.uploads.add(r);
+        pumpUploads();
+    }
+
+    private void cancelUpload(PeerLink link, Cancel c) {
+        link.uploads.removeIf(r -> r.piece() == c.piece() && r.content().equals(c.content()));
+    }
+
+    /** Sends queued pieces, round-robin over writable links, within the upload rate. Engine thread. */
+    void pumpUploads() {
+        int idle = 0;
+        while (!uploadRotation.isEmpty() && idle < uploadRotation.size()) {
+            PeerLink link = uploadRotation.poll();
+            if (link.closed || link.uploads.isEmpty()) {
+                continue;
+            }
+            if (!link.writable()) {
+                uploadRotation.add(link);
+                idle++;
+                continue;
+            }
+            long now = System.nanoTime();
+            long delay = uploadBucket.delayNanos(now);
+            if (delay > 0) {
+                uploadRotation.addFirst(link);
+                if (uploadWake == null || uploadWake.isDone()) {
+                    uploadWake = exec.schedule(() -> guarded(this::pumpUploads), delay, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+            idle = 0;
+            Request r = link.uploads.poll();
+            Swarm s = swarms.get(r.content());
+            if (s == null || !s.store.has(r.piece())) {
+                link.send(new Reject(r.content(), r.piece(), ErrorCode.NOT_HELD, "piece no longer held"));
+            } else {
+                try {
+                    ByteBuffer data = s.store.read(r.piece());
+                    int length = data.remaining();
+                    link.send(new Piece(r.content(), r.piece(), data));
+                    uploadBucket.consume(length, now);
+                    s.noteUpload(link.remote, length);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("peer {}: cannot read piece {} of {}: {}", settings.name(), r.piece(), s.manifest,
+                            e.getMessage());
+                    link.send(new Reject(r.content(), r.piece(), ErrorCode.INTERNAL, "cannot read piece"));
+                }
+            }
+            if (!link.uploads.isEmpty()) {
+                uploadRotation.add(link);
+            }
+        }
+    }
+
+    /** Changes the upload cap at run time. Any thread. */
+    public void uploadRate(long bytesPerSecond) {
+        execute(() -> {
+            uploadBucket.setRate(bytesPerSecond, System.nanoTime());
+            pumpUploads();
+        });
+    }
+
+    // ------------------------------------------------------------------ trackers
+
+    private TrackerLink tracker(String host, int port) {
+        String key = hostForUrl(host) + ":" + port;
+        return trackers.computeIfAbsent(key, k -> new TrackerLink(this, InetSocketAddress.createUnresolved(host,
+                port), k));
+    }
+
+    private void connect(TrackerLink t) {
+        if (t.connection != null || t.connecting || !running) {
+            return;
+        }
+        t.connecting = true;
+        InetSocketAddress to;
+        try {
+            to = new InetSocketAddress(t.address.getHostString(), t.address.getPort());
+            if (to.isUnresolved()) {
+                throw new IOException("unknown host " + t.address.getHostString());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            onTrackerConnectFailed(t, e);
+            return;
+        }
+        transport.connect(to, t).whenComplete((c, err) -> {
+            if (err != null) {
+                execute(() -> onTrackerConnectFailed(t, unwrap(err)));
+            }
+        });
+    }
+
+    private void onTrackerConnectFailed(TrackerLink t, Throwable err) {
+        t.connecting = false;
+        String why = "cannot reach tracker " + t.key + ": " + err.getMessage();
+        failPending(t, why);
+        retryLater(t, why);
+    }
+
+    void onTrackerOpened(TrackerLink t, Connection c) {
+        t.connection = c;
+        t.connecting = false;
+        t.lastReceivedNanos = System.nanoTime();
+    }
+
+    void onTrackerMessage(TrackerLink t, Connection c, IcetMessage m) {
+        if (t.connection != c) {
+            return;
+        }
+        t.lastReceivedNanos = System.nanoTime();
+        if (m instanceof Hello h) {
+            if (h.role() != Role.TRACKER) {
+                c.close("protocol error: expected a tracker, got " + h.role());
+                return;
+            }
+            boolean reconnected = t.failures > 0 || !t.swarms.isEmpty();
+            t.ready = true;
+            t.failures = 0;
+            while (!t.queued.isEmpty()) {
+                c.send(t.queued.poll());
+            }
+            if (reconnected) {
+                for (Swarm s : new ArrayList<>(t.swarms)) {
+                    rejoin(t, s);
+                }
+            }
+        } else if (m instanceof Published || m instanceof Joined || m instanceof ErrorReport) {
+            answer(t, m);
+        } else if (m instanceof Peers p) {
+            for (PeerInfo info : p.peers()) {
+                if (!info.id().equals(id)) {
+                    addresses.put(info.id(), info);
+                }
+            }
+        } else if (m instanceof Assign a) {
+            Swarm s = swarms.get(a.content());
+            if (s != null) {
+                s.onAssign(a);
+            }
+        } else if (m instanceof Revoke r) {
+            Swarm s = swarms.get(r.content());
+            if (s != null) {
+                s.revoke(r.source());
+            }
+        } else if (m instanceof Ping p) {
+            c.send(new Pong(p.nonce()));
+        } else if (!(m instanceof Pong)) {
+            c.close("protocol error: " + m.type() + " is not a tracker-to-client message");
+        }
+    }
+
+    private void answer(TrackerLink t, IcetMessage m) {
+        TrackerLink.Pending p = t.pending.poll();
+        if (p == null) {
+            if (m instanceof ErrorReport e) {
+                LOG.warn("peer {}: tracker {} reports {}: {}", settings.name(), t.key, e.code(), e.message());
+            }
+            return;
+        }
+        if (m instanceof ErrorReport e) {
+            p.answer().completeExceptionally(new PublishException("tracker " + t.key + " refused: " + e.message()
+                    + " (" + e.code() + ")"));
+        } else {
+            p.answer().complete(m);
+        }
+    }
+
+    /** Joins (or publishes) a swarm again after reconnecting or restarting. Engine thread. */
+    private void rejoin(TrackerLink t, Swarm s) {
+        Manifest m = s.manifest;
+        CompletableFuture<IcetMessage> answer = t.request(s.source ? new Publish(m) : new Join(m.name()));
+        answer.whenCompleteAsync((a, err) -> {
+            if (err != null) {
+                LOG.warn("peer {}: cannot rejoin {}: {}", settings.name(), s.url, unwrap(err).getMessage());
+                return;
+            }
+            if (!s.source) {
+                if (!(a instanceof Joined j) || !j.manifest().id().equals(m.id())) {
+                    s.fail("the tracker now has different content under " + s.url);
+                    return;
+                }
+                startSwarm(t, s);
+            } else if (s.status != State.STOPPED) {
+                s.status = State.COMPLETE;
+            }
+        }, exec);
+    }
+
+    void onTrackerClosed(TrackerLink t, Connection c, String reason) {
+        if (t.connection != c) {
+            return;
+        }
+        t.connection = null;
+        t.ready = false;
+        t.connecting = false;
+        String why = "tracker " + t.key + " closed the connection: " + reason;
+        failPending(t, why);
+        retryLater(t, why);
+    }
+
+    private void failPending(TrackerLink t, String why) {
+        t.queued.clear();
+        TrackerLink.Pending p;
+        while ((p = t.pending.poll()) != null) {
+            p.answer().completeExceptionally(new PublishException(why));
+        }
+    }
+
+    private void retryLater(TrackerLink t, String why) {
+        if (!running || t.swarms.isEmpty()) {
+            return;
+        }
+        t.failures++;
+        long delayMs = Math.min(30_000, 500L << Math.min(6, t.failures - 1));
+        LOG.warn("peer {}: {}; retrying in {} ms", settings.name(), why, delayMs);
+        t.reconnect = exec.schedule(() -> guarded(() -> connect(t)), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    @Override
+    public String toString() {
+        return "peer " + settings.name();
+    }
+}

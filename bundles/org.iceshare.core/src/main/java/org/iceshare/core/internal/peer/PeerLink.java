@@ -1,0 +1,90 @@
+package org.iceshare.core.internal.peer;
+
+import java.util.ArrayDeque;
+
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.transport.Connection;
+import org.iceshare.api.transport.ConnectionHandler;
+
+/**
+ * One connection to another peer, in either direction. Both sides send a Hello on open; messages
+ * queued before the other side's Hello arrived go out after it.
+ *
+ * <p><b>Threading:</b> transport callbacks only hand events to the engine's executor; every field
+ * is read and written there, except {@link #connection}, which is set once on the I/O thread.
+ */
+final class PeerLink implements ConnectionHandler {
+    private final PeerEngine engine;
+    final boolean outbound;
+    /** For outbound links the peer we dialled; for inbound ones set from its Hello. */
+    PeerId remote;
+    volatile Connection connection;
+    boolean ready;
+    boolean closed;
+    String closeReason;
+    final ArrayDeque<IcetMessage> queued = new ArrayDeque<>();
+    /** Requests from the other side waiting for upload bandwidth. */
+    final ArrayDeque<org.iceshare.api.icet.Request> uploads = new ArrayDeque<>();
+    long lastReceivedNanos = System.nanoTime();
+
+    PeerLink(PeerEngine engine, boolean outbound, PeerId remote) {
+        this.engine = engine;
+        this.outbound = outbound;
+        this.remote = remote;
+    }
+
+    @Override
+    public void opened(Connection c) {
+        connection = c;
+        c.send(engine.hello(org.iceshare.api.icet.Role.PEER));
+        engine.execute(() -> engine.onPeerOpened(this));
+    }
+
+    @Override
+    public void received(Connection c, IcetMessage message) {
+        engine.execute(() -> engine.onPeerMessage(this, message));
+    }
+
+    @Override
+    public void closed(Connection c, String reason) {
+        engine.execute(() -> engine.onPeerClosed(this, reason));
+    }
+
+    @Override
+    public void writable(Connection c, boolean writable) {
+        if (writable) {
+            engine.execute(engine::pumpUploads);
+        }
+    }
+
+    /** Sends now when the handshake is done, else queues. Engine thread. */
+    void send(IcetMessage m) {
+        if (closed) {
+            return;
+        }
+        if (ready) {
+            connection.send(m);
+        } else {
+            queued.add(m);
+        }
+    }
+
+    boolean writable() {
+        Connection c = connection;
+        return ready && !closed && c != null && c.isWritable();
+    }
+
+    void close(String reason) {
+        Connection c = connection;
+        if (c != null) {
+            c.close(reason);
+        }
+    }
+
+    @Override
+    public String toString() {
+        Connection c = connection;
+        return (remote == null ? "?" : remote.shortHex()) + (c == null ? "" : "@" + c.remoteAddress());
+    }
+}

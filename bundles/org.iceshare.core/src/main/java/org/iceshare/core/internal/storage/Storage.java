@@ -1,0 +1,106 @@
+package org.iceshare.core.internal.storage;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.api.swarm.PeerId;
+
+/**
+ * A peer's storage folder:
+ *
+ * <pre>
+ * peer.id                    the peer's anonymous key (hex), made once
+ * contents/&lt;content id&gt;/     one {@link PieceStore} per content, plus swarm.properties
+ * </pre>
+ *
+ * {@code swarm.properties} remembers the content's {@code icet://} URL and whether this peer is its
+ * source, so the peer can rejoin its swarms after a restart.
+ *
+ * <p><b>Threading:</b> thread-safe (every method works on the file system only).
+ */
+public final class Storage {
+    private static final String SWARM_FILE = "swarm.properties";
+
+    private final Path root;
+
+    public Storage(Path root) throws IOException {
+        this.root = root;
+        Files.createDirectories(root.resolve("contents"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The peer's key, created on first use and kept in {@code peer.id}. */
+    public PeerId peerId() throws IOException {
+        Path file = root.resolve("peer.id");
+        if (Files.isRegularFile(file)) {
+            try {
+                return PeerId.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("corrupt " + file + ": " + e.getMessage(), e);
+            }
+        }
+        PeerId id = PeerId.random();
+        Path tmp = root.resolve("peer.id.tmp");
+        Files.writeString(tmp, id.toHex() + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return id;
+    }
+
+    public Path contentDir(ContentId id) {
+        return root.resolve("contents").resolve(id.toHex());
+    }
+
+    /** A remembered swarm: its folder, URL and role. */
+    public record StoredSwarm(Path dir, IcetUrl url, boolean source) {
+    }
+
+    public void remember(ContentId id, IcetUrl url, boolean source) throws IOException {
+        Path dir = contentDir(id);
+        Files.createDirectories(dir);
+        Properties p = new Properties();
+        p.setProperty("url", url.toString());
+        p.setProperty("source", Boolean.toString(source));
+        Path tmp = dir.resolve(SWARM_FILE + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "IceShare swarm");
+        }
+        Files.move(tmp, dir.resolve(SWARM_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Every content folder that holds a store and a swarm file. Unreadable ones are skipped. */
+    public List<StoredSwarm> storedSwarms() throws IOException {
+        List<StoredSwarm> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root.resolve("contents"))) {
+            for (Path dir : dirs) {
+                Path swarm = dir.resolve(SWARM_FILE);
+                if (!PieceStore.exists(dir) || !Files.isRegularFile(swarm)) {
+                    continue;
+                }
+                Properties p = new Properties();
+                try (Reader r = Files.newBufferedReader(swarm, StandardCharsets.UTF_8)) {
+                    p.load(r);
+                    out.add(new StoredSwarm(dir, IcetUrl.parse(p.getProperty("url")),
+                            Boolean.parseBoolean(p.getProperty("source"))));
+                } catch (IOException | IllegalArgumentException e) {
+                    // a damaged swarm file only costs rejoining that swarm by hand
+                    continue;
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,80 @@
+package org.iceshare.shell.internal;
+
+import java.io.PrintStream;
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.iceshare.api.peer.Peer;
+import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.tracker.TrackedContent;
+import org.iceshare.api.tracker.Tracker;
+import org.osgi.framework.BundleContext;
+
+@Service
+@Command(scope = "iceshare", name = "status", description = "Shows the peers, their swarms with progress and "
+        + "bytes moved, and what the tracker tracks.")
+public class StatusCommand implements Action {
+
+    @Reference
+    BundleContext bundleContext;
+
+    @Reference
+    Session session;
+
+    @Reference(optional = true)
+    Tracker tracker;
+
+    @Override
+    public Object execute() {
+        PrintStream out = session.getConsole();
+        List<Peer> peers = PeerLookup.all(bundleContext);
+        if (peers.isEmpty()) {
+            out.println("No IceShare peer is running.");
+        }
+        for (Peer p : peers) {
+            out.println("Peer " + p.name() + " (" + p.id().shortHex() + ") on " + p.address() + ", players at "
+                    + p.httpBase());
+            ShellTable t = new ShellTable();
+            t.column("URL");
+            t.column("State");
+            t.column("Progress").alignRight();
+            t.column("Pieces").alignRight();
+            t.column("Peers").alignRight();
+            t.column("Up").alignRight();
+            t.column("Down").alignRight();
+            t.column("Scheduler");
+            t.column("Player URL");
+            for (SwarmStatus s : p.swarms()) {
+                t.addRow().addContent(s.url(), s.source() ? s.state() + " (source)" : s.state(),
+                        Format.percent(s.progress()), s.verified() + "/" + s.pieces(), s.connections(),
+                        Format.bytes(s.uploaded()), Format.bytes(s.downloaded()), s.scheduler(), s.playerUrl());
+            }
+            t.emptyTableText("(no swarms)");
+            t.print(out);
+            out.println();
+        }
+        if (tracker != null && tracker.address() != null) {
+            out.println("Tracker on " + tracker.address());
+            ShellTable t = new ShellTable();
+            t.column("Name");
+            t.column("Content");
+            t.column("Size").alignRight();
+            t.column("Pieces").alignRight();
+            t.column("Peers").alignRight();
+            t.column("Complete").alignRight();
+            t.column("Source upload factor").alignRight();
+            for (TrackedContent c : tracker.contents()) {
+                t.addRow().addContent(c.name(), c.id().shortHex(), Format.bytes(c.length()), c.pieces(), c.peers(),
+                        c.complete(), String.format(java.util.Locale.ROOT, "%.2f", c.sourceUploadFactor()));
+            }
+            t.emptyTableText("(nothing published)");
+            t.print(out);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,62 @@
+package org.iceshare.tracker.internal;
+
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PeerInfo;
+import org.iceshare.api.transport.Connection;
+import org.iceshare.api.transport.ConnectionHandler;
+
+/**
+ * One client connection to the tracker. Transport callbacks hand events to the tracker's executor;
+ * every field is touched there only (except {@link #connection}, set once on open).
+ */
+final class ClientSession implements ConnectionHandler {
+    private final TrackerEngine tracker;
+    volatile Connection connection;
+    PeerId id;
+    /** Where other peers reach this client, or null when it serves nothing (port 0). */
+    PeerInfo info;
+    boolean ready;
+    boolean closed;
+    long lastSeenNanos = System.nanoTime();
+    final Set<ContentSwarm> swarms = new LinkedHashSet<>();
+    /** Peers whose address this client was sent. */
+    final Set<PeerId> known = new HashSet<>();
+
+    ClientSession(TrackerEngine tracker) {
+        this.tracker = tracker;
+    }
+
+    @Override
+    public void opened(Connection c) {
+        connection = c;
+        tracker.execute(() -> tracker.onOpened(this));
+    }
+
+    @Override
+    public void received(Connection c, IcetMessage message) {
+        tracker.execute(() -> tracker.onMessage(this, message));
+    }
+
+    @Override
+    public void closed(Connection c, String reason) {
+        tracker.execute(() -> tracker.onClosed(this, reason));
+    }
+
+    void send(IcetMessage m) {
+        Connection c = connection;
+        if (c != null && !closed) {
+            c.send(m);
+        }
+    }
+
+    @Override
+    public String toString() {
+        Connection c = connection;
+        return (id == null ? "?" : id.shortHex()) + (c == null ? "" : "@" + c.remoteAddress());
+    }
+}

@@ -1,0 +1,89 @@
+package org.iceshare.tracker.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.tracker.TrackedContent;
+import org.iceshare.api.tracker.TrackedPeer;
+import org.iceshare.api.tracker.Tracker;
+import org.iceshare.api.transport.Transport;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** IceTracker as a DS component (PID {@code org.iceshare.tracker}): thin wiring around {@link TrackerEngine}. */
+@Component(service = Tracker.class, configurationPid = "org.iceshare.tracker")
+@Designate(ocd = TrackerComponent.Config.class)
+public final class TrackerComponent implements Tracker {
+
+    @ObjectClassDefinition(name = "IceShare tracker",
+            description = "IceTracker: registers contents and peers, holds the authoritative piece hashes and "
+                    + "tells each client which pieces to fetch from which peers.")
+    public @interface Config {
+        @AttributeDefinition(name = "Host", description = "Address to listen on.")
+        String host() default "127.0.0.1";
+
+        @AttributeDefinition(name = "Port", description = "Port clients connect to (the port of icet:// URLs).",
+                min = "0", max = "65535")
+        int port() default 7740;
+
+        @AttributeDefinition(name = "Peer timeout", description = "Seconds of silence after which a client is "
+                + "dropped (clients ping every 15 s).", min = "5")
+        int peerTimeoutSeconds() default 45;
+
+        @AttributeDefinition(name = "Assignment window", description = "Pieces assigned to a client at a time.",
+                min = "1", max = "1024")
+        int window() default 16;
+
+        @AttributeDefinition(name = "Max serving", description = "Assignments one peer serves at once before "
+                + "others are preferred.", min = "1", max = "1024")
+        int maxServing() default 12;
+
+        @AttributeDefinition(name = "Transport", description = "LDAP filter selecting the transport service "
+                + "the tracker listens on.")
+        String transport_target() default "(transport.name=tcp)";
+    }
+
+    private final TrackerEngine engine;
+
+    @Activate
+    public TrackerComponent(@Reference(name = "transport") Transport transport, Config c) throws IOException {
+        this.engine = new TrackerEngine(new TrackerSettings(c.host(), c.port(),
+                Duration.ofSeconds(c.peerTimeoutSeconds()), c.window(), c.maxServing(), Duration.ofSeconds(60)),
+                transport);
+        engine.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        engine.close();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return engine.address();
+    }
+
+    @Override
+    public List<TrackedContent> contents() {
+        return engine.contents();
+    }
+
+    @Override
+    public Optional<TrackedContent> content(String name) {
+        return engine.content(name);
+    }
+
+    @Override
+    public List<TrackedPeer> peers(ContentId content) {
+        return engine.peers(content);
+    }
+}
