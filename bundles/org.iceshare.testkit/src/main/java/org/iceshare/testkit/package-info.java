@@ -1,0 +1,21 @@
+/**
+ * Test support for plugin authors, used in unit tests only and never installed in a container.
+ *
+ * <p>{@link org.iceshare.testkit.SwarmViews} turns a compact text picture of a swarm (one line per
+ * aspect, one column per piece) into a {@link org.iceshare.testkit.TestSwarmView}, and a
+ * {@link org.iceshare.testkit.RecordingSink} enforces the core's request rules against it and
+ * records what a scheduler asked for:
+ *
+ * <pre>{@code
+ * TestSwarmView view = SwarmViews.parse("""
+ *         avail     3312
+ *         peer A 1  xxxx
+ *         """);
+ * RecordingSink sink = new RecordingSink(view);
+ * scheduler.schedule(view, sink);
+ * assertThat(sink.requests()).containsExactly("2@A");
+ * }</pre>
+ *
+ * <p>The package is deliberately not exported: plugin tests use it from the Maven test class path.
+ */
+package org.iceshare.testkit;
