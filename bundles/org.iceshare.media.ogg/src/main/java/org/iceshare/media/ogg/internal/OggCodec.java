@@ -1,0 +1,66 @@
+package org.iceshare.media.ogg.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The codecs of Ogg logical streams, told apart by the magic bytes that start the first packet of
+ * a stream's BOS page (its identification header).
+ *
+ * <p><b>Threading:</b> an enum; safe everywhere.
+ */
+public enum OggCodec {
+    VORBIS("vorbis", Media.AUDIO, "\u0001vorbis"),
+    OPUS("opus", Media.AUDIO, "OpusHead"),
+    FLAC("flac", Media.AUDIO, "\u007fFLAC"),
+    SPEEX("speex", Media.AUDIO, "Speex   "),
+    CELT("celt", Media.AUDIO, "CELT    "),
+    THEORA("theora", Media.VIDEO, "\u0080theora"),
+    VP8("vp8", Media.VIDEO, "OVP80"),
+    DIRAC("dirac", Media.VIDEO, "BBCD\u0000"),
+    KATE("kate", Media.OTHER, "\u0080kate\u0000\u0000\u0000"),
+    SKELETON("skeleton", Media.OTHER, "fishead\u0000"),
+    /** A stream whose identification header matches none of the others. */
+    UNKNOWN("unknown", Media.OTHER, null);
+
+    /** What a logical stream carries, for choosing the content's media type. */
+    public enum Media {
+        AUDIO, VIDEO, OTHER
+    }
+
+    private static final OggCodec[] KNOWN = {VORBIS, OPUS, FLAC, SPEEX, CELT, THEORA, VP8, DIRAC, KATE, SKELETON};
+
+    private final String id;
+    private final Media media;
+    private final byte[] magic;
+
+    OggCodec(String id, Media media, String magic) {
+        this.id = id;
+        this.media = media;
+        this.magic = magic == null ? new byte[0] : magic.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The lower-case name shown to operators, for example {@code vorbis}. */
+    public String id() {
+        return id;
+    }
+
+    public Media media() {
+        return media;
+    }
+
+    /**
+     * The codec whose magic starts {@code bosBody}, the body of a BOS page, or {@link #UNKNOWN}.
+     * Reads from the buffer's position without moving it.
+     */
+    public static OggCodec identify(ByteBuffer bosBody) {
+        int base = bosBody.position();
+        for (OggCodec codec : KNOWN) {
+            byte[] m = codec.magic;
+            if (bosBody.remaining() >= m.length && bosBody.slice(base, m.length).equals(ByteBuffer.wrap(m))) {
+                return codec;
+            }
+        }
+        return UNKNOWN;
+    }
+}

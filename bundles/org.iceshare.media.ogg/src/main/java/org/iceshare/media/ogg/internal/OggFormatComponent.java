@@ -1,0 +1,103 @@
+package org.iceshare.media.ogg.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+
+import org.iceshare.api.media.MediaFormat;
+import org.iceshare.api.media.MediaLayout;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ogg {@link MediaFormat} service: a thin wrapper around an {@link OggFormat} built from the
+ * configuration {@value #PID}. A new configuration swaps in a new {@link OggFormat}; a call already
+ * running keeps the one it started with. An invalid piece size is logged and ignored, keeping the
+ * previous value (the default at activation), so the service never goes away over a typo.
+ *
+ * <p><b>Threading:</b> the {@link MediaFormat} methods are thread-safe and follow {@link OggFormat}'s
+ * contract ({@link #layout} blocks on its stream). SCR calls the constructor and {@link #configure}
+ * one at a time.
+ */
+@Component(service = MediaFormat.class, configurationPid = OggFormatComponent.PID,
+        property = {"media.format=ogg", "service.ranking:Integer=100"})
+@Designate(ocd = OggFormatComponent.Config.class)
+public final class OggFormatComponent implements MediaFormat {
+    /** The configuration PID. */
+    public static final String PID = "org.iceshare.media.ogg";
+    /** The smallest piece size accepted from configuration: 16 KiB. */
+    public static final int MIN_PIECE_SIZE = 16_384;
+    /** The largest piece size accepted from configuration: 2 MiB. */
+    public static final int MAX_PIECE_SIZE = 2_097_152;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OggFormatComponent.class);
+
+    @ObjectClassDefinition(id = PID, name = "IceShare Ogg media format",
+            description = "How published Ogg files (Vorbis, Opus, FLAC, Speex, Theora) are cut into pieces.")
+    public @interface Config {
+        @AttributeDefinition(name = "Target piece size",
+                description = "The target piece size in bytes, from 16384 (16 KiB) to 2097152 (2 MiB). A piece holds "
+                        + "whole Ogg pages and stays within this size unless a single page is larger; the "
+                        + "header pages form pieces of their own. Applies to files published from now on. An "
+                        + "invalid value is logged and ignored.",
+                min = "16384", max = "2097152")
+        int pieceSize() default OggFormat.DEFAULT_PIECE_SIZE;
+    }
+
+    private volatile OggFormat format = new OggFormat(OggFormat.DEFAULT_PIECE_SIZE);
+
+    @Activate
+    public OggFormatComponent(Config config) {
+        configure(config);
+    }
+
+    /** Applies a configuration: takes its piece size when valid, else logs why and keeps the current one. */
+    @Modified
+    void configure(Config config) {
+        int current = format.targetPieceSize();
+        int size;
+        try {
+            size = config.pieceSize();
+        } catch (RuntimeException e) {
+            // SCR throws when the configured value cannot be converted to an int
+            LOG.error("Configuration {}: pieceSize is not a whole number ({}); keeping {} bytes", PID, e.getMessage(),
+                    current);
+            return;
+        }
+        if (size < MIN_PIECE_SIZE || size > MAX_PIECE_SIZE) {
+            LOG.error("Configuration {}: pieceSize {} is outside {}..{} bytes; keeping {} bytes", PID, size,
+                    MIN_PIECE_SIZE, MAX_PIECE_SIZE, current);
+            return;
+        }
+        if (size != current) {
+            format = new OggFormat(size);
+        }
+        LOG.info("Ogg media format: target piece size {} bytes", size);
+    }
+
+    /** The target piece size in use. */
+    int pieceSize() {
+        return format.targetPieceSize();
+    }
+
+    @Override
+    public String name() {
+        return OggFormat.NAME;
+    }
+
+    @Override
+    public int probe(ByteBuffer head) {
+        return format.probe(head);
+    }
+
+    @Override
+    public MediaLayout layout(InputStream content) throws IOException, OggFormatException {
+        return format.layout(content);
+    }
+}

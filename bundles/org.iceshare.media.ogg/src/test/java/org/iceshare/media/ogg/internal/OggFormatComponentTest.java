@@ -1,0 +1,92 @@
+package org.iceshare.media.ogg.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.lang.annotation.Annotation;
+import java.nio.ByteBuffer;
+import java.util.function.IntSupplier;
+
+import org.iceshare.api.media.MediaLayout;
+import org.iceshare.media.ogg.internal.OggTestFiles.Fixture;
+import org.junit.jupiter.api.Test;
+
+/** The DS wrapper, without OSGi: built with {@code new} and a hand-made configuration. */
+class OggFormatComponentTest {
+
+    @Test
+    void startsWithTheConfiguredPieceSize() {
+        assertThat(new OggFormatComponent(config(65_536)).pieceSize()).isEqualTo(65_536);
+        assertThat(new OggFormatComponent(config(OggFormat.DEFAULT_PIECE_SIZE)).pieceSize()).isEqualTo(262_144);
+    }
+
+    @Test
+    void anInvalidPieceSizeAtActivationFallsBackToTheDefault() {
+        assertThat(new OggFormatComponent(config(100)).pieceSize()).isEqualTo(OggFormat.DEFAULT_PIECE_SIZE);
+    }
+
+    @Test
+    void aModifiedConfigurationSwapsTheFormat() throws Exception {
+        OggFormatComponent component = new OggFormatComponent(config(OggFormat.DEFAULT_PIECE_SIZE));
+        byte[] vorbis = Fixture.VORBIS.bytes();
+        assertThat(component.layout(new ByteArrayInputStream(vorbis)).pieces()).hasSize(2);
+
+        component.configure(config(16_384));
+
+        assertThat(component.pieceSize()).isEqualTo(16_384);
+        assertThat(component.layout(new ByteArrayInputStream(vorbis)).pieces()).hasSize(5);
+    }
+
+    @Test
+    void invalidValuesAreIgnoredAndThePreviousOneKept() {
+        OggFormatComponent component = new OggFormatComponent(config(32_768));
+
+        component.configure(config(OggFormatComponent.MIN_PIECE_SIZE - 1));
+        assertThat(component.pieceSize()).isEqualTo(32_768);
+        component.configure(config(OggFormatComponent.MAX_PIECE_SIZE + 1));
+        assertThat(component.pieceSize()).isEqualTo(32_768);
+        component.configure(config(0));
+        assertThat(component.pieceSize()).isEqualTo(32_768);
+        component.configure(config(-1));
+        assertThat(component.pieceSize()).isEqualTo(32_768);
+        // SCR throws from the accessor when the value is not a number (for example pieceSize = "big")
+        component.configure(config(() -> {
+            throw new IllegalArgumentException("cannot coerce 'big' to int");
+        }));
+        assertThat(component.pieceSize()).isEqualTo(32_768);
+
+        component.configure(config(OggFormatComponent.MIN_PIECE_SIZE));
+        assertThat(component.pieceSize()).isEqualTo(16_384);
+        component.configure(config(OggFormatComponent.MAX_PIECE_SIZE));
+        assertThat(component.pieceSize()).isEqualTo(2_097_152);
+    }
+
+    @Test
+    void delegatesToTheFormat() throws Exception {
+        OggFormatComponent component = new OggFormatComponent(config(OggFormat.DEFAULT_PIECE_SIZE));
+        byte[] file = Fixture.THEORA_VORBIS.bytes();
+        assertThat(component.name()).isEqualTo("ogg");
+        assertThat(component.probe(ByteBuffer.wrap(file))).isEqualTo(90);
+        MediaLayout layout = component.layout(new ByteArrayInputStream(file));
+        assertThat(layout.mediaType()).isEqualTo("video/ogg");
+        assertThat(layout.headerPieces()).isEqualTo(1);
+    }
+
+    private static OggFormatComponent.Config config(int pieceSize) {
+        return config(() -> pieceSize);
+    }
+
+    private static OggFormatComponent.Config config(IntSupplier pieceSize) {
+        return new OggFormatComponent.Config() {
+            @Override
+            public int pieceSize() {
+                return pieceSize.getAsInt();
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return OggFormatComponent.Config.class;
+            }
+        };
+    }
+}
