@@ -57,7 +57,7 @@ record ByteRange(long start, long end) {
                         : new Partial(new ByteRange(Math.max(0, length - suffix), length));
             }
             long start = Long.parseLong(a);
-            long last = b.isEmpty() ? length - 1 : Long.parseLong(b);
+            long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (start < 0 || last < start) {
                 return new Whole();
             }

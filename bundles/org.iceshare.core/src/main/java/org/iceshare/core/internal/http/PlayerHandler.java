@@ -146,6 +146,8 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        LOG.debug("{} {} {} -> {} bytes {}..{}", ctx.channel().remoteAddress(), req.method(), req.uri(),
+                response.status().code(), start, end);
         ctx.write(response);
         if (head || start == end) {
             endBody(ctx, keepAlive);
@@ -161,6 +163,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Stream s = stream;
         while (s != null && !s.waiting && ctx.channel().isActive()) {
             if (s.position >= s.end) {
+                LOG.debug("{} body of {} done at {}", ctx.channel().remoteAddress(), s.content.shortHex(), s.end);
                 stream = null;
                 ctx.channel().config().setAutoRead(true);
                 endBody(ctx, s.keepAlive);

@@ -330,7 +330,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
         swarm.tracker = t;
         CompletableFuture<IcetMessage> answer = t.request(new Publish(m));
         connect(t);
-        return answer.thenApplyAsync(a -> {
+        return answer.thenApply(a -> {
             if (!(a instanceof Published p)) {
                 throw new CompletionException(new PublishException("tracker answered " + a.type() + " to Publish"));
             }
@@ -342,12 +342,12 @@ public final class PeerEngine implements Peer, AutoCloseable {
             }
             LOG.info("peer {}: published {} as {}", settings.name(), m, url);
             return url;
-        }, exec).whenCompleteAsync((u, err) -> {
+        }).whenComplete((u, err) -> {
             if (err != null && existing == null && !t.swarms.contains(swarm)) {
                 swarms.remove(m.id());
                 swarm.store.close();
             }
-        }, exec);
+        });
     }
 
     @Override
@@ -366,7 +366,9 @@ public final class PeerEngine implements Peer, AutoCloseable {
             TrackerLink t = tracker(url.host(), url.port());
             CompletableFuture<IcetMessage> answer = t.request(new Join(url.name()));
             connect(t);
-            return answer.thenApplyAsync(a -> joined(t, url, a), exec);
+            // the answer completes on the engine thread: handle it there at once, before the Assign
+            // messages the tracker sends right after Joined are processed
+            return answer.thenApply(a -> joined(t, url, a));
         }, exec).thenCompose(f -> f);
     }
 
@@ -715,6 +717,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
     // ------------------------------------------------------------------ uploads
 
     private void onRequest(PeerLink link, Request r) {
+        LOG.trace("peer {}: {} asks for piece {} of {}", settings.name(), link, r.piece(), r.content().shortHex());
         Swarm s = swarms.get(r.content());
         if (s == null || s.status == State.STOPPED) {
             link.send(new Reject(r.content(), r.piece(), ErrorCode.UNKNOWN_CONTENT, "content not here"));
@@ -756,8 +759,11 @@ public final class PeerEngine implements Peer, AutoCloseable {
             long delay = uploadBucket.delayNanos(now);
             if (delay > 0) {
                 uploadRotation.addFirst(link);
-                if (uploadWake == null || uploadWake.isDone()) {
-                    uploadWake = exec.schedule(() -> guarded(this::pumpUploads), delay, TimeUnit.NANOSECONDS);
+                if (uploadWake == null) {
+                    uploadWake = exec.schedule(() -> {
+                        uploadWake = null;
+                        guarded(this::pumpUploads);
+                    }, delay, TimeUnit.NANOSECONDS);
                 }
                 return;
             }
@@ -770,6 +776,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
                 try {
                     ByteBuffer data = s.store.read(r.piece());
                     int length = data.remaining();
+                    LOG.trace("peer {}: sending piece {} to {}", settings.name(), r.piece(), link);
                     link.send(new Piece(r.content(), r.piece(), data));
                     uploadBucket.consume(length, now);
                     s.noteUpload(link.remote, length);
@@ -902,7 +909,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
     private void rejoin(TrackerLink t, Swarm s) {
         Manifest m = s.manifest;
         CompletableFuture<IcetMessage> answer = t.request(s.source ? new Publish(m) : new Join(m.name()));
-        answer.whenCompleteAsync((a, err) -> {
+        answer.whenComplete((a, err) -> {
             if (err != null) {
                 LOG.warn("peer {}: cannot rejoin {}: {}", settings.name(), s.url, unwrap(err).getMessage());
                 return;
@@ -916,7 +923,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
             } else if (s.status != State.STOPPED) {
                 s.status = State.COMPLETE;
             }
-        }, exec);
+        });
     }
 
     void onTrackerClosed(TrackerLink t, Connection c, String reason) {

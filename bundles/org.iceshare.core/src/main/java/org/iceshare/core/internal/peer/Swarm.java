@@ -98,6 +98,7 @@ final class Swarm {
             return;
         }
         for (InFlight r : placed) {
+            LOG.trace("{}: {} requests piece {} from {}", manifest.name(), r.scheduler(), r.piece(), r.peer());
             if (!engine.sendToPeer(r.peer(), new Request(manifest.id(), r.piece()))) {
                 fetchFailed(r.piece(), r.peer(), "no address known for " + r.peer());
             }
@@ -105,6 +106,7 @@ final class Swarm {
     }
 
     void onAssign(Assign assign) {
+        LOG.trace("{}: assigned {}", manifest.name(), assign.entries());
         for (Assign.Entry e : assign.entries()) {
             if (e.piece() < manifest.pieceCount()) {
                 state.assign(e.piece(), e.source(), e.availability());

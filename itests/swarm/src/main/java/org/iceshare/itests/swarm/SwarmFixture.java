@@ -1,0 +1,106 @@
+package org.iceshare.itests.swarm;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.core.internal.peer.PeerSettings;
+import org.iceshare.media.ogg.internal.OggFormat;
+import org.iceshare.scheduler.rarest.internal.RarestFirstScheduler;
+import org.iceshare.tracker.internal.TrackerEngine;
+import org.iceshare.tracker.internal.TrackerSettings;
+import org.iceshare.transport.tcp.internal.TcpSettings;
+import org.iceshare.transport.tcp.internal.TcpTransport;
+import org.iceshare.verify.sha256.internal.Sha256Verifier;
+
+/**
+ * A whole swarm in one JVM, without OSGi: a tracker and any number of peers, each built with
+ * {@code new} from the same plain classes the bundles wire up, talking over real loopback sockets
+ * through one shared TCP transport (whose event loop serves every peer, as one container would).
+ */
+public final class SwarmFixture implements AutoCloseable {
+    private final Path root;
+    private final TcpTransport transport;
+    private final SwitchablePlugins plugins;
+    private final TrackerEngine tracker;
+    private final List<PeerEngine> peers = new ArrayList<>();
+
+    public SwarmFixture(Path root) throws IOException {
+        this(root, TrackerSettings.loopback(), OggFormat.DEFAULT_PIECE_SIZE);
+    }
+
+    public SwarmFixture(Path root, TrackerSettings trackerSettings, int pieceSize) throws IOException {
+        this.root = root;
+        this.transport = new TcpTransport(TcpSettings.DEFAULTS);
+        this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(),
+                List.of(new OggFormat(pieceSize)));
+        this.tracker = new TrackerEngine(trackerSettings, transport);
+        tracker.start();
+    }
+
+    public TrackerEngine tracker() {
+        return tracker;
+    }
+
+    public InetSocketAddress trackerAddress() {
+        return tracker.address();
+    }
+
+    public SwitchablePlugins plugins() {
+        return plugins;
+    }
+
+    public TcpTransport transport() {
+        return transport;
+    }
+
+    /** Starts a peer with loopback defaults (free ports, its own storage under the fixture's root). */
+    public PeerEngine addPeer(String name) throws IOException {
+        return addPeer(name, UnaryOperator.identity());
+    }
+
+    public PeerEngine addPeer(String name, UnaryOperator<PeerSettings> customize) throws IOException {
+        PeerSettings s = customize.apply(PeerSettings.loopback(name, root.resolve(name), trackerAddress()));
+        PeerEngine p = new PeerEngine(s, transport, plugins);
+        p.start();
+        synchronized (peers) {
+            peers.add(p);
+        }
+        return p;
+    }
+
+    /** Stops one peer (its storage stays). */
+    public void stopPeer(PeerEngine p) {
+        synchronized (peers) {
+            peers.remove(p);
+        }
+        p.close();
+    }
+
+    /** The data file a peer stores a content in. */
+    public Path dataFile(PeerEngine p, ContentId content) {
+        return root.resolve(p.name()).resolve("contents").resolve(content.toHex()).resolve("data");
+    }
+
+    public static boolean sameBytes(Path a, Path b) throws IOException {
+        return Files.mismatch(a, b) == -1L;
+    }
+
+    @Override
+    public void close() {
+        List<PeerEngine> all;
+        synchronized (peers) {
+            all = new ArrayList<>(peers);
+            peers.clear();
+        }
+        all.parallelStream().forEach(PeerEngine::close);
+        tracker.close();
+        transport.close();
+    }
+}

@@ -1,0 +1,62 @@
+package org.iceshare.itests.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.api.tracker.TrackedPeer;
+import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.tracker.internal.TrackerSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Acceptance: a peer that serves flipped bytes is caught. The piece is fetched again from another
+ * peer, the liar is reported to the tracker and banned, and the download completes correctly.
+ */
+class CorruptionTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aLiarIsCaughtReportedAndWorkedAround() throws Exception {
+        Path media = TestMedia.vorbis(30, 4);
+        try (SwarmFixture swarm = new SwarmFixture(tmp, TrackerSettings.loopback(), 32 * 1024)) {
+            PeerEngine source = swarm.addPeer("source");
+            IcetUrl url = source.publish(media, "lie.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            PeerEngine liar = swarm.addPeer("liar");
+            SwarmStatus s = liar.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> liar.swarm(s.content()).orElseThrow().state()
+                    == SwarmStatus.State.COMPLETE);
+            // the liar's disk now serves flipped bytes in every piece
+            Path data = swarm.dataFile(liar, s.content());
+            long size = Files.size(data);
+            try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                for (long pos = 100; pos < size; pos += 4096) {
+                    ByteBuffer b = ByteBuffer.allocate(1);
+                    ch.read(b, pos);
+                    b.put(0, (byte) ~b.get(0)).rewind();
+                    ch.write(b, pos);
+                }
+            }
+            // the tracker prefers the liar (a non-source holder) for the newcomer
+            PeerEngine victim = swarm.addPeer("victim");
+            victim.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> victim.swarm(s.content()).orElseThrow().state()
+                    == SwarmStatus.State.COMPLETE);
+            assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(victim, s.content()))).isTrue();
+            TrackedPeer liarSeen = swarm.tracker().peers(s.content()).stream()
+                    .filter(p -> p.id().equals(liar.id())).findFirst().orElseThrow();
+            assertThat(liarSeen.banned()).as("liar banned by the tracker").isTrue();
+        }
+    }
+}

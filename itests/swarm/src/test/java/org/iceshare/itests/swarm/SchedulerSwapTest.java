@@ -1,0 +1,55 @@
+package org.iceshare.itests.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.scheduler.sequential.internal.SequentialScheduler;
+import org.iceshare.tracker.internal.TrackerSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Swapping the scheduler in the middle of a transfer loses, duplicates and corrupts nothing. */
+class SchedulerSwapTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void rarestToSequentialMidTransfer() throws Exception {
+        Path media = TestMedia.vorbis(60, 4);
+        long size = Files.size(media);
+        try (SwarmFixture swarm = new SwarmFixture(tmp, TrackerSettings.loopback(), 32 * 1024)) {
+            PeerEngine source = swarm.addPeer("source", s -> s.withUploadRate(size / 2));
+            IcetUrl url = source.publish(media, "swap.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            List<PeerEngine> peers = List.of(swarm.addPeer("a"), swarm.addPeer("b"), swarm.addPeer("c"));
+            SwarmStatus s = null;
+            for (PeerEngine p : peers) {
+                s = p.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            var content = s.content();
+            await().atMost(Duration.ofSeconds(20)).until(() -> peers.get(0).swarm(content).orElseThrow().progress()
+                    > 0.2);
+            assertThat(peers.get(0).swarm(content).orElseThrow().state()).isEqualTo(SwarmStatus.State.DOWNLOADING);
+            swarm.plugins().scheduler(new SequentialScheduler());
+            await().atMost(Duration.ofSeconds(30)).until(() -> peers.stream().allMatch(p -> p.swarm(content)
+                    .orElseThrow().state() == SwarmStatus.State.COMPLETE));
+            for (PeerEngine p : peers) {
+                assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(p, content))).isTrue();
+                SwarmStatus done = p.swarm(content).orElseThrow();
+                assertThat(done.downloaded()).as("no piece stored twice").isEqualTo(size);
+            }
+            var log = peers.get(0).swarm(content).orElseThrow().requestsByScheduler();
+            assertThat(log).containsKeys("rarest", "sequential");
+            assertThat(log.get("rarest")).isPositive();
+            assertThat(log.get("sequential")).isPositive();
+        }
+    }
+}
