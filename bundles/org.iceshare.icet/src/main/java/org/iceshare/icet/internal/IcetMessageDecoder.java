@@ -1,0 +1,330 @@
+package org.iceshare.icet.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.iceshare.api.icet.Assign;
+import org.iceshare.api.icet.BadPiece;
+import org.iceshare.api.icet.Cancel;
+import org.iceshare.api.icet.ErrorCode;
+import org.iceshare.api.icet.ErrorReport;
+import org.iceshare.api.icet.FetchFailed;
+import org.iceshare.api.icet.Hello;
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Join;
+import org.iceshare.api.icet.Joined;
+import org.iceshare.api.icet.Leave;
+import org.iceshare.api.icet.MessageType;
+import org.iceshare.api.icet.Peers;
+import org.iceshare.api.icet.Piece;
+import org.iceshare.api.icet.Ping;
+import org.iceshare.api.icet.Pong;
+import org.iceshare.api.icet.Publish;
+import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Reject;
+import org.iceshare.api.icet.Request;
+import org.iceshare.api.icet.Revoke;
+import org.iceshare.api.icet.Role;
+import org.iceshare.api.icet.Verified;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PeerInfo;
+import org.iceshare.api.swarm.PieceInfo;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * Turns one frame (the bytes after the length field: type byte and payload) into an
+ * {@link IcetMessage}, or into an {@link InvalidFrame} when anything is wrong: an unknown type, a
+ * truncated field, trailing bytes, a string or list over its limit, invalid UTF-8, an unknown role, or
+ * a value the API records refuse. It never throws for bad input.
+ *
+ * <p>Allocation is bounded by the frame: every length and count is checked against the bytes left in
+ * the frame before anything is allocated from it. Piece data is copied once, out of the frame into a
+ * heap buffer, because {@link Piece} is not reference counted.
+ *
+ * <p><b>Threading:</b> stateless and {@link Sharable}; use {@link #INSTANCE}. (It is a plain inbound
+ * handler rather than a {@code MessageToMessageDecoder}, which keeps per-instance read flags.)
+ */
+@Sharable
+public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
+
+    public static final IcetMessageDecoder INSTANCE = new IcetMessageDecoder();
+
+    /** One Assign entry: u32 piece, id16 source, u32 availability. */
+    static final int ASSIGN_ENTRY_SIZE = 4 + PeerId.LENGTH + 4;
+    /** The smallest Peers entry: id16, an empty string, u16 port. */
+    static final int MIN_PEER_ENTRY_SIZE = PeerId.LENGTH + 2 + 2;
+    /** The smallest piece table entry: u32 length, u8 hash length, one hash byte. */
+    static final int MIN_PIECE_ENTRY_SIZE = 4 + 1 + 1;
+
+    private IcetMessageDecoder() {
+    }
+
+    /** Decodes a frame from {@link IcetFrameDecoder} and releases it; passes anything else on. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf frame) {
+            Object decoded;
+            try {
+                decoded = decode(frame);
+            } finally {
+                frame.release();
+            }
+            ctx.fireChannelRead(decoded);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * Decodes one frame, consuming all of it.
+     *
+     * @param frame the type byte and the payload, without the length field
+     * @return an {@link IcetMessage}, or an {@link InvalidFrame} with code {@link ErrorCode#MALFORMED}
+     */
+    public static Object decode(ByteBuf frame) {
+        if (!frame.isReadable()) {
+            return new InvalidFrame(ErrorCode.MALFORMED, "empty frame: no type byte");
+        }
+        int code = frame.readUnsignedByte();
+        MessageType type = MessageType.fromCode(code);
+        if (type == null) {
+            frame.skipBytes(frame.readableBytes());
+            return new InvalidFrame(ErrorCode.MALFORMED, String.format("unknown message type 0x%02x", code));
+        }
+        Reader in = new Reader(frame, type);
+        try {
+            IcetMessage message = read(type, in);
+            if (frame.isReadable()) {
+                throw in.malformed(frame.readableBytes() + " trailing bytes");
+            }
+            return message;
+        } catch (Malformed e) {
+            frame.skipBytes(frame.readableBytes());
+            return new InvalidFrame(ErrorCode.MALFORMED, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            frame.skipBytes(frame.readableBytes());
+            return new InvalidFrame(ErrorCode.MALFORMED, type + ": " + e.getMessage());
+        }
+    }
+
+    private static IcetMessage read(MessageType type, Reader in) {
+        // Arguments are evaluated left to right, which is the order of the fields on the wire.
+        return switch (type) {
+            case HELLO -> new Hello(in.u8("version"), in.role("role"), in.peerId("peerId"), in.string("host"),
+                    in.u16("listenPort"), in.string("agent"));
+            case ERROR -> new ErrorReport(in.errorCode("code"), in.string("message"));
+            case PING -> new Ping(in.i64("nonce"));
+            case PONG -> new Pong(in.i64("nonce"));
+            case PUBLISH -> new Publish(in.manifest());
+            case PUBLISHED -> new Published(in.contentId("content"), in.string("name"));
+            case JOIN -> new Join(in.string("name"));
+            case JOINED -> new Joined(in.manifest());
+            case ASSIGN -> in.assign();
+            case PEERS -> in.peers();
+            case VERIFIED -> new Verified(in.contentId("content"), in.index("piece"), in.peerId("source"),
+                    in.bytes8("digest"));
+            case BAD_PIECE -> new BadPiece(in.contentId("content"), in.index("piece"), in.peerId("source"),
+                    in.string("reason"));
+            case FETCH_FAILED -> new FetchFailed(in.contentId("content"), in.index("piece"), in.peerId("source"),
+                    in.string("reason"));
+            case LEAVE -> new Leave(in.contentId("content"));
+            case REVOKE -> new Revoke(in.contentId("content"), in.peerId("source"), in.string("reason"));
+            case REQUEST -> new Request(in.contentId("content"), in.index("piece"));
+            case PIECE -> in.piece();
+            case REJECT -> new Reject(in.contentId("content"), in.index("piece"), in.errorCode("code"),
+                    in.string("reason"));
+            case CANCEL -> new Cancel(in.contentId("content"), in.index("piece"));
+        };
+    }
+
+    /** Reads the fields of one frame; every read checks the bytes left first. */
+    private static final class Reader {
+        private final ByteBuf buf;
+        private final MessageType type;
+
+        Reader(ByteBuf buf, MessageType type) {
+            this.buf = buf;
+            this.type = type;
+        }
+
+        Malformed malformed(String what) {
+            return new Malformed(type + ": " + what);
+        }
+
+        private void need(long n, String field) {
+            if (buf.readableBytes() < n) {
+                throw new Malformed("truncated " + type + ": need " + n + " bytes for " + field + ", "
+                        + buf.readableBytes() + " left");
+            }
+        }
+
+        int u8(String field) {
+            need(1, field);
+            return buf.readUnsignedByte();
+        }
+
+        int u16(String field) {
+            need(2, field);
+            return buf.readUnsignedShort();
+        }
+
+        /** A u32 that must fit a non-negative int: piece indices, counts of pieces, availability. */
+        int index(String field) {
+            need(4, field);
+            long v = buf.readUnsignedInt();
+            if (v > Integer.MAX_VALUE) {
+                throw malformed(field + " out of range: " + v);
+            }
+            return (int) v;
+        }
+
+        long i64(String field) {
+            need(8, field);
+            return buf.readLong();
+        }
+
+        /** A u64 that must fit a non-negative long. */
+        long u63(String field) {
+            need(8, field);
+            long v = buf.readLong();
+            if (v < 0) {
+                throw malformed(field + " out of range: " + Long.toUnsignedString(v));
+            }
+            return v;
+        }
+
+        ContentId contentId(String field) {
+            need(ContentId.LENGTH, field);
+            byte[] b = new byte[ContentId.LENGTH];
+            buf.readBytes(b);
+            return ContentId.of(b);
+        }
+
+        PeerId peerId(String field) {
+            need(PeerId.LENGTH, field);
+            byte[] b = new byte[PeerId.LENGTH];
+            buf.readBytes(b);
+            return PeerId.of(b);
+        }
+
+        String string(String field) {
+            int n = u16(field + " length");
+            if (n > IcetMessage.MAX_STRING) {
+                throw malformed(field + " is " + n + " bytes, limit " + IcetMessage.MAX_STRING);
+            }
+            need(n, field);
+            int start = buf.readerIndex();
+            if (!ByteBufUtil.isText(buf, start, n, StandardCharsets.UTF_8)) {
+                throw malformed(field + " is not valid UTF-8");
+            }
+            String s = buf.toString(start, n, StandardCharsets.UTF_8);
+            buf.skipBytes(n);
+            return s;
+        }
+
+        byte[] bytes8(String field) {
+            int n = u8(field + " length");
+            need(n, field);
+            byte[] b = new byte[n];
+            buf.readBytes(b);
+            return b;
+        }
+
+        Role role(String field) {
+            int code = u8(field);
+            Role role = Role.fromCode(code);
+            if (role == null) {
+                throw malformed("unknown " + field + " " + code);
+            }
+            return role;
+        }
+
+        /** Unknown error codes read as {@link ErrorCode#INTERNAL}, so codes can be added without a new version. */
+        ErrorCode errorCode(String field) {
+            return ErrorCode.fromCode(u8(field));
+        }
+
+        /** A u32 list count: at most {@code limit}, and the entries must fit the bytes left. */
+        int count(String field, int limit, int minEntrySize) {
+            need(4, field + " count");
+            long n = buf.readUnsignedInt();
+            if (n > limit) {
+                throw malformed(n + " " + field + ", limit " + limit);
+            }
+            need(n * minEntrySize, n + " " + field);
+            return (int) n;
+        }
+
+        Manifest manifest() {
+            ContentId id = contentId("manifest id");
+            String name = string("name");
+            String mediaType = string("mediaType");
+            String format = string("format");
+            String verifier = string("verifier");
+            long length = u63("length");
+            int headerPieces = index("headerPieces");
+            int count = count("pieces", Manifest.MAX_PIECES, MIN_PIECE_ENTRY_SIZE);
+            List<PieceInfo> pieces = new ArrayList<>(count);
+            long offset = 0;
+            for (int i = 0; i < count; i++) {
+                need(5, "piece table");
+                int pieceLength = buf.readInt();
+                int hashLength = buf.readUnsignedByte();
+                need(hashLength, "piece hash");
+                byte[] hash = new byte[hashLength];
+                buf.readBytes(hash);
+                pieces.add(new PieceInfo(i, offset, pieceLength, hash));
+                offset += pieceLength;
+            }
+            return new Manifest(id, name, mediaType, format, verifier, length, headerPieces, pieces);
+        }
+
+        Assign assign() {
+            ContentId content = contentId("content");
+            int n = count("entries", Assign.MAX_ENTRIES, ASSIGN_ENTRY_SIZE);
+            List<Assign.Entry> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                entries.add(new Assign.Entry(index("piece"), peerId("source"), index("availability")));
+            }
+            return new Assign(content, entries);
+        }
+
+        Peers peers() {
+            int n = count("peers", Peers.MAX_PEERS, MIN_PEER_ENTRY_SIZE);
+            List<PeerInfo> peers = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                peers.add(new PeerInfo(peerId("peer id"), string("host"), u16("port")));
+            }
+            return new Peers(peers);
+        }
+
+        Piece piece() {
+            ContentId content = contentId("content");
+            int piece = index("piece");
+            int n = buf.readableBytes();
+            if (n > PieceInfo.MAX_LENGTH) {
+                throw malformed("data is " + n + " bytes, limit " + PieceInfo.MAX_LENGTH);
+            }
+            ByteBuffer data = ByteBuffer.allocate(n);
+            buf.readBytes(data);
+            data.flip();
+            return new Piece(content, piece, data);
+        }
+    }
+
+    /** A decode failure inside this class; never escapes {@link #decode(ByteBuf)}. No stack trace: it is a value. */
+    private static final class Malformed extends RuntimeException {
+        Malformed(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package org.iceshare.icet.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.iceshare.icet.internal.Samples.ALICE;
+import static org.iceshare.icet.internal.Samples.CONTENT;
+import static org.iceshare.icet.internal.Samples.body;
+import static org.iceshare.icet.internal.Samples.u16;
+import static org.iceshare.icet.internal.Samples.u32;
+import static org.iceshare.icet.internal.Samples.u64;
+
+import java.nio.charset.StandardCharsets;
+
+import org.iceshare.api.icet.Assign;
+import org.iceshare.api.icet.ErrorCode;
+import org.iceshare.api.icet.ErrorReport;
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Joined;
+import org.iceshare.api.icet.Peers;
+import org.iceshare.api.icet.Reject;
+import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.swarm.PieceInfo;
+import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+/** Every kind of malformed frame comes back as an {@link InvalidFrame}; nothing throws. */
+class IcetMessageDecoderTest {
+
+    private static final int HELLO = 0x01, ERROR = 0x02, PING = 0x03, JOIN = 0x12, JOINED = 0x13, ASSIGN = 0x14,
+            PEERS = 0x15, VERIFIED = 0x16, REQUEST = 0x20, PIECE = 0x21, REJECT = 0x22;
+
+    private static final String HASH32 = "0123456789abcdef0123456789abcdef";
+
+    @Test
+    void unknownType() {
+        assertMalformed(body(0x7f, 1, 2, 3), "unknown message type 0x7f");
+        assertMalformed(body(0x00), "unknown message type 0x00");
+    }
+
+    @Test
+    void emptyFrameBody() {
+        assertMalformed(Unpooled.buffer(), "empty frame");
+    }
+
+    @Test
+    void truncatedU8() {
+        assertMalformed(body(HELLO), "truncated HELLO: need 1 bytes for version, 0 left");
+    }
+
+    @Test
+    void truncatedId() {
+        assertMalformed(body(REQUEST, new byte[10]), "truncated REQUEST: need 16 bytes for content, 10 left");
+        assertMalformed(body(HELLO, 1, 1, new byte[15]), "truncated HELLO: need 16 bytes for peerId, 15 left");
+    }
+
+    @Test
+    void truncatedU32() {
+        assertMalformed(body(REQUEST, CONTENT, 0, 0), "truncated REQUEST: need 4 bytes for piece, 2 left");
+    }
+
+    @Test
+    void truncatedU16() {
+        assertMalformed(body(HELLO, 1, 1, ALICE, "host", 0x1e), "truncated HELLO: need 2 bytes for listenPort, 1 left");
+    }
+
+    @Test
+    void truncatedI64() {
+        assertMalformed(body(PING, u32(7)), "truncated PING: need 8 bytes for nonce, 4 left");
+    }
+
+    @Test
+    void truncatedStringLength() {
+        assertMalformed(body(JOIN, 0), "truncated JOIN: need 2 bytes for name length, 1 left");
+    }
+
+    @Test
+    void truncatedStringBytes() {
+        assertMalformed(body(JOIN, u16(10), "abc".getBytes(StandardCharsets.US_ASCII)),
+                "truncated JOIN: need 10 bytes for name, 3 left");
+    }
+
+    @Test
+    void truncatedByteArray() {
+        assertMalformed(body(VERIFIED, CONTENT, u32(1), ALICE, 32, new byte[5]),
+                "truncated VERIFIED: need 32 bytes for digest, 5 left");
+        assertMalformed(body(VERIFIED, CONTENT, u32(1), ALICE), "truncated VERIFIED: need 1 bytes for digest length");
+    }
+
+    @Test
+    void truncatedListCount() {
+        assertMalformed(body(ASSIGN, CONTENT, 0, 0), "truncated ASSIGN: need 4 bytes for entries count, 2 left");
+    }
+
+    @Test
+    void listCountLargerThanTheFrameAllowsIsRefusedBeforeAllocating() {
+        assertMalformed(body(ASSIGN, CONTENT, u32(1000)), "truncated ASSIGN: need 24000 bytes for 1000 entries, 0 left");
+        assertMalformed(body(PEERS, u32(65536)), "truncated PEERS: need 1310720 bytes for 65536 peers, 0 left");
+    }
+
+    @Test
+    void truncatedListEntry() {
+        assertMalformed(body(PEERS, u32(2), ALICE, "peer-a.example.org", u16(7741), ALICE, 0),
+                "truncated PEERS: need 2 bytes for host length, 1 left");
+    }
+
+    @Test
+    void truncatedManifest() {
+        byte[] full = frameBody(new Joined(Samples.MANIFEST));
+        // cut inside the piece table, the header, the u64 length, and the strings
+        assertMalformed(Unpooled.wrappedBuffer(full, 0, full.length - 10), "truncated JOINED: need");
+        assertMalformed(Unpooled.wrappedBuffer(full, 0, full.length - 30), "truncated JOINED: need 32 bytes for piece hash, 2 left");
+        assertMalformed(Unpooled.wrappedBuffer(full, 0, 1 + 16 + 1), "truncated JOINED: need 2 bytes for name length");
+        Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256"};
+        assertMalformed(body(JOINED, head, 0, 0, 0), "truncated JOINED: need 8 bytes for length, 3 left");
+        assertMalformed(body(JOINED, head, u64(5), u32(1), u32(1), u32(5)),
+                "truncated JOINED: need 6 bytes for 1 pieces, 4 left");
+        assertMalformed(body(JOINED, head, u64(5), u32(1), u32(2), u32(5), 3, 1, 2, 3, u32(5)),
+                "truncated JOINED: need 5 bytes for piece table, 4 left");
+    }
+
+    @Test
+    void trailingBytes() {
+        assertMalformed(body(PING, u64(1), 0), "PING: 1 trailing bytes");
+        ByteBuf request = Unpooled.wrappedBuffer(frameBody(new org.iceshare.api.icet.Request(CONTENT, 1)),
+                new byte[] {1, 2, 3});
+        assertMalformed(request, "REQUEST: 3 trailing bytes");
+    }
+
+    @Test
+    void stringLongerThanTheLimit() {
+        assertMalformed(body(JOIN, u16(1025), new byte[1025]), "JOIN: name is 1025 bytes, limit 1024");
+        assertMalformed(body(JOIN, u16(65535)), "JOIN: name is 65535 bytes, limit 1024");
+    }
+
+    @Test
+    void invalidUtf8() {
+        assertMalformed(body(JOIN, u16(2), new byte[] {(byte) 0xc3, 0x28}), "JOIN: name is not valid UTF-8");
+        assertMalformed(body(JOIN, u16(3), new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}),
+                "JOIN: name is not valid UTF-8");
+    }
+
+    @Test
+    void listCountAboveTheLimit() {
+        assertMalformed(body(ASSIGN, CONTENT, u32(Assign.MAX_ENTRIES + 1)), "ASSIGN: 65537 entries, limit 65536");
+        assertMalformed(body(PEERS, u32(Peers.MAX_PEERS + 1)), "PEERS: 65537 peers, limit 65536");
+        assertMalformed(body(PEERS, u32(0xffffffffL)), "PEERS: 4294967295 peers, limit 65536");
+        assertMalformed(body(JOINED, CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256", u64(5), u32(1),
+                u32(Manifest.MAX_PIECES + 1)), "JOINED: 65537 pieces, limit 65536");
+    }
+
+    @Test
+    void badEnumCode() {
+        assertMalformed(body(HELLO, 1, 9, ALICE, "", u16(0), ""), "HELLO: unknown role 9");
+        assertMalformed(body(HELLO, 1, 0, ALICE, "", u16(0), ""), "HELLO: unknown role 0");
+    }
+
+    @Test
+    void unknownErrorCodesReadAsInternal() {
+        Object report = IcetMessageDecoder.decode(body(ERROR, 200, "from the future"));
+        assertThat(report).isEqualTo(new ErrorReport(ErrorCode.INTERNAL, "from the future"));
+        Object reject = IcetMessageDecoder.decode(body(REJECT, CONTENT, u32(1), 0, "zero"));
+        assertThat(reject).isEqualTo(new Reject(CONTENT, 1, ErrorCode.INTERNAL, "zero"));
+    }
+
+    @Test
+    void valuesOutOfRange() {
+        assertMalformed(body(REQUEST, CONTENT, u32(0x80000000L)), "REQUEST: piece out of range: 2147483648");
+        assertMalformed(body(HELLO, 0, 1, ALICE, "", u16(0), ""), "HELLO: protocol version out of range 1..255: 0");
+        assertMalformed(body(VERIFIED, CONTENT, u32(1), ALICE, 0), "VERIFIED: digest must be 1..64 bytes");
+        assertMalformed(body(VERIFIED, CONTENT, u32(1), ALICE, 65, new byte[65]), "VERIFIED: digest must be 1..64 bytes");
+        assertMalformed(body(PEERS, u32(1), ALICE, "10.0.0.1", u16(0)), "PEERS: peer port out of range 1..65535: 0");
+        assertMalformed(body(PEERS, u32(1), ALICE, " ", u16(7741)), "PEERS: peer host must be 1..255 characters");
+        assertMalformed(body(ASSIGN, CONTENT, u32(1), u32(1), ALICE, u32(0xffffffffL)),
+                "ASSIGN: availability out of range: 4294967295");
+    }
+
+    @Test
+    void invalidManifests() {
+        Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256"};
+        byte[] hash = Samples.sha256("x");
+        assertMalformed(body(JOINED, head, u64(-1), u32(0), u32(1), u32(5), 32, hash),
+                "JOINED: length out of range: 18446744073709551615");
+        assertMalformed(body(JOINED, head, u64(6), u32(0), u32(1), u32(5), 32, hash),
+                "JOINED: pieces cover 5 bytes but the content has 6");
+        assertMalformed(body(JOINED, head, u64(5), u32(2), u32(1), u32(5), 32, hash),
+                "JOINED: header pieces out of range: 2");
+        assertMalformed(body(JOINED, head, u64(0), u32(0), u32(1), u32(0), 32, hash),
+                "JOINED: piece length must be in 1..4194304: 0");
+        assertMalformed(body(JOINED, head, u64(0), u32(0), u32(0)), "JOINED: a manifest needs 1..65536 pieces, got 0");
+        assertMalformed(body(JOINED, head, u64(5), u32(0), u32(1), u32(5), 0, 0), "JOINED: piece hash must be 1..64 bytes");
+        assertMalformed(body(JOINED, Samples.CONTENT, "a/b.ogg", "audio/ogg", "ogg", "sha-256", u64(5), u32(0),
+                u32(1), u32(5), 32, hash), "JOINED: content name may hold only");
+        assertMalformed(body(JOINED, Samples.CONTENT, "a.ogg", "", "ogg", "sha-256", u64(5), u32(0), u32(1), u32(5),
+                32, hash), "JOINED: media type must be 1..255 characters");
+    }
+
+    @Test
+    void pieceDataOverTheLimit() {
+        ByteBuf big = body(PIECE, CONTENT, u32(1));
+        big.writeZero(PieceInfo.MAX_LENGTH + 1);
+        assertMalformed(big, "PIECE: data is 4194305 bytes, limit 4194304");
+    }
+
+    @Test
+    void decodingConsumesTheWholeFrameEvenWhenInvalid() {
+        ByteBuf frame = body(JOIN, u16(10), "abc".getBytes(StandardCharsets.US_ASCII));
+        IcetMessageDecoder.decode(frame);
+        assertThat(frame.isReadable()).isFalse();
+        frame.release();
+    }
+
+    @Test
+    void asAHandlerItReleasesTheFrameAndEmitsTheInvalidFrame() {
+        EmbeddedChannel channel = new EmbeddedChannel(IcetMessageDecoder.INSTANCE);
+        ByteBuf frame = body(0x7f, 1, 2, 3);
+        channel.writeInbound(frame);
+        assertThat(frame.refCnt()).isZero();
+        assertThat((Object) channel.readInbound()).isEqualTo(new InvalidFrame(ErrorCode.MALFORMED,
+                "unknown message type 0x7f"));
+        assertThat(channel.finish()).isFalse();
+    }
+
+    private static byte[] frameBody(IcetMessage m) {
+        ByteBuf frame = IcetEncoder.encode(ByteBufAllocator.DEFAULT, m);
+        try {
+            frame.skipBytes(4);
+            byte[] b = new byte[frame.readableBytes()];
+            frame.readBytes(b);
+            return b;
+        } finally {
+            frame.release();
+        }
+    }
+
+    private static void assertMalformed(ByteBuf frame, String detail) {
+        try {
+            Object result = IcetMessageDecoder.decode(frame);
+            assertThat(result).isInstanceOf(InvalidFrame.class);
+            InvalidFrame invalid = (InvalidFrame) result;
+            assertThat(invalid.code()).isEqualTo(ErrorCode.MALFORMED);
+            assertThat(invalid.detail()).startsWith(detail);
+        } finally {
+            frame.release();
+        }
+    }
+}
