@@ -593,9 +593,13 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private Member chooseServer(ContentSwarm swarm, int piece, Member m, long now) {
         Member best = null;
         Member source = null;
+        boolean otherHolders = false;
         for (Member h : swarm.holders[piece]) {
-            if (h == m || !h.canServe() || h.session.closed || h.serving >= settings.maxServing()
-                    || m.avoids(piece, h.id, now)) {
+            if (h == m || !h.canServe() || h.session.closed) {
+                continue;
+            }
+            otherHolders |= !h.source;
+            if (h.serving >= settings.maxServing() || m.avoids(piece, h.id, now)) {
                 continue;
             }
             if (h.source) {
@@ -609,7 +613,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         if (best != null) {
             return best;
         }
-        if (source != null && swarm.seeding[piece] == 0) {
+        // the source serves a piece only while nobody else holds it, and to one client at a time;
+        // when the other holders are merely busy, waiting for them keeps the source's upload near one copy
+        if (source != null && !otherHolders && swarm.seeding[piece] == 0) {
             return source;
         }
         return null;
