@@ -1,0 +1,235 @@
+package org.iceshare.tracker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.iceshare.api.icet.Assign;
+import org.iceshare.api.icet.BadPiece;
+import org.iceshare.api.icet.ErrorCode;
+import org.iceshare.api.icet.ErrorReport;
+import org.iceshare.api.icet.Hello;
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Join;
+import org.iceshare.api.icet.Joined;
+import org.iceshare.api.icet.Peers;
+import org.iceshare.api.icet.Publish;
+import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Revoke;
+import org.iceshare.api.icet.Role;
+import org.iceshare.api.icet.Verified;
+import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.transport.Connection;
+import org.iceshare.api.transport.ConnectionHandler;
+import org.iceshare.transport.tcp.internal.TcpSettings;
+import org.iceshare.transport.tcp.internal.TcpTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The tracker's orchestration, driven by scripted clients over real sockets. */
+class TrackerEngineTest {
+    private TcpTransport transport;
+    private TrackerEngine tracker;
+    private final List<Client> clients = new ArrayList<>();
+
+    /** A scripted client: sends what the test says and queues what it receives. */
+    final class Client implements ConnectionHandler {
+        final PeerId id = PeerId.random();
+        final BlockingQueue<IcetMessage> inbox = new LinkedBlockingQueue<>();
+        volatile Connection connection;
+        volatile String closedReason;
+
+        Client(int listenPort) throws Exception {
+            connection = transport.connect(tracker.address(), this).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            connection.send(new Hello(1, Role.CLIENT, id, "127.0.0.1", listenPort, "test"));
+            assertThat(next()).isInstanceOf(Hello.class);
+            clients.add(this);
+        }
+
+        @Override
+        public void opened(Connection c) {
+        }
+
+        @Override
+        public void received(Connection c, IcetMessage m) {
+            inbox.add(m);
+        }
+
+        @Override
+        public void closed(Connection c, String reason) {
+            closedReason = reason;
+        }
+
+        IcetMessage next() throws InterruptedException {
+            IcetMessage m = inbox.poll(5, TimeUnit.SECONDS);
+            assertThat(m).as("a message within 5 s").isNotNull();
+            return m;
+        }
+
+        <T extends IcetMessage> T next(Class<T> type) throws InterruptedException {
+            while (true) {
+                IcetMessage m = next();
+                if (type.isInstance(m)) {
+                    return type.cast(m);
+                }
+            }
+        }
+
+        void send(IcetMessage m) {
+            connection.send(m);
+        }
+    }
+
+    private static Manifest manifest(String name, int pieces, int salt) throws Exception {
+        List<PieceInfo> list = new ArrayList<>();
+        for (int i = 0; i < pieces; i++) {
+            list.add(new PieceInfo(i, i * 1000L, 1000, hash(i, salt)));
+        }
+        return Manifest.derived(name, "audio/ogg", "ogg", "sha-256", pieces * 1000L, 1, list);
+    }
+
+    private static byte[] hash(int piece, int salt) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(ByteBuffer.allocate(8).putInt(piece).putInt(salt).array());
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        transport = new TcpTransport(TcpSettings.DEFAULTS);
+        tracker = new TrackerEngine(new TrackerSettings("127.0.0.1", 0, Duration.ofMillis(800), 16, 12,
+                Duration.ofSeconds(60)), transport);
+        tracker.start();
+    }
+
+    @AfterEach
+    void stop() {
+        for (Client c : clients) {
+            c.connection.close("test over");
+        }
+        tracker.close();
+        transport.close();
+    }
+
+    @Test
+    void theSourceSeedsEachPieceToOneClientAndVerifiedPiecesSpread() throws Exception {
+        Manifest m = manifest("a.ogg", 10, 0);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        assertThat(source.next(Published.class).name()).isEqualTo("a.ogg");
+
+        Client b = new Client(5001);
+        b.send(new Join("a.ogg"));
+        assertThat(b.next(Joined.class).manifest()).isEqualTo(m);
+        assertThat(b.next(Peers.class).peers()).singleElement().satisfies(p -> assertThat(p.port()).isEqualTo(5000));
+        Assign toB = b.next(Assign.class);
+        assertThat(toB.entries()).hasSize(10).allSatisfy(e -> assertThat(e.source()).isEqualTo(source.id));
+
+        // every piece is being seeded to b: c gets nothing from the source
+        Client c = new Client(5002);
+        c.send(new Join("a.ogg"));
+        c.next(Joined.class);
+        assertThat(c.inbox.poll(300, TimeUnit.MILLISECONDS)).isNull();
+
+        // b verifies piece 3: c is sent to b for it, and b is credited... by the source
+        b.send(new Verified(m.id(), 3, source.id, m.piece(3).hash()));
+        assertThat(c.next(Peers.class).peers()).singleElement().satisfies(p -> assertThat(p.id()).isEqualTo(b.id));
+        Assign toC = c.next(Assign.class);
+        assertThat(toC.entries()).singleElement().satisfies(e -> {
+            assertThat(e.piece()).isEqualTo(3);
+            assertThat(e.source()).isEqualTo(b.id);
+            assertThat(e.availability()).isEqualTo(2);
+        });
+        await().until(() -> tracker.content("a.ogg").orElseThrow().sourceUploaded() == 1000);
+
+        // a wrong digest is not counted
+        b.send(new Verified(m.id(), 4, source.id, new byte[32]));
+        c.send(new Verified(m.id(), 3, b.id, m.piece(3).hash()));
+        await().until(() -> tracker.content("a.ogg").orElseThrow().totalUploaded() == 2000);
+        assertThat(tracker.peers(m.id())).filteredOn(p -> p.id().equals(b.id)).singleElement()
+                .satisfies(p -> assertThat(p.pieces()).isEqualTo(1));
+    }
+
+    @Test
+    void aReportedLiarIsBannedAndItsClientsAreSentElsewhere() throws Exception {
+        Manifest m = manifest("b.ogg", 2, 1);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client liar = new Client(5001);
+        liar.send(new Join("b.ogg"));
+        liar.next(Assign.class);
+        liar.send(new Verified(m.id(), 0, source.id, m.piece(0).hash()));
+        liar.send(new Verified(m.id(), 1, source.id, m.piece(1).hash()));
+        Client victim = new Client(5002);
+        victim.send(new Join("b.ogg"));
+        Assign first = victim.next(Assign.class);
+        Set<PeerId> sources = new HashSet<>();
+        first.entries().forEach(e -> sources.add(e.source()));
+        assertThat(sources).containsExactly(liar.id);
+
+        victim.send(new BadPiece(m.id(), 0, liar.id, "digest mismatch"));
+        Revoke revoke = victim.next(Revoke.class);
+        assertThat(revoke.source()).isEqualTo(liar.id);
+        Assign again = victim.next(Assign.class);
+        assertThat(again.entries()).allSatisfy(e -> assertThat(e.source()).isEqualTo(source.id));
+        assertThat(tracker.peers(m.id())).filteredOn(p -> p.id().equals(liar.id)).singleElement()
+                .satisfies(p -> assertThat(p.banned()).isTrue());
+    }
+
+    @Test
+    void refusalsAreAnsweredInOrder() throws Exception {
+        Client a = new Client(5000);
+        a.send(new Join("nothing.ogg"));
+        ErrorReport unknown = a.next(ErrorReport.class);
+        assertThat(unknown.code()).isEqualTo(ErrorCode.UNKNOWN_CONTENT);
+        assertThat(unknown.message()).contains("no content named nothing.ogg");
+
+        a.send(new Publish(manifest("c.ogg", 3, 1)));
+        a.next(Published.class);
+        a.send(new Publish(manifest("c.ogg", 3, 2)));
+        assertThat(a.next(ErrorReport.class).code()).isEqualTo(ErrorCode.CONFLICT);
+
+        Manifest good = manifest("d.ogg", 3, 1);
+        Manifest forged = new Manifest(good.id(), "d.ogg", "audio/ogg", "ogg", "sha-256", 3000, 1,
+                manifest("d.ogg", 3, 9).pieces());
+        a.send(new Publish(forged));
+        assertThat(a.next(ErrorReport.class).code()).isEqualTo(ErrorCode.INVALID);
+        assertThat(a.connection.isOpen()).isTrue();
+    }
+
+    @Test
+    void silentClientsExpireAndLeaveTheirSwarm() throws Exception {
+        Manifest m = manifest("e.ogg", 2, 1);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> source.closedReason != null);
+        assertThat(source.closedReason).contains("closed by peer");
+        await().until(() -> tracker.content("e.ogg").orElseThrow().peers() == 0);
+    }
+
+    @Test
+    void aSecondHelloIsAProtocolError() throws Exception {
+        Client a = new Client(5000);
+        a.send(new Hello(1, Role.CLIENT, a.id, "", 5000, "again"));
+        assertThat(a.next(ErrorReport.class).code()).isEqualTo(ErrorCode.PROTOCOL);
+        await().until(() -> a.closedReason != null);
+        assertThat(tracker.address()).isNotNull();
+        InetSocketAddress still = tracker.address();
+        Client b = new Client(5001);
+        assertThat(b.connection.remoteAddress().getPort()).isEqualTo(still.getPort());
+    }
+}
