@@ -20,7 +20,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** IceTracker as a DS component (PID {@code org.iceshare.tracker}): thin wiring around {@link TrackerEngine}. */
-@Component(service = Tracker.class, configurationPid = "org.iceshare.tracker")
+@Component(service = Tracker.class, configurationPid = "org.iceshare.tracker", immediate = true)
 @Designate(ocd = TrackerComponent.Config.class)
 public final class TrackerComponent implements Tracker {
 

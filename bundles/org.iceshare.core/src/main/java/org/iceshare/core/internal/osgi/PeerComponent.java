@@ -32,7 +32,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@link PeerEngine}. A configuration change restarts the peer; its storage survives and its swarms
  * resume.
  */
-@Component(service = Peer.class, configurationPid = "org.iceshare.peer",
+@Component(service = Peer.class, configurationPid = "org.iceshare.peer", immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = PeerComponent.Config.class, factory = true)
 public final class PeerComponent implements Peer {

@@ -1,0 +1,26 @@
+package org.iceshare.bench;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the benchmark jar: {@code java -jar bench/target/iceshare-bench.jar swarm ...}
+ * runs the file swarm benchmark; {@code jmh ...} hands the rest to JMH.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String what = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (what) {
+            case "swarm" -> SwarmBench.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> {
+                System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
+                        + "[--piece-kib K] [--runs R] [--no-baseline]");
+                System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
+            }
+        }
+    }
+}
