@@ -15,6 +15,8 @@ import org.iceshare.api.swarm.PeerId;
 final class ContentSwarm {
     final Manifest manifest;
     final Map<PeerId, Member> members = new LinkedHashMap<>();
+    /** Peers banned from this swarm for serving corrupt data; they cannot join it again. */
+    final java.util.Set<PeerId> banned = new java.util.HashSet<>();
     /** Per piece, the members that hold it (banned ones included until they leave). */
     final List<Member>[] holders;
     /** Per piece, assignments outstanding that a source serves. */

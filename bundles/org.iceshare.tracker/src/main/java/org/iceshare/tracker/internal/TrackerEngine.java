@@ -326,6 +326,10 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             return;
         }
         ContentSwarm swarm = byName.get(m.name());
+        if (swarm != null && swarm.banned.contains(s.id)) {
+            s.send(ErrorReport.of(ErrorCode.BANNED, "banned from " + m.name() + " for serving corrupt data"));
+            return;
+        }
         if (swarm != null && !swarm.manifest.id().equals(m.id())) {
             s.send(ErrorReport.of(ErrorCode.CONFLICT, "a different content is already published as " + m.name()));
             return;
@@ -357,6 +361,10 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         ContentSwarm swarm = byName.get(name);
         if (swarm == null) {
             s.send(ErrorReport.of(ErrorCode.UNKNOWN_CONTENT, "no content named " + name + " on this tracker"));
+            return;
+        }
+        if (swarm.banned.contains(s.id)) {
+            s.send(ErrorReport.of(ErrorCode.BANNED, "banned from " + name + " for serving corrupt data"));
             return;
         }
         Member m = swarm.members.get(s.id);
@@ -469,6 +477,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
         if (liar != null && !liar.banned && liar != reporter) {
             liar.banned = true;
+            swarm.banned.add(liar.id);
             LOG.warn("tracker: banning {} from {}: {} reports a corrupt piece {} ({})", liar.session,
                     swarm.manifest.name(), s, b.piece(), b.reason());
             revokeServer(swarm, liar, "banned: served a corrupt piece");

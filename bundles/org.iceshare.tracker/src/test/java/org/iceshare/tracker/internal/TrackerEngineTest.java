@@ -187,6 +187,8 @@ class TrackerEngineTest {
         assertThat(again.entries()).allSatisfy(e -> assertThat(e.source()).isEqualTo(source.id));
         assertThat(tracker.peers(m.id())).filteredOn(p -> p.id().equals(liar.id)).singleElement()
                 .satisfies(p -> assertThat(p.banned()).isTrue());
+        liar.send(new Join("b.ogg"));
+        assertThat(liar.next(ErrorReport.class).code()).isEqualTo(ErrorCode.BANNED);
     }
 
     @Test

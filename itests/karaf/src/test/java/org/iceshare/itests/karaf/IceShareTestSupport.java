@@ -100,6 +100,9 @@ public abstract class IceShareTestSupport {
     @Inject
     protected SessionFactory sessionFactory;
 
+    @Inject
+    protected org.osgi.service.cm.ConfigurationAdmin configAdmin;
+
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
 
     // ------------------------------------------------------------------ configuration (test JVM)
@@ -341,6 +344,23 @@ public abstract class IceShareTestSupport {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for " + ldap, e);
         }
+    }
+
+    /**
+     * Starts one more peer in the container, as an operator does: a factory configuration of
+     * {@code org.iceshare.peer} with free ports, talking to the container's tracker. Returns the
+     * peer once its service is up.
+     */
+    protected org.iceshare.api.peer.Peer createPeer(String name, Map<String, Object> extra) throws Exception {
+        org.osgi.service.cm.Configuration c = configAdmin.getFactoryConfiguration("org.iceshare.peer", name, "?");
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("name", name);
+        props.put("port", 0);
+        props.put("httpPort", 0);
+        props.put("tracker", "127.0.0.1:" + port("tracker"));
+        props.putAll(extra);
+        c.update(props);
+        return getOsgiService(org.iceshare.api.peer.Peer.class, "(name=" + name + ")", SERVICE_TIMEOUT_MILLIS);
     }
 
     /** Awaitility, preset for these tests: polls every 200 ms for up to {@link #WAIT_TIMEOUT}. */
