@@ -82,6 +82,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerEngine.class);
     private static final String AGENT = "IceShare/0.1";
     private static final int MAX_QUEUED_UPLOADS = 64;
+    private static final int RESUME_ATTEMPTS = 120;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final PeerSettings settings;
@@ -215,39 +216,60 @@ public final class PeerEngine implements Peer, AutoCloseable {
             return;
         }
         for (Storage.StoredSwarm s : stored) {
-            CompletableFuture.supplyAsync(() -> {
-                try {
-                    Manifest m = PieceStore.readManifest(s.dir());
-                    PieceVerifier v = plugins.verifier(m.verifier());
-                    if (v == null) {
-                        throw new IOException("no verifier for " + m.verifier() + " is installed");
-                    }
-                    return PieceStore.open(s.dir(), v);
-                } catch (IOException e) {
-                    throw new CompletionException(e);
-                }
-            }, work).whenCompleteAsync((store, err) -> {
-                if (err != null) {
-                    LOG.warn("peer {}: cannot reopen {}: {}", settings.name(), s.dir(), unwrap(err).getMessage());
-                    return;
-                }
-                if (!running || swarms.containsKey(store.manifest().id())) {
-                    store.close();
-                    return;
-                }
-                Swarm swarm = newSwarm(store, s.url(), s.source());
-                LOG.info("peer {}: resuming {} ({}/{} pieces)", settings.name(), s.url(), store.verifiedCount(),
-                        store.manifest().pieceCount());
-                TrackerLink t = tracker(s.url().host(), s.url().port());
-                swarm.tracker = t;
-                t.swarms.add(swarm);
-                if (t.ready) {
-                    rejoin(t, swarm);
-                } else {
-                    connect(t);
-                }
-            }, exec);
+            resume(s, 0);
         }
+    }
+
+    /**
+     * Reopens one stored swarm (re-verifying its pieces off the engine thread) and rejoins it. At
+     * boot the verifier plugin may not be bound yet: then it tries again for up to a minute.
+     */
+    private void resume(Storage.StoredSwarm s, int attempt) {
+        Manifest m;
+        try {
+            m = PieceStore.readManifest(s.dir());
+        } catch (IOException e) {
+            LOG.warn("peer {}: cannot reopen {}: {}", settings.name(), s.dir(), e.getMessage());
+            return;
+        }
+        PieceVerifier v = plugins.verifier(m.verifier());
+        if (v == null) {
+            if (attempt < RESUME_ATTEMPTS && running) {
+                LOG.debug("peer {}: waiting for a {} verifier to resume {}", settings.name(), m.verifier(), s.url());
+                exec.schedule(() -> guarded(() -> resume(s, attempt + 1)), 500, TimeUnit.MILLISECONDS);
+            } else {
+                LOG.warn("peer {}: cannot resume {}: no verifier for {} is installed", settings.name(), s.url(),
+                        m.verifier());
+            }
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return PieceStore.open(s.dir(), v);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, work).whenCompleteAsync((store, err) -> {
+            if (err != null) {
+                LOG.warn("peer {}: cannot reopen {}: {}", settings.name(), s.dir(), unwrap(err).getMessage());
+                return;
+            }
+            if (!running || swarms.containsKey(store.manifest().id())) {
+                store.close();
+                return;
+            }
+            Swarm swarm = newSwarm(store, s.url(), s.source());
+            LOG.info("peer {}: resuming {} ({}/{} pieces)", settings.name(), s.url(), store.verifiedCount(),
+                    store.manifest().pieceCount());
+            TrackerLink t = tracker(s.url().host(), s.url().port());
+            swarm.tracker = t;
+            t.swarms.add(swarm);
+            if (t.ready) {
+                rejoin(t, swarm);
+            } else {
+                connect(t);
+            }
+        }, exec);
     }
 
     // ------------------------------------------------------------------ Peer API
