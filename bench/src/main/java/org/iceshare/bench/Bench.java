@@ -19,6 +19,8 @@ public final class Bench {
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
                         + "[--piece-kib K] [--runs R] [--no-baseline]");
+                System.out.println("             [--libtorrent [--baselines DIR]]   (libtorrent 2.0 in the same run; "
+                        + "needs bench/baselines/install.sh)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

@@ -1,5 +1,6 @@
 package org.iceshare.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -14,8 +15,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +40,11 @@ import org.iceshare.tracker.internal.TrackerSettings;
  * completion time, the source upload factor and the bytes moved, and, as the baseline measured in
  * the same run, plain unicast: the source sends the file over N loopback TCP connections at once
  * (what a streaming server does) to receivers that write it to disk.
+ *
+ * <p>With {@code --libtorrent}, each run also measures libtorrent 2.0.8 on the same file, with the same N
+ * and piece size: {@code bench/baselines/libtorrent_swarm.py} (1 seeder + N downloaders in one Python
+ * process on loopback; its header explains the settings) run by the system {@code /usr/bin/python3}, which
+ * {@code bench/baselines/install.sh} equips with the Debian {@code python3-libtorrent} module.
  */
 public final class SwarmBench {
     private int peers = 50;
@@ -44,6 +52,11 @@ public final class SwarmBench {
     private int pieceKiB = 256;
     private int runs = 1;
     private boolean baseline = true;
+    private boolean libtorrent = false;
+    private Path baselines = Path.of("bench/baselines");
+
+    /** The system Python: the Debian libtorrent module is invisible to a pyenv python3. */
+    private static final String PYTHON = "/usr/bin/python3";
 
     public static void main(String[] args) throws Exception {
         SwarmBench b = new SwarmBench();
@@ -60,6 +73,8 @@ public final class SwarmBench {
                 case "--piece-kib" -> pieceKiB = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--no-baseline" -> baseline = false;
+                case "--libtorrent" -> libtorrent = true;
+                case "--baselines" -> baselines = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -69,16 +84,21 @@ public final class SwarmBench {
     }
 
     private void run() throws Exception {
+        Path script = libtorrent ? libtorrentScript() : null;
         Path media = TestMedia.flac(sizeMiB);
         long size = Files.size(media);
         System.out.printf(Locale.ROOT, "file swarm: 1 source + %d peers, %s (%d bytes, Ogg FLAC), pieces %d KiB, "
                 + "%d run(s), %d cores%n", peers, media.getFileName(), size, pieceKiB, runs,
                 Runtime.getRuntime().availableProcessors());
         double[] times = new double[runs];
+        double[] sufs = new double[runs];
         double[] baseTimes = new double[runs];
+        double[] ltTimes = new double[runs];
+        double[] ltSufs = new double[runs];
         for (int r = 0; r < runs; r++) {
             Result res = swarmRun(media, size);
             times[r] = res.seconds;
+            sufs[r] = res.suf;
             System.out.printf(Locale.ROOT, "run %d: all %d peers complete in %.2f s (first %.2f s, median %.2f s); "
                     + "source upload factor %.3f; bytes moved %d (%.2f GiB, %.0f MiB/s aggregate); %d pieces%n",
                     r + 1, peers, res.seconds, res.first, res.median, res.suf, res.moved, res.moved / 1073741824.0,
@@ -88,15 +108,82 @@ public final class SwarmBench {
                 System.out.printf(Locale.ROOT, "run %d: baseline unicast to %d receivers: %.2f s (source upload "
                         + "factor %d)%n", r + 1, peers, baseTimes[r], peers);
             }
+            if (libtorrent) {
+                Libtorrent lt = libtorrentRun(script, media, r + 1);
+                ltTimes[r] = lt.seconds;
+                ltSufs[r] = lt.suf;
+                System.out.printf(Locale.ROOT, "run %d: libtorrent: %.2f s, source upload factor %.3f; "
+                        + "IceShare/libtorrent time %.2f%n", r + 1, lt.seconds, lt.suf, res.seconds / lt.seconds);
+            }
         }
         double t = median(times);
-        System.out.printf(Locale.ROOT, "RESULT peers=%d size=%dMiB piece=%dKiB completion_median=%.2fs", peers,
-                sizeMiB, pieceKiB, t);
+        System.out.printf(Locale.ROOT, "RESULT peers=%d size=%dMiB piece=%dKiB completion_median=%.2fs suf_median=%.3f",
+                peers, sizeMiB, pieceKiB, t, median(sufs));
         if (baseline) {
             double b = median(baseTimes);
             System.out.printf(Locale.ROOT, " unicast_median=%.2fs ratio=%.2f", b, t / b);
         }
+        if (libtorrent) {
+            double l = median(ltTimes);
+            System.out.printf(Locale.ROOT, " libtorrent_median=%.2fs libtorrent_suf_median=%.3f ratio_libtorrent=%.2f",
+                    l, median(ltSufs), t / l);
+        }
         System.out.println();
+    }
+
+    /** Finds the libtorrent baseline script and checks that the system Python can import libtorrent. */
+    private Path libtorrentScript() throws IOException, InterruptedException {
+        Path script = baselines.resolve("libtorrent_swarm.py");
+        String install = "; run " + baselines.resolve("install.sh") + " to install it";
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalStateException("no libtorrent baseline script at " + script.toAbsolutePath()
+                    + " (run from the repository root or pass --baselines DIR)");
+        }
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            throw new IllegalStateException(PYTHON + " is missing" + install);
+        }
+        Process p = new ProcessBuilder(PYTHON, "-c", "import libtorrent").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(PYTHON + " has no libtorrent module" + install + " (" + out + ")");
+        }
+        return script;
+    }
+
+    private record Libtorrent(double seconds, double suf, long moved) {
+    }
+
+    /**
+     * Runs the libtorrent baseline on the same file with the same N and piece size, echoing its output,
+     * and reads its {@code LIBTORRENT key=value ...} line. The script enforces its own timeout.
+     */
+    private Libtorrent libtorrentRun(Path script, Path media, int run) throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("iceshare-libtorrent");
+        try {
+            Process p = new ProcessBuilder(PYTHON, script.toString(), media.toString(), Integer.toString(peers),
+                    Integer.toString(pieceKiB), work.toString()).redirectErrorStream(true).start();
+            Map<String, String> result = null;
+            try (BufferedReader out = p.inputReader()) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    System.out.println("run " + run + ": " + line);
+                    if (line.startsWith("LIBTORRENT ")) {
+                        result = new HashMap<>();
+                        for (String field : line.substring("LIBTORRENT ".length()).split(" ")) {
+                            String[] kv = field.split("=", 2);
+                            result.put(kv[0], kv.length > 1 ? kv[1] : "");
+                        }
+                    }
+                }
+            }
+            int exit = p.waitFor();
+            if (exit != 0 || result == null) {
+                throw new IllegalStateException("the libtorrent baseline failed (exit " + exit + "); see its output above");
+            }
+            return new Libtorrent(Double.parseDouble(result.get("seconds")), Double.parseDouble(result.get("suf")),
+                    Long.parseLong(result.get("moved")));
+        } finally {
+            delete(work);
+        }
     }
 
     private record Result(double seconds, double first, double median, double suf, long moved, int pieces) {

@@ -17,6 +17,8 @@ public enum MessageType {
     FETCH_FAILED(0x18),
     LEAVE(0x19),
     REVOKE(0x1A),
+    /** @since 1.1 */
+    SEEK(0x1B),
     REQUEST(0x20),
     PIECE(0x21),
     REJECT(0x22),

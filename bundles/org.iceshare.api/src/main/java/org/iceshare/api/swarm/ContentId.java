@@ -35,6 +35,18 @@ public final class ContentId implements Comparable<ContentId> {
      * verifier algorithm and piece table (offset, length and hash of every piece).
      */
     public static ContentId derive(String name, long length, String verifier, List<PieceInfo> pieces) {
+        return derive(name, length, verifier, pieces, List.of(ChainLink.untimed(0, 0, 0)));
+    }
+
+    /**
+     * Derives the id of a file content from everything its manifest says: name, length, verifier
+     * algorithm, every piece (offset, length, hash, time, start-point flag, link) and every chain link.
+     * A manifest whose id matches is exactly the one its publisher made.
+     *
+     * @since 1.1
+     */
+    public static ContentId derive(String name, long length, String verifier, List<PieceInfo> pieces,
+            List<ChainLink> links) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(name.getBytes(StandardCharsets.UTF_8));
@@ -46,6 +58,22 @@ public final class ContentId implements Comparable<ContentId> {
                 md.update(longBytes(p.offset()));
                 md.update(longBytes(p.length()));
                 md.update(p.hashBytes());
+                if (p.hasTime() || p.startPoint() || p.link() != 0) {
+                    md.update(longBytes(p.startMicros()));
+                    md.update(longBytes(p.endMicros()));
+                    md.update(longBytes(p.startPoint() ? 1 : 0));
+                    md.update(longBytes(p.link()));
+                }
+            }
+            for (ChainLink l : links) {
+                if (!l.equals(ChainLink.untimed(0, 0, 0))) {
+                    md.update(longBytes(l.firstPiece()));
+                    md.update(longBytes(l.headerPieces()));
+                    md.update(longBytes(l.startMicros()));
+                    md.update(longBytes(l.endMicros()));
+                    md.update(l.codecs().getBytes(StandardCharsets.UTF_8));
+                    md.update((byte) 0);
+                }
             }
             return new ContentId(Arrays.copyOf(md.digest(), LENGTH));
         } catch (NoSuchAlgorithmException e) {

@@ -9,8 +9,10 @@ import java.util.Objects;
  * authoritative copy; a joining client receives it in a {@code Joined} message.
  *
  * <p>The pieces tile the content exactly: piece {@code i} starts where piece {@code i-1} ends, and
- * the last one ends at {@link #length()}. The first {@link #headerPieces()} pieces hold the stream
- * headers a player needs before anything else.
+ * the last one ends at {@link #length()}. The content is one or more {@linkplain ChainLink chain
+ * links}; each link's first pieces hold its stream headers, which a player needs before its data. When
+ * the pieces know their time, {@link #seek(long)} finds where playback for a time starts: the seek
+ * index, held by the tracker with the rest of the manifest.
  */
 public final class Manifest {
     /** At most this many pieces per content (64 MiB at 256 KiB is 256 pieces; 16 GiB is 65,536). */
@@ -25,9 +27,21 @@ public final class Manifest {
     private final long length;
     private final int headerPieces;
     private final List<PieceInfo> pieces;
+    private final List<ChainLink> links;
 
+    /** A manifest of one chain link whose first {@code headerPieces} pieces hold the headers. */
     public Manifest(ContentId id, String name, String mediaType, String format, String verifier, long length,
             int headerPieces, List<PieceInfo> pieces) {
+        this(id, name, mediaType, format, verifier, length, pieces, List.of(ChainLink.untimed(0, 0, headerPieces)));
+    }
+
+    /**
+     * A manifest of one or more chain links.
+     *
+     * @since 1.1
+     */
+    public Manifest(ContentId id, String name, String mediaType, String format, String verifier, long length,
+            List<PieceInfo> pieces, List<ChainLink> links) {
         this.id = Objects.requireNonNull(id, "id");
         this.name = checkName(name);
         this.mediaType = requireText(mediaType, "media type");
@@ -49,18 +63,49 @@ public final class Manifest {
         if (expected != length) {
             throw new IllegalArgumentException("pieces cover " + expected + " bytes but the content has " + length);
         }
-        if (headerPieces < 0 || headerPieces > this.pieces.size()) {
-            throw new IllegalArgumentException("header pieces out of range: " + headerPieces);
-        }
+        this.links = List.copyOf(Objects.requireNonNull(links, "links"));
+        checkLinks(this.pieces, this.links);
         this.length = length;
-        this.headerPieces = headerPieces;
+        this.headerPieces = this.links.get(0).headerPieces();
     }
 
-    /** Builds a manifest whose id is {@link ContentId#derive derived} from its contents. */
+    private static void checkLinks(List<PieceInfo> pieces, List<ChainLink> links) {
+        if (links.isEmpty() || links.size() > pieces.size()) {
+            throw new IllegalArgumentException("a manifest needs 1.." + pieces.size() + " chain links, got "
+                    + links.size());
+        }
+        for (int k = 0; k < links.size(); k++) {
+            ChainLink l = links.get(k);
+            int end = k + 1 < links.size() ? links.get(k + 1).firstPiece() : pieces.size();
+            if (l.index() != k || (k == 0 && l.firstPiece() != 0) || l.firstPiece() >= end
+                    || l.firstPiece() + l.headerPieces() > end) {
+                throw new IllegalArgumentException("chain link " + k + " is out of place: " + l);
+            }
+            for (int i = l.firstPiece(); i < end; i++) {
+                if (pieces.get(i).link() != k) {
+                    throw new IllegalArgumentException("piece " + i + " says link " + pieces.get(i).link()
+                            + " but lies in link " + k);
+                }
+            }
+        }
+    }
+
+    /** Builds a one-link manifest whose id is {@link ContentId#derive derived} from its contents. */
     public static Manifest derived(String name, String mediaType, String format, String verifier, long length,
             int headerPieces, List<PieceInfo> pieces) {
-        return new Manifest(ContentId.derive(name, length, verifier, pieces), name, mediaType, format, verifier, length,
-                headerPieces, pieces);
+        return derived(name, mediaType, format, verifier, length, pieces,
+                List.of(ChainLink.untimed(0, 0, headerPieces)));
+    }
+
+    /**
+     * Builds a manifest whose id is {@link ContentId#derive derived} from all of its contents.
+     *
+     * @since 1.1
+     */
+    public static Manifest derived(String name, String mediaType, String format, String verifier, long length,
+            List<PieceInfo> pieces, List<ChainLink> links) {
+        return new Manifest(ContentId.derive(name, length, verifier, pieces, links), name, mediaType, format,
+                verifier, length, pieces, links);
     }
 
     /** A content name is a single URL path segment: 1..255 characters of [A-Za-z0-9._-]. */
@@ -92,7 +137,7 @@ public final class Manifest {
 
     /** True when this manifest was derived from its contents, so its id can be trusted. */
     public boolean idMatchesContents() {
-        return id.equals(ContentId.derive(name, length, verifier, pieces));
+        return id.equals(ContentId.derive(name, length, verifier, pieces, links));
     }
 
     public ContentId id() {
@@ -119,8 +164,79 @@ public final class Manifest {
         return length;
     }
 
+    /** How many pieces hold the first link's headers. */
     public int headerPieces() {
         return headerPieces;
+    }
+
+    /** The chain links, in order; one for unchained content. @since 1.1 */
+    public List<ChainLink> links() {
+        return links;
+    }
+
+    /** The link a piece belongs to. @since 1.1 */
+    public ChainLink linkOf(int piece) {
+        return links.get(pieces.get(piece).link());
+    }
+
+    /** True when every piece knows its time, so {@link #seek} can answer. @since 1.1 */
+    public boolean timed() {
+        for (PieceInfo p : pieces) {
+            if (!p.hasTime()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The content's duration in microseconds (end of the last timed piece), or -1. @since 1.1 */
+    public long durationMicros() {
+        long end = -1;
+        for (PieceInfo p : pieces) {
+            end = Math.max(end, p.endMicros());
+        }
+        return end;
+    }
+
+    /**
+     * The seek index: where playback for {@code micros} starts. That is the link playing at that time,
+     * and its last start-point piece that starts at or before the time (its first data piece when none
+     * does). Times past the end seek to the last link's last start point.
+     *
+     * @return the seek point, or empty when the pieces do not know their time
+     * @since 1.1
+     */
+    public java.util.Optional<SeekPoint> seek(long micros) {
+        if (!timed()) {
+            return java.util.Optional.empty();
+        }
+        long t = Math.max(0, micros);
+        ChainLink link = links.get(0);
+        for (ChainLink l : links) {
+            int firstData = Math.min(l.firstPiece() + l.headerPieces(), pieces.size() - 1);
+            if (pieces.get(firstData).startMicros() <= t || l.index() == 0) {
+                link = l;
+            }
+        }
+        int end = link.index() + 1 < links.size() ? links.get(link.index() + 1).firstPiece() : pieces.size();
+        int first = Math.min(link.firstPiece() + link.headerPieces(), end - 1);
+        int best = -1;
+        for (int i = first; i < end; i++) {
+            PieceInfo p = pieces.get(i);
+            if (p.startPoint() && p.startMicros() <= t) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            best = first;
+            for (int i = first; i < end; i++) {
+                if (pieces.get(i).startPoint()) {
+                    best = i;
+                    break;
+                }
+            }
+        }
+        return java.util.Optional.of(new SeekPoint(link, best, pieces.get(best).startMicros()));
     }
 
     public int pieceCount() {
@@ -157,7 +273,7 @@ public final class Manifest {
     public boolean equals(Object o) {
         return o instanceof Manifest m && m.id.equals(id) && m.name.equals(name) && m.mediaType.equals(mediaType)
                 && m.format.equals(format) && m.verifier.equals(verifier) && m.length == length
-                && m.headerPieces == headerPieces && m.pieces.equals(pieces);
+                && m.headerPieces == headerPieces && m.pieces.equals(pieces) && m.links.equals(links);
     }
 
     @Override

@@ -20,8 +20,10 @@ import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Reject;
 import org.iceshare.api.icet.Request;
+import org.iceshare.api.icet.Seek;
 import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Verified;
+import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
@@ -94,8 +96,8 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
 
     private static int sizeHint(IcetMessage message) {
         return switch (message.type()) {
-            case PUBLISH -> 256 + 40 * ((Publish) message).manifest().pieceCount();
-            case JOINED -> 256 + 40 * ((Joined) message).manifest().pieceCount();
+            case PUBLISH -> 256 + 64 * ((Publish) message).manifest().pieceCount();
+            case JOINED -> 256 + 64 * ((Joined) message).manifest().pieceCount();
             case ASSIGN -> 32 + IcetMessageDecoder.ASSIGN_ENTRY_SIZE * ((Assign) message).entries().size();
             case PEERS -> 16 + 48 * ((Peers) message).peers().size();
             default -> 64;
@@ -177,6 +179,12 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
                 writeId(buf, m.source());
                 writeString(buf, m.reason());
             }
+            case SEEK -> {
+                Seek m = (Seek) message;
+                writeId(buf, m.content());
+                buf.writeLong(m.micros());
+                buf.writeInt(m.piece());
+            }
             case REQUEST -> {
                 Request m = (Request) message;
                 writeId(buf, m.content());
@@ -199,8 +207,8 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
     }
 
     /**
-     * The piece table carries each piece's length and hash; index and offset follow from the order and
-     * from the lengths before it.
+     * The piece table carries each piece's length, hash, time, start-point flag and link; index and
+     * offset follow from the order and from the lengths before it. The chain links follow.
      */
     private static void writeManifest(ByteBuf buf, Manifest m) {
         writeId(buf, m.id());
@@ -216,6 +224,18 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
             byte[] hash = p.hash();
             buf.writeByte(hash.length);
             buf.writeBytes(hash);
+            buf.writeLong(p.startMicros());
+            buf.writeLong(p.endMicros());
+            buf.writeByte(p.startPoint() ? 1 : 0);
+            buf.writeInt(p.link());
+        }
+        buf.writeInt(m.links().size());
+        for (ChainLink l : m.links()) {
+            buf.writeInt(l.firstPiece());
+            buf.writeInt(l.headerPieces());
+            buf.writeLong(l.startMicros());
+            buf.writeLong(l.endMicros());
+            writeString(buf, l.codecs());
         }
     }
 

@@ -25,9 +25,11 @@ import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Reject;
 import org.iceshare.api.icet.Request;
+import org.iceshare.api.icet.Seek;
 import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
+import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
@@ -63,7 +65,9 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
     /** The smallest Peers entry: id16, an empty string, u16 port. */
     static final int MIN_PEER_ENTRY_SIZE = PeerId.LENGTH + 2 + 2;
     /** The smallest piece table entry: u32 length, u8 hash length, one hash byte. */
-    static final int MIN_PIECE_ENTRY_SIZE = 4 + 1 + 1;
+    static final int MIN_PIECE_ENTRY_SIZE = 4 + 1 + 1 + 8 + 8 + 1 + 4;
+    /** Smallest link entry of a manifest: first piece, header pieces, start, end, empty codecs. */
+    static final int MIN_LINK_ENTRY_SIZE = 4 + 4 + 8 + 8 + 2;
 
     private IcetMessageDecoder() {
     }
@@ -143,6 +147,7 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
             case REJECT -> new Reject(in.contentId("content"), in.index("piece"), in.errorCode("code"),
                     in.string("reason"));
             case CANCEL -> new Cancel(in.contentId("content"), in.index("piece"));
+            case SEEK -> new Seek(in.contentId("content"), in.i64("micros"), in.i32("piece"));
         };
     }
 
@@ -185,6 +190,11 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
                 throw malformed(field + " out of range: " + v);
             }
             return (int) v;
+        }
+
+        int i32(String field) {
+            need(4, field);
+            return buf.readInt();
         }
 
         long i64(String field) {
@@ -282,10 +292,26 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
                 need(hashLength, "piece hash");
                 byte[] hash = new byte[hashLength];
                 buf.readBytes(hash);
-                pieces.add(new PieceInfo(i, offset, pieceLength, hash));
+                long start = i64("piece start");
+                long end = i64("piece end");
+                int flags = u8("piece flags");
+                if ((flags & ~1) != 0) {
+                    throw malformed("piece " + i + " has unknown flags " + flags);
+                }
+                int link = index("piece link");
+                pieces.add(new PieceInfo(i, offset, pieceLength, hash, start, end, (flags & 1) != 0, link));
                 offset += pieceLength;
             }
-            return new Manifest(id, name, mediaType, format, verifier, length, headerPieces, pieces);
+            int linkCount = count("links", Math.max(1, count), MIN_LINK_ENTRY_SIZE);
+            List<ChainLink> links = new ArrayList<>(linkCount);
+            for (int k = 0; k < linkCount; k++) {
+                links.add(new ChainLink(k, index("link first piece"), index("link header pieces"), i64("link start"),
+                        i64("link end"), string("link codecs")));
+            }
+            if (!links.isEmpty() && links.get(0).headerPieces() != headerPieces) {
+                throw malformed("headerPieces " + headerPieces + " differs from the first link's");
+            }
+            return new Manifest(id, name, mediaType, format, verifier, length, pieces, links);
         }
 
         Assign assign() {

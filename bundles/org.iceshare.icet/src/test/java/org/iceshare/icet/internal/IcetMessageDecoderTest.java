@@ -111,14 +111,17 @@ class IcetMessageDecoderTest {
         byte[] full = frameBody(new Joined(Samples.MANIFEST));
         // cut inside the piece table, the header, the u64 length, and the strings
         assertMalformed(Unpooled.wrappedBuffer(full, 0, full.length - 10), "truncated JOINED: need");
-        assertMalformed(Unpooled.wrappedBuffer(full, 0, full.length - 30), "truncated JOINED: need 32 bytes for piece hash, 2 left");
+        // the last piece entry is 32 hash bytes + 21 bytes of time, flags and link; then one link of 26 bytes
+        assertMalformed(Unpooled.wrappedBuffer(full, 0, full.length - 26 - 4 - 21 - 30),
+                "truncated JOINED: need 32 bytes for piece hash, 2 left");
         assertMalformed(Unpooled.wrappedBuffer(full, 0, 1 + 16 + 1), "truncated JOINED: need 2 bytes for name length");
         Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256"};
         assertMalformed(body(JOINED, head, 0, 0, 0), "truncated JOINED: need 8 bytes for length, 3 left");
         assertMalformed(body(JOINED, head, u64(5), u32(1), u32(1), u32(5)),
-                "truncated JOINED: need 6 bytes for 1 pieces, 4 left");
-        assertMalformed(body(JOINED, head, u64(5), u32(1), u32(2), u32(5), 3, 1, 2, 3, u32(5)),
-                "truncated JOINED: need 5 bytes for piece table, 4 left");
+                "truncated JOINED: need 27 bytes for 1 pieces, 4 left");
+        // two entries need at least 54 bytes: the first takes 50 (a 24-byte hash), 4 are left for the second
+        assertMalformed(body(JOINED, head, u64(5), u32(1), u32(2), u32(5), 24, new byte[24], u64(-1), u64(-1), 0,
+                u32(0), u32(5)), "truncated JOINED: need 5 bytes for piece table, 4 left");
     }
 
     @Test
@@ -181,20 +184,33 @@ class IcetMessageDecoderTest {
     void invalidManifests() {
         Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256"};
         byte[] hash = Samples.sha256("x");
-        assertMalformed(body(JOINED, head, u64(-1), u32(0), u32(1), u32(5), 32, hash),
+        Object[] untimed = {u64(-1), u64(-1), 0, u32(0)};
+        Object[] oneLink = {u32(1), u32(0), u32(0), u64(-1), u64(-1), u16(0)};
+        assertMalformed(body(JOINED, head, u64(5), u32(0), u32(1), u32(5), 32, hash, u64(-1), u64(-1), 2, u32(0),
+                oneLink), "JOINED: piece 0 has unknown flags 2");
+        assertMalformed(body(JOINED, head, u64(5), u32(0), u32(1), u32(5), 32, hash, u64(9), u64(3), 0, u32(0),
+                oneLink), "JOINED: piece 0 has a bad time range 9..3");
+        assertMalformed(body(JOINED, head, u64(5), u32(0), u32(1), u32(5), 32, hash, untimed, u32(0)),
+                "JOINED: a manifest needs 1..1 chain links, got 0");
+        assertMalformed(body(JOINED, head, u64(5), u32(1), u32(1), u32(5), 32, hash, untimed, oneLink),
+                "JOINED: headerPieces 1 differs from the first link's");
+        assertMalformed(body(JOINED, head, u64(5), u32(0), u32(1), u32(5), 32, hash, u64(-1), u64(-1), 0, u32(1),
+                oneLink), "JOINED: piece 0 says link 1 but lies in link 0");
+        assertMalformed(body(JOINED, head, u64(-1), u32(0), u32(1), u32(5), 32, hash, untimed, oneLink),
                 "JOINED: length out of range: 18446744073709551615");
-        assertMalformed(body(JOINED, head, u64(6), u32(0), u32(1), u32(5), 32, hash),
+        assertMalformed(body(JOINED, head, u64(6), u32(0), u32(1), u32(5), 32, hash, untimed, oneLink),
                 "JOINED: pieces cover 5 bytes but the content has 6");
-        assertMalformed(body(JOINED, head, u64(5), u32(2), u32(1), u32(5), 32, hash),
-                "JOINED: header pieces out of range: 2");
-        assertMalformed(body(JOINED, head, u64(0), u32(0), u32(1), u32(0), 32, hash),
+        assertMalformed(body(JOINED, head, u64(5), u32(2), u32(1), u32(5), 32, hash, untimed,
+                u32(1), u32(0), u32(2), u64(-1), u64(-1), u16(0)), "JOINED: chain link 0 is out of place");
+        assertMalformed(body(JOINED, head, u64(0), u32(0), u32(1), u32(0), 32, hash, untimed, oneLink),
                 "JOINED: piece length must be in 1..4194304: 0");
-        assertMalformed(body(JOINED, head, u64(0), u32(0), u32(0)), "JOINED: a manifest needs 1..65536 pieces, got 0");
-        assertMalformed(body(JOINED, head, u64(5), u32(0), u32(1), u32(5), 0, 0), "JOINED: piece hash must be 1..64 bytes");
+        assertMalformed(body(JOINED, head, u64(0), u32(0), u32(0), u32(0)), "JOINED: a manifest needs 1..65536 pieces, got 0");
+        assertMalformed(body(JOINED, head, u64(5), u32(0), u32(1), u32(5), 0, untimed, oneLink),
+                "JOINED: piece hash must be 1..64 bytes");
         assertMalformed(body(JOINED, Samples.CONTENT, "a/b.ogg", "audio/ogg", "ogg", "sha-256", u64(5), u32(0),
-                u32(1), u32(5), 32, hash), "JOINED: content name may hold only");
+                u32(1), u32(5), 32, hash, untimed, oneLink), "JOINED: content name may hold only");
         assertMalformed(body(JOINED, Samples.CONTENT, "a.ogg", "", "ogg", "sha-256", u64(5), u32(0), u32(1), u32(5),
-                32, hash), "JOINED: media type must be 1..255 characters");
+                32, hash, untimed, oneLink), "JOINED: media type must be 1..255 characters");
     }
 
     @Test

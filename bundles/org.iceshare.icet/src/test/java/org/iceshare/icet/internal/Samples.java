@@ -101,6 +101,7 @@ final class Samples {
                 new FetchFailed(CONTENT, 19, ALICE, "connect timed out after 10000 ms"),
                 new Leave(CONTENT),
                 new Revoke(CONTENT, BOB, "banned: served a corrupt piece"),
+                org.iceshare.api.icet.Seek.toTime(CONTENT, 95_500_000L),
                 new Request(CONTENT, 42),
                 new Piece(CONTENT, 42, data(256 * 1024, 42)),
                 new Reject(CONTENT, 43, ErrorCode.BUSY, "12 uploads in progress, limit 12"),

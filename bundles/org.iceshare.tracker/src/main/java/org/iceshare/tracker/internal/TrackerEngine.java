@@ -38,6 +38,7 @@ import org.iceshare.api.icet.Pong;
 import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Revoke;
+import org.iceshare.api.icet.Seek;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
 import org.iceshare.api.swarm.ContentId;
@@ -77,6 +78,8 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private static final String AGENT = "IceTracker/0.1";
     private static final long AVOID_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int FULL_PLANS_PER_EVENT = 2;
+    /** Pieces from a seek point on that a Seek assigns at once. */
+    private static final int SEEK_READAHEAD = 4;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final TrackerSettings settings;
@@ -274,6 +277,8 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             badPiece(s, b);
         } else if (m instanceof FetchFailed f) {
             fetchFailed(s, f);
+        } else if (m instanceof Seek k) {
+            seek(s, k);
         } else if (m instanceof Leave l) {
             ContentSwarm swarm = byId.get(l.content());
             if (swarm != null) {
@@ -500,6 +505,57 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         plan(swarm, m);
     }
 
+    /**
+     * A player needs a position now: assign the link's header pieces and the pieces from the seek
+     * point on, ahead of the plan, from the quickest holders (the source too, if it is the only one).
+     */
+    private void seek(ClientSession s, Seek k) {
+        ContentSwarm swarm = byId.get(k.content());
+        Member m = swarm == null ? null : swarm.members.get(s.id);
+        if (m == null || m.source || m.banned) {
+            return;
+        }
+        Manifest manifest = swarm.manifest;
+        int target;
+        org.iceshare.api.swarm.ChainLink link;
+        if (k.piece() >= 0) {
+            if (k.piece() >= manifest.pieceCount()) {
+                return;
+            }
+            target = k.piece();
+            link = manifest.linkOf(target);
+        } else {
+            var point = manifest.seek(k.micros());
+            if (point.isEmpty()) {
+                return;
+            }
+            target = point.get().piece();
+            link = point.get().link();
+        }
+        List<Integer> wanted = new ArrayList<>();
+        for (int i = link.firstPiece(); i < link.firstPiece() + link.headerPieces(); i++) {
+            wanted.add(i);
+        }
+        for (int i = target; i < Math.min(manifest.pieceCount(), target + SEEK_READAHEAD); i++) {
+            if (!wanted.contains(i)) {
+                wanted.add(i);
+            }
+        }
+        long now = System.nanoTime();
+        List<Assign.Entry> entries = new ArrayList<>();
+        List<PeerInfo> addresses = new ArrayList<>();
+        for (int piece : wanted) {
+            if (m.have.get(piece) || m.assigned.containsKey(piece)) {
+                continue;
+            }
+            Member server = chooseServer(swarm, piece, m, now, true);
+            if (server != null) {
+                assign(swarm, m, piece, server, now, entries, addresses);
+            }
+        }
+        send(swarm, m, entries, addresses);
+    }
+
     private void release(ContentSwarm swarm, int piece, PeerId from) {
         Member server = swarm.members.get(from);
         if (server != null) {
@@ -600,6 +656,11 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
      * any has capacity, else the source, but only while no other client is being seeded that piece.
      */
     private Member chooseServer(ContentSwarm swarm, int piece, Member m, long now) {
+        return chooseServer(swarm, piece, m, now, false);
+    }
+
+    /** As above; {@code urgent} (a player waits) lets the source serve whenever no one else can. */
+    private Member chooseServer(ContentSwarm swarm, int piece, Member m, long now, boolean urgent) {
         Member best = null;
         Member source = null;
         boolean otherHolders = false;
@@ -624,7 +685,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
         // the source serves a piece only while nobody else holds it, and to one client at a time;
         // when the other holders are merely busy, waiting for them keeps the source's upload near one copy
-        if (source != null && !otherHolders && swarm.seeding[piece] == 0) {
+        if (source != null && (urgent || !otherHolders && swarm.seeding[piece] == 0)) {
             return source;
         }
         return null;

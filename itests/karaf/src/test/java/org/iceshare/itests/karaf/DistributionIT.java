@@ -43,6 +43,7 @@ public class DistributionIT extends IceShareTestSupport {
         assertEquals("rarest", property("org.iceshare.scheduler", "name"));
         assertEquals("8388608", property("org.iceshare.transport.tcp", "maxFrameSize"));
         assertEquals("262144", property("org.iceshare.media.ogg", "pieceSize"));
+        assertEquals("262144", property("org.iceshare.media.raw", "pieceSize"));
         assertEquals("127.0.0.1", property("org.iceshare.tracker", "host"));
         assertEquals(Integer.toString(port("tracker")), property("org.iceshare.tracker", "port"));
 

@@ -47,6 +47,7 @@ public class FeaturesIT extends IceShareTestSupport {
         "org.iceshare.scheduler.sequential",
         "org.iceshare.verify.sha256",
         "org.iceshare.media.ogg",
+        "org.iceshare.media.raw",
         "org.iceshare.shell");
 
     @Test

@@ -107,15 +107,22 @@ public class SwarmIT extends IceShareTestSupport {
 
     @Test
     public void badInputGetsAClearErrorInTheShell() {
-        Path garbage;
+        // Out of the box only the Ogg format is installed: a file that is not Ogg is refused with its
+        // reason. An Ogg file cut short inside its first page header is refused too.
+        Path notOgg;
+        Path cutOgg;
         try {
-            garbage = Files.createTempFile("noise", ".wav");
-            Files.write(garbage, new byte[] {'R', 'I', 'F', 'F', 1, 2, 3, 4, 5, 6, 7, 8, 9});
+            notOgg = Files.createTempFile("noise", ".wav");
+            Files.write(notOgg, new byte[] {'R', 'I', 'F', 'F', 1, 2, 3, 4, 5, 6, 7, 8, 9});
+            cutOgg = Files.createTempFile("cut", ".ogg");
+            Files.write(cutOgg, new byte[] {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0});
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        String notOgg = executeCommand("iceshare:publish " + garbage);
-        assertTrue(notOgg, notOgg.contains("Error:") && notOgg.contains("not an Ogg stream"));
+        String refused = executeCommand("iceshare:publish " + notOgg);
+        assertTrue(refused, refused.contains("Error:") && refused.contains("not an Ogg stream"));
+        String cut = executeCommand("iceshare:publish " + cutOgg);
+        assertTrue(cut, cut.contains("Error:") && cut.contains("truncated page 0 at byte 0"));
         String badUrl = executeCommand("iceshare:get http://example.org/x.ogg");
         assertTrue(badUrl, badUrl.contains("Error:") && badUrl.contains("not an icet:// URL"));
         String unknown = executeCommand("iceshare:get icet://127.0.0.1:" + port("tracker") + "/missing.ogg");

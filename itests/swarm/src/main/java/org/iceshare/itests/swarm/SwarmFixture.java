@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.peer.PeerSettings;
@@ -35,11 +36,19 @@ public final class SwarmFixture implements AutoCloseable {
         this(root, TrackerSettings.loopback(), OggFormat.DEFAULT_PIECE_SIZE);
     }
 
+    /** A swarm whose only media format is Ogg, cutting pieces of about {@code pieceSize} bytes. */
     public SwarmFixture(Path root, TrackerSettings trackerSettings, int pieceSize) throws IOException {
+        this(root, trackerSettings, List.of(new OggFormat(pieceSize)));
+    }
+
+    /**
+     * A swarm with the given media formats, best-ranked first (as the container orders them by
+     * service ranking); a file goes to the format that probes it most confidently.
+     */
+    public SwarmFixture(Path root, TrackerSettings trackerSettings, List<MediaFormat> formats) throws IOException {
         this.root = root;
         this.transport = new TcpTransport(TcpSettings.DEFAULTS);
-        this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(),
-                List.of(new OggFormat(pieceSize)));
+        this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(), formats);
         this.tracker = new TrackerEngine(trackerSettings, transport);
         tracker.start();
     }

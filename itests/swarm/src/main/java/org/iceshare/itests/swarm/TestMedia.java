@@ -69,6 +69,105 @@ public final class TestMedia {
         return out;
     }
 
+    /** An Ogg Opus file (opusenc, fixed serial) of a tone with noise. */
+    public static Path opus(int seconds) throws IOException {
+        return cached("opus-" + seconds + "s.opus", out -> {
+            Path wav = wav("opus-" + seconds, seconds, 48_000, 2, 660);
+            run(List.of("opusenc", "--quiet", "--serial", "4444", "--bitrate", "64", wav.toString(), out.toString()));
+            Files.delete(wav);
+        });
+    }
+
+    /** An Ogg Speex file (speexenc, wideband). */
+    public static Path speex(int seconds) throws IOException {
+        return cached("speex-" + seconds + "s.spx", out -> {
+            Path wav = wav("speex-" + seconds, seconds, 16_000, 1, 330);
+            run(List.of("speexenc", "--quiet", "-w", wav.toString(), out.toString()));
+            Files.delete(wav);
+        });
+    }
+
+    /** An Ogg FLAC file (flac --ogg, fixed serial) of a tone with noise. */
+    public static Path flacTone(int seconds) throws IOException {
+        return cached("flac-tone-" + seconds + "s.oga", out -> {
+            Path wav = wav("flac-tone-" + seconds, seconds, 44_100, 2, 550);
+            run(List.of("flac", "--silent", "--force", "--ogg", "--serial-number=4545", "-o", out.toString(),
+                    wav.toString()));
+            Files.delete(wav);
+        });
+    }
+
+    /**
+     * Theora video with Vorbis audio, multiplexed by ffmpeg's Ogg muxer: a moving test pattern at
+     * 320x240, 25 fps, a keyframe every {@code gop} frames.
+     */
+    public static Path theoraVorbis(int seconds, int gop) throws IOException {
+        return cached("theora-vorbis-" + seconds + "s-g" + gop + ".ogv", out -> run(List.of("ffmpeg", "-nostdin",
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=" + seconds, "-f",
+                "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=" + seconds, "-c:v", "libtheora",
+                "-q:v", "5", "-g", Integer.toString(gop), "-c:a", "libvorbis", "-q:a", "2", "-fflags", "+bitexact",
+                "-f", "ogg", out.toString())));
+    }
+
+    /**
+     * A chained Ogg file: the concatenation of the given links (RFC 3533 chaining), each a complete
+     * Ogg stream with its own serial numbers.
+     */
+    public static Path chained(String name, Path... links) throws IOException {
+        return cached(name, out -> {
+            try (var o = Files.newOutputStream(out)) {
+                for (Path l : links) {
+                    Files.copy(l, o);
+                }
+            }
+        });
+    }
+
+    /** Two Vorbis links with different parameters: 44.1 kHz stereo, then 22.05 kHz mono. */
+    public static Path chainedVorbis(int secondsEach) throws IOException {
+        Path a = vorbis(secondsEach, 3);
+        Path b = cached("vorbis-" + secondsEach + "s-22k-mono.ogg", out -> {
+            Path wav = wav("vorbis-mono-" + secondsEach, secondsEach, 22_050, 1, 880);
+            run(List.of("oggenc", "-Q", "--serial", "4646", "-q", "2", "-o", out.toString(), wav.toString()));
+            Files.delete(wav);
+        });
+        return chained("chained-vorbis-" + secondsEach + "s.ogg", a, b);
+    }
+
+    /** Audio tracks multiplexed into one Ogg file with ffmpeg (not oggz-merge, see the tool notes). */
+    public static Path multiplexed(Path a, Path b, String name) throws IOException {
+        return cached(name, out -> run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", a.toString(), "-i",
+                b.toString(), "-map", "0", "-map", "1", "-c", "copy", "-fflags", "+bitexact", "-f", "ogg",
+                out.toString())));
+    }
+
+    @FunctionalInterface
+    private interface Maker {
+        void make(Path out) throws IOException;
+    }
+
+    private static Path cached(String name, Maker maker) throws IOException {
+        Path out = dir().resolve(name);
+        if (Files.isRegularFile(out)) {
+            return out;
+        }
+        Path tmp = dir().resolve(name + ".tmp" + name.substring(name.lastIndexOf('.')));
+        Files.deleteIfExists(tmp);
+        maker.make(tmp);
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return out;
+    }
+
+    /** A WAV of a tone mixed with pink noise. */
+    private static Path wav(String name, int seconds, int rate, int channels, int frequency) throws IOException {
+        Path wav = dir().resolve(name + ".wav");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=" + frequency
+                + ":sample_rate=" + rate + ":duration=" + seconds, "-f", "lavfi", "-i", "anoisesrc=color=pink:"
+                + "sample_rate=" + rate + ":amplitude=0.1:seed=3:duration=" + seconds, "-filter_complex",
+                "[0][1]amix=inputs=2", "-ac", Integer.toString(channels), "-c:a", "pcm_s16le", wav.toString()));
+        return wav;
+    }
+
     /** Runs a tool, failing with its output when it fails. */
     public static String run(List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);

@@ -2,6 +2,7 @@ package org.iceshare.core.internal.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,11 +22,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.swarm.SeekPoint;
 import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.storage.PieceStore;
 import org.slf4j.Logger;
@@ -50,22 +54,39 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.engine = engine;
     }
 
-    /** A body being written. */
+    /** A body being written: one or more byte ranges of the content, in order. */
     private static final class Stream {
         final ContentId content;
         final PieceStore store;
-        long position;
-        final long end;
+        final long[] ranges;
         final boolean keepAlive;
+        int range;
+        long position;
         int playhead = -1;
         boolean waiting;
 
-        Stream(ContentId content, PieceStore store, long position, long end, boolean keepAlive) {
+        Stream(ContentId content, PieceStore store, long[] ranges, boolean keepAlive) {
             this.content = content;
             this.store = store;
-            this.position = position;
-            this.end = end;
+            this.ranges = ranges;
             this.keepAlive = keepAlive;
+            this.position = ranges[0];
+        }
+
+        long end() {
+            return ranges[2 * range + 1];
+        }
+
+        /** Moves to the next range when the current one is done; false when all are. */
+        boolean advance() {
+            while (position >= end()) {
+                range++;
+                if (2 * range >= ranges.length) {
+                    return false;
+                }
+                position = ranges[2 * range];
+            }
+            return true;
         }
     }
 
@@ -116,54 +137,100 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         Manifest m = store.manifest();
         long length = m.length();
-        ByteRange.Parsed parsed = ByteRange.parse(req.headers().get(HttpHeaderNames.RANGE), length);
         HttpResponse response;
-        long start;
-        long end;
-        if (parsed instanceof ByteRange.Unsatisfiable) {
-            DefaultFullHttpResponse r = text(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                    "range not satisfiable\n");
-            r.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
-            finish(ctx, r, keepAlive);
-            return;
-        } else if (parsed instanceof ByteRange.Partial p) {
-            start = p.range().start();
-            end = p.range().end();
-            response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
-            response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + (end - 1) + "/" + length);
-        } else {
-            start = 0;
-            end = length;
+        long[] ranges;
+        List<String> t = new QueryStringDecoder(req.uri()).parameters().get("t");
+        if (t != null && !t.isEmpty()) {
+            long micros = parseSeconds(t.get(0));
+            if (micros < 0) {
+                sendError(ctx, HttpResponseStatus.BAD_REQUEST, "t must be a time in seconds, 0 or more: " + t.get(0),
+                        keepAlive);
+                return;
+            }
+            Optional<SeekPoint> point = engine.seek(id, micros);
+            if (point.isEmpty()) {
+                sendError(ctx, HttpResponseStatus.BAD_REQUEST, "content " + id.shortHex()
+                        + " has no time index, so it cannot start at a time", keepAlive);
+                return;
+            }
+            ranges = seekRanges(m, point.get());
             response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers().set("X-IceShare-Seek", "link=" + point.get().link().index() + " piece="
+                    + point.get().piece() + " start=" + point.get().pieceStartMicros() / 1e6);
+        } else {
+            ByteRange.Parsed parsed = ByteRange.parse(req.headers().get(HttpHeaderNames.RANGE), length);
+            if (parsed instanceof ByteRange.Unsatisfiable) {
+                DefaultFullHttpResponse r = text(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                        "range not satisfiable\n");
+                r.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
+                finish(ctx, r, keepAlive);
+                return;
+            } else if (parsed instanceof ByteRange.Partial p) {
+                ranges = new long[] {p.range().start(), p.range().end()};
+                response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
+                response.headers().set(HttpHeaderNames.CONTENT_RANGE,
+                        "bytes " + p.range().start() + "-" + (p.range().end() - 1) + "/" + length);
+            } else {
+                ranges = new long[] {0, length};
+                response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            }
+        }
+        long bodyLength = 0;
+        for (int i = 0; i < ranges.length; i += 2) {
+            bodyLength += ranges[i + 1] - ranges[i];
         }
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, m.mediaType())
                 .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-                .set(HttpHeaderNames.CONTENT_LENGTH, end - start);
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        LOG.debug("{} {} {} -> {} bytes {}..{}", ctx.channel().remoteAddress(), req.method(), req.uri(),
-                response.status().code(), start, end);
+                .set(HttpHeaderNames.CONTENT_LENGTH, bodyLength)
+                .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        LOG.debug("{} {} {} -> {}, {} bytes from {}", ctx.channel().remoteAddress(), req.method(), req.uri(),
+                response.status().code(), bodyLength, ranges[0]);
         ctx.write(response);
-        if (head || start == end) {
+        if (head || bodyLength == 0) {
             endBody(ctx, keepAlive);
             return;
         }
-        stream = new Stream(id, store, start, end, keepAlive);
+        stream = new Stream(id, store, ranges, keepAlive);
         ctx.channel().config().setAutoRead(false);
         pump(ctx);
+    }
+
+    /** The byte ranges a time start serves: the link's header pieces, then everything from the seek point. */
+    static long[] seekRanges(Manifest m, SeekPoint point) {
+        ChainLink link = point.link();
+        long start = m.piece(point.piece()).offset();
+        if (link.headerPieces() == 0) {
+            return new long[] {start, m.length()};
+        }
+        long headerStart = m.piece(link.firstPiece()).offset();
+        long headerEnd = m.piece(link.firstPiece() + link.headerPieces() - 1).end();
+        if (headerEnd >= start) {
+            return new long[] {headerStart, m.length()};
+        }
+        return new long[] {headerStart, headerEnd, start, m.length()};
+    }
+
+    /** Seconds as text to microseconds, or -1 when it is not a finite time of 0 or more. */
+    static long parseSeconds(String text) {
+        try {
+            double s = Double.parseDouble(text.trim());
+            if (!Double.isFinite(s) || s < 0 || s > 1e9) {
+                return -1;
+            }
+            return (long) (s * 1_000_000);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Writes chunks while the socket takes them and the pieces are here. */
     private void pump(ChannelHandlerContext ctx) {
         Stream s = stream;
         while (s != null && !s.waiting && ctx.channel().isActive()) {
-            if (s.position >= s.end) {
-                LOG.debug("{} body of {} done at {}", ctx.channel().remoteAddress(), s.content.shortHex(), s.end);
+            if (!s.advance()) {
+                LOG.debug("{} body of {} done", ctx.channel().remoteAddress(), s.content.shortHex());
                 stream = null;
                 ctx.channel().config().setAutoRead(true);
                 endBody(ctx, s.keepAlive);
@@ -194,7 +261,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
             PieceInfo p = m.piece(piece);
-            int n = (int) Math.min(CHUNK, Math.min(s.end, p.end()) - s.position);
+            int n = (int) Math.min(CHUNK, Math.min(s.end(), p.end()) - s.position);
             ByteBuf buf = ctx.alloc().heapBuffer(n);
             try {
                 s.store.readAt(s.position, buf.internalNioBuffer(buf.writerIndex(), n));

@@ -327,8 +327,9 @@ public final class PeerEngine implements Peer, AutoCloseable {
                         plugins.preferredVerifier());
                 Path dir = storage.contentDir(p.manifest().id());
                 PieceStore store = PieceStore.createComplete(dir, p.manifest(), file);
-                LOG.info("peer {}: {} is {} ({}), {} pieces of whole pages, {} header piece(s), properties {}",
-                        settings.name(), file, p.format(), p.manifest().mediaType(), p.manifest().pieceCount(),
+                LOG.info("peer {}: {} is {} ({}): the {} format cut it into {} pieces ({} chain link(s), {} header "
+                        + "piece(s) in the first), properties {}", settings.name(), file, p.format(),
+                        p.manifest().mediaType(), p.format(), p.manifest().pieceCount(), p.manifest().links().size(),
                         p.manifest().headerPieces(), p.layout().properties());
                 return store;
             } catch (PublishException e) {
@@ -525,6 +526,25 @@ public final class PeerEngine implements Peer, AutoCloseable {
                 s.scheduleSoon();
             }
         });
+    }
+
+    /**
+     * A player starts at a time: returns where (the link's headers, then the seek point) and tells
+     * the swarm and the tracker, so those pieces come first. Empty when the content has no time index.
+     * Any thread.
+     */
+    public java.util.Optional<org.iceshare.api.swarm.SeekPoint> seek(ContentId content, long micros) {
+        Swarm s = swarms.get(content);
+        if (s == null) {
+            return java.util.Optional.empty();
+        }
+        var point = s.manifest.seek(micros);
+        point.ifPresent(p -> execute(() -> {
+            if (s.tracker != null) {
+                s.seek(micros, p.piece());
+            }
+        }));
+        return point;
     }
 
     URI playerUrl(Swarm s) {

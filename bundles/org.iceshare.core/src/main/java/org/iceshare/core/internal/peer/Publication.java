@@ -15,6 +15,7 @@ import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.media.MediaFormatException;
 import org.iceshare.api.media.MediaLayout;
 import org.iceshare.api.peer.PublishException;
+import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.verify.PieceVerifier;
@@ -77,8 +78,13 @@ final class Publication {
                 throw new PublishException("cannot publish " + file + ": it changed while being read");
             }
             List<PieceInfo> pieces = hash(file, layout, verifier);
+            List<ChainLink> links = new ArrayList<>(layout.links().size());
+            for (MediaLayout.Link l : layout.links()) {
+                links.add(new ChainLink(links.size(), l.firstPiece(), l.headerPieces(), l.startMicros(),
+                        l.endMicros(), l.codecs()));
+            }
             Manifest manifest = Manifest.derived(name, layout.mediaType(), best.name(), verifier.algorithm(), length,
-                    layout.headerPieces(), pieces);
+                    pieces, links);
             return new Prepared(manifest, best.name(), layout);
         } catch (IOException e) {
             throw new PublishException("cannot publish " + file + ": " + e.getMessage(), e);
@@ -132,7 +138,8 @@ final class Publication {
                     pos += n;
                 }
                 buf.flip();
-                pieces.add(new PieceInfo(pieces.size(), s.offset(), s.length(), verifier.digest(buf)));
+                pieces.add(new PieceInfo(pieces.size(), s.offset(), s.length(), verifier.digest(buf), s.startMicros(),
+                        s.endMicros(), s.startPoint(), s.link()));
             }
         }
         return pieces;

@@ -16,6 +16,7 @@ import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.Cancel;
 import org.iceshare.api.icet.FetchFailed;
 import org.iceshare.api.icet.Request;
+import org.iceshare.api.icet.Seek;
 import org.iceshare.api.icet.Verified;
 import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.peer.SwarmStatus.State;
@@ -56,6 +57,8 @@ final class Swarm {
     long badPieces;
     private final Map<Integer, List<CompletableFuture<Void>>> waiters = new HashMap<>();
     private final Set<PeerId> partners = new HashSet<>();
+    /** Pieces a Seek was sent for because a player waits and no source was assigned. */
+    private final Set<Integer> seekAsked = new HashSet<>();
     private boolean scheduleQueued;
 
     Swarm(PeerEngine engine, Manifest manifest, PieceStore store, IcetUrl url, boolean source, PieceVerifier verifier,
@@ -90,12 +93,12 @@ final class Swarm {
         if (scheduler == null) {
             return;
         }
-        List<InFlight> placed;
+        long now = System.nanoTime();
+        List<InFlight> placed = new ArrayList<>(urgent(now));
         try {
-            placed = state.schedule(scheduler, System.nanoTime());
+            placed.addAll(state.schedule(scheduler, now));
         } catch (RuntimeException e) {
             LOG.error("scheduler {} failed on {}; no requests placed this round", scheduler.name(), manifest, e);
-            return;
         }
         for (InFlight r : placed) {
             LOG.trace("{}: {} requests piece {} from {}", manifest.name(), r.scheduler(), r.piece(), r.peer());
@@ -103,6 +106,36 @@ final class Swarm {
                 fetchFailed(r.piece(), r.peer(), "no address known for " + r.peer());
             }
         }
+    }
+
+    /**
+     * Pieces players are blocked on come first, whatever the scheduler: each is requested from an
+     * assigned source, and when the tracker assigned none yet it is asked for one (a Seek, once).
+     */
+    private List<InFlight> urgent(long now) {
+        if (waiters.isEmpty()) {
+            return List.of();
+        }
+        List<InFlight> placed = new ArrayList<>();
+        for (int piece : waiters.keySet()) {
+            if (store.has(piece)) {
+                continue;
+            }
+            InFlight r = state.requestUrgent(piece, now);
+            if (r != null) {
+                placed.add(r);
+            } else if (!state.hasSource(piece) && seekAsked.add(piece)) {
+                tracker.send(Seek.toPiece(manifest.id(), piece));
+            }
+        }
+        return placed;
+    }
+
+    /** A player starts at a time: ask the tracker for that position's pieces, and play from there. */
+    void seek(long micros, int piece) {
+        tracker.send(Seek.toTime(manifest.id(), micros));
+        state.playhead(piece);
+        scheduleSoon();
     }
 
     void onAssign(Assign assign) {
@@ -155,6 +188,7 @@ final class Swarm {
             }
         }
         tracker.send(new Verified(manifest.id(), piece, from, digest));
+        seekAsked.remove(piece);
         List<CompletableFuture<Void>> w = waiters.remove(piece);
         if (w != null) {
             w.forEach(f -> f.complete(null));
@@ -208,6 +242,7 @@ final class Swarm {
         }
         CompletableFuture<Void> f = new CompletableFuture<>();
         waiters.computeIfAbsent(piece, k -> new ArrayList<>()).add(f);
+        scheduleSoon();
         return f;
     }
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PieceInfo;
@@ -24,8 +25,13 @@ import org.iceshare.api.swarm.PieceInfo;
  * name=...
  * ...
  * pieces=N
- * &lt;length&gt; &lt;hash hex&gt;      (one line per piece, in order; offsets follow from the lengths)
+ * &lt;length&gt; &lt;hash hex&gt; &lt;start µs&gt; &lt;end µs&gt; &lt;start point 0|1&gt; &lt;link&gt;   (one line per piece, in order)
+ * links=K
+ * &lt;first piece&gt; &lt;header pieces&gt; &lt;start µs&gt; &lt;end µs&gt; &lt;codecs&gt;        (one line per chain link)
  * </pre>
+ *
+ * Offsets follow from the lengths. A piece line with only length and hash (and no links section)
+ * reads as an untimed piece of one link.
  */
 final class ManifestCodec {
     private static final String MAGIC = "iceshare-manifest 1";
@@ -46,7 +52,13 @@ final class ManifestCodec {
         w.write("headerPieces=" + m.headerPieces() + "\n");
         w.write("pieces=" + m.pieceCount() + "\n");
         for (PieceInfo p : m.pieces()) {
-            w.write(p.length() + " " + HEX.formatHex(p.hash()) + "\n");
+            w.write(p.length() + " " + HEX.formatHex(p.hash()) + " " + p.startMicros() + " " + p.endMicros() + " "
+                    + (p.startPoint() ? 1 : 0) + " " + p.link() + "\n");
+        }
+        w.write("links=" + m.links().size() + "\n");
+        for (ChainLink l : m.links()) {
+            w.write(l.firstPiece() + " " + l.headerPieces() + " " + l.startMicros() + " " + l.endMicros() + " "
+                    + l.codecs() + "\n");
         }
         w.flush();
     }
@@ -81,18 +93,46 @@ final class ManifestCodec {
                 if (line == null) {
                     throw new IOException("manifest ends after " + i + " of " + count + " pieces");
                 }
-                int sp = line.indexOf(' ');
-                if (sp <= 0) {
+                String[] f = line.split(" ");
+                if (f.length != 2 && f.length != 6) {
                     throw new IOException("malformed piece line " + i + ": " + line);
                 }
-                int length = Integer.parseInt(line.substring(0, sp));
-                pieces.add(new PieceInfo(i, offset, length, HEX.parseHex(line.substring(sp + 1))));
+                int length = Integer.parseInt(f[0]);
+                byte[] hash = HEX.parseHex(f[1]);
+                pieces.add(f.length == 2 ? new PieceInfo(i, offset, length, hash)
+                        : new PieceInfo(i, offset, length, hash, Long.parseLong(f[2]), Long.parseLong(f[3]),
+                                "1".equals(f[4]), Integer.parseInt(f[5])));
                 offset += length;
+            }
+            int headerPieces = Integer.parseInt(require(fields, "headerPieces"));
+            List<ChainLink> links = new ArrayList<>();
+            line = r.readLine();
+            if (line == null) {
+                links.add(ChainLink.untimed(0, 0, headerPieces));
+            } else {
+                if (!line.startsWith("links=")) {
+                    throw new IOException("expected links= after the pieces, got: " + line);
+                }
+                int k = Integer.parseInt(line.substring(6));
+                if (k < 1 || k > count) {
+                    throw new IOException("link count out of range: " + k);
+                }
+                for (int i = 0; i < k; i++) {
+                    line = r.readLine();
+                    if (line == null) {
+                        throw new IOException("manifest ends after " + i + " of " + k + " links");
+                    }
+                    String[] f = line.split(" ", 5);
+                    if (f.length < 4) {
+                        throw new IOException("malformed link line " + i + ": " + line);
+                    }
+                    links.add(new ChainLink(i, Integer.parseInt(f[0]), Integer.parseInt(f[1]), Long.parseLong(f[2]),
+                            Long.parseLong(f[3]), f.length == 5 ? f[4] : ""));
+                }
             }
             return new Manifest(ContentId.parse(require(fields, "id")), require(fields, "name"),
                     require(fields, "mediaType"), require(fields, "format"), require(fields, "verifier"),
-                    Long.parseLong(require(fields, "length")), Integer.parseInt(require(fields, "headerPieces")),
-                    pieces);
+                    Long.parseLong(require(fields, "length")), pieces, links);
         } catch (IllegalArgumentException e) {
             throw new IOException("invalid manifest: " + e.getMessage(), e);
         }

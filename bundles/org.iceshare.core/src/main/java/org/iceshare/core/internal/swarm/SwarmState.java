@@ -27,6 +27,9 @@ import org.iceshare.api.swarm.SwarmView;
  */
 public final class SwarmState {
 
+    /** The piece-log name of requests the core places for a waiting player, ahead of any scheduler. */
+    public static final String PLAYER = "player";
+
     /** A request placed with a peer and not yet answered. */
     public record InFlight(int piece, PeerId peer, long since, String scheduler) {
     }
@@ -223,6 +226,44 @@ public final class SwarmState {
         };
         scheduler.schedule(view, sink);
         return placed;
+    }
+
+    /**
+     * Places a request for a piece a player is waiting for, ahead of the scheduler: from the first
+     * assigned source with a free slot, under the same rules as the sink. Returns the request, or null
+     * when the piece is verified, already in flight, or has no source with a free slot.
+     */
+    public InFlight requestUrgent(int piece, long now) {
+        checkPiece(piece);
+        if (verified.test(piece) || inFlight[piece] != null && !inFlight[piece].isEmpty()) {
+            return null;
+        }
+        List<PeerId> s = sources[piece];
+        if (s == null) {
+            return null;
+        }
+        for (PeerId source : s) {
+            if (freeSlots(source) > 0) {
+                InFlight r = new InFlight(piece, source, now, PLAYER);
+                List<InFlight> f = inFlight[piece];
+                if (f == null) {
+                    f = new ArrayList<>(2);
+                    inFlight[piece] = f;
+                }
+                f.add(r);
+                requestsPerPeer.merge(source, 1, Integer::sum);
+                inFlightTotal++;
+                requestsByScheduler.merge(PLAYER, 1L, Long::sum);
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** True when the tracker assigned at least one source for the piece. */
+    public boolean hasSource(int piece) {
+        checkPiece(piece);
+        return sources[piece] != null && !sources[piece].isEmpty();
     }
 
     private int freeSlots(PeerId peer) {

@@ -29,6 +29,8 @@ public enum OggCodec {
     }
 
     private static final OggCodec[] KNOWN = {VORBIS, OPUS, FLAC, SPEEX, CELT, THEORA, VP8, DIRAC, KATE, SKELETON};
+    /** The longest magic. */
+    private static final int MAX_MAGIC = 8;
 
     private final String id;
     private final Media media;
@@ -54,10 +56,17 @@ public enum OggCodec {
      * Reads from the buffer's position without moving it.
      */
     public static OggCodec identify(ByteBuffer bosBody) {
-        int base = bosBody.position();
+        int n = Math.min(bosBody.remaining(), MAX_MAGIC);
+        byte[] head = new byte[n];
+        bosBody.get(bosBody.position(), head);
+        return identify(head, 0, n);
+    }
+
+    /** The codec whose magic starts the {@code len} bytes of {@code body} from {@code off}, or {@link #UNKNOWN}. */
+    public static OggCodec identify(byte[] body, int off, int len) {
         for (OggCodec codec : KNOWN) {
             byte[] m = codec.magic;
-            if (bosBody.remaining() >= m.length && bosBody.slice(base, m.length).equals(ByteBuffer.wrap(m))) {
+            if (len >= m.length && java.util.Arrays.equals(body, off, off + m.length, m, 0, m.length)) {
                 return codec;
             }
         }

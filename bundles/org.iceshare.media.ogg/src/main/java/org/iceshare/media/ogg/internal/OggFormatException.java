@@ -45,7 +45,32 @@ public final class OggFormatException extends MediaFormatException {
         /** A BOS page uses the serial number of a logical stream that is still open. */
         DUPLICATE_SERIAL,
         /** More logical streams are open at once than any real multiplex holds. */
-        TOO_MANY_STREAMS
+        TOO_MANY_STREAMS,
+        /**
+         * A page's continuation flag disagrees with its stream: it says it continues a packet when
+         * the stream's previous page ended on a packet boundary, or it does not when the previous
+         * page left a packet unfinished. (After a gap in the page sequence numbers, as in a
+         * recording that joined a live stream late, the partial packet is dropped instead.)
+         */
+        BAD_CONTINUATION,
+        /**
+         * A codec header packet is malformed: an identification header that is too short, has the
+         * wrong magic or version, a zero sample or frame rate; a BOS page of a known codec that
+         * holds more than its identification header; or a stream that ends before all its header
+         * packets.
+         */
+        BAD_HEADER,
+        /**
+         * A header packet comes after the data of its link began: every stream's header packets
+         * must come before the first data page of the link (for example an {@code oggz-merge}
+         * output that puts one stream's audio before another stream's setup header).
+         */
+        HEADER_AFTER_DATA,
+        /**
+         * A page holds the end of a stream's last header packet and the start of its first data
+         * packet; the codec mappings (Vorbis, Theora, Opus, FLAC, Speex) start data on a fresh page.
+         */
+        MIXED_HEADER_PAGE
     }
 
     private final Kind kind;

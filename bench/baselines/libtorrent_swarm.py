@@ -1,0 +1,287 @@
+#!/usr/bin/python3
+"""The libtorrent baseline of the file swarm benchmark (SwarmBench --libtorrent).
+
+Usage: /usr/bin/python3 libtorrent_swarm.py MEDIA PEERS [PIECE_KIB] [WORK_DIR] [--timeout S] [--utp]
+
+Run it with the system /usr/bin/python3: the Debian python3-libtorrent module (libtorrent-rasterbar
+2.0.8, installed by bench/baselines/install.sh) is not visible to a pyenv python3.
+
+What it does, mirroring IceShare's SwarmBench run (1 source + N peers in one process, real loopback
+sockets, the same media file, the same piece size):
+- makes a BitTorrent v1 torrent of MEDIA with PIECE_KIB KiB pieces (default 256);
+- starts 1 seeding session holding a copy of the file and N downloading sessions in this process,
+  each session listening on its own 127.0.0.1 port (an ephemeral one: no clashes with other runs);
+- the seeder hash-checks its copy BEFORE the clock starts (IceShare also publishes, i.e. hashes, the
+  file before its clock starts);
+- the clock starts when the downloaders' torrents are added, and stops when all N downloaders hold
+  the whole file (status polled every 50 ms);
+- reports the seeder's payload upload (SUF = seeder upload / file size) and the payload all
+  downloaders received (moved), then checks every copy byte for byte against MEDIA (untimed).
+
+How peers find each other: connect_peer, not a tracker. Each downloader is told the seeder's
+address and the address of every downloader started before it, so the swarm is a full mesh with
+one connection per pair (libtorrent drops the duplicate when two peers dial each other anyway).
+That is what a local opentracker would hand out here (its default numwant of 50 to 200 covers the
+whole swarm), minus the tracker's start-up, announce timing, whitelist and chroot, so it is the
+simpler choice and is no less fair: every peer knows every other peer from the start, as IceShare's
+tracker knows every peer. PEX stays on (a default) but has nothing to add to a full mesh.
+
+Settings (everything else is libtorrent's default, in particular unchoke_slots_limit=8, the
+rarest-first picker, round-robin seed choking, and NO super-seeding):
+- enable_dht, enable_lsd, enable_upnp, enable_natpmp = False: no traffic or peers from outside the
+  benchmark, no port-mapping delays;
+- allow_multiple_connections_per_ip = True: every session is 127.0.0.1; without it libtorrent
+  would accept only one peer per IP;
+- upload_rate_limit = download_rate_limit = 0 (unlimited; that is also the default);
+- enable_outgoing_utp = enable_incoming_utp = False, unless --utp: IceShare moves data over TCP,
+  so both systems use TCP. uTP's LEDBAT congestion control targets a queuing delay that loopback
+  never shows and its user-space stack costs CPU on this 2-core machine; --utp measures it anyway;
+- listen_queue_size = 128 (default 5): 50 peers dial the seeder and each other within a second,
+  and a 5-deep accept backlog drops SYNs, which costs a 1 s SYN retransmit per dropped dial (a
+  set-up artefact, not a property of the protocol);
+- connection_speed = 500 (default 30 new connections per second per session): the same reason; the
+  default would take about 2 s just to dial a 50-peer mesh, which the IceShare run does not pay;
+- connections_limit stays 200 (default), enough for a 201-session mesh; it is raised to
+  PEERS + 10 for bigger swarms so the mesh is never cut;
+- alert_mask = errors, status (torrent_finished_alert times the downloaders) and performance
+  warnings (counted and shown in the summary); nothing chatty, so the alert queue never fills.
+The torrents are added paused and non-auto-managed, then resumed together, so libtorrent's queueing
+(active_downloads=3 per session) never holds one back; with one torrent per session it would not
+anyway.
+
+It prints one machine-readable line, e.g.
+  LIBTORRENT peers=50 seconds=13.91 first=9.80 median=12.40 suf=5.620 moved=3355443200 redundant=0 piece_kib=256
+(seconds = all N complete; suf = seeder payload upload / file size; moved = payload bytes the
+downloaders received), plus a short human summary on the lines before it. It always exits: after
+--timeout seconds (default 600) it reports failure with exit status 2, and a watchdog ends the
+process if libtorrent's shutdown hangs. The work directory it made is always removed.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+
+import libtorrent as lt
+
+POLL_S = 0.05
+
+
+def session_settings(peers, utp):
+    return {
+        'listen_interfaces': '127.0.0.1:0',
+        'enable_dht': False,
+        'enable_lsd': False,
+        'enable_upnp': False,
+        'enable_natpmp': False,
+        'allow_multiple_connections_per_ip': True,
+        'upload_rate_limit': 0,
+        'download_rate_limit': 0,
+        'enable_outgoing_utp': utp,
+        'enable_incoming_utp': utp,
+        'listen_queue_size': 128,
+        'connection_speed': 500,
+        'connections_limit': max(200, peers + 10),
+        'alert_mask': (lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
+                       | lt.alert.category_t.performance_warning),
+    }
+
+
+def make_torrent(media, piece_kib):
+    fs = lt.file_storage()
+    lt.add_files(fs, media)
+    ct = lt.create_torrent(fs, piece_kib * 1024, flags=lt.create_torrent.v1_only)
+    ct.set_creator('iceshare bench')
+    lt.set_piece_hashes(ct, os.path.dirname(os.path.abspath(media)))
+    return lt.torrent_info(lt.bencode(ct.generate()))
+
+
+def add(ses, info, save_path):
+    p = lt.add_torrent_params()
+    p.ti = info
+    p.save_path = save_path
+    # paused and not auto-managed: started by hand, never queued by libtorrent
+    p.flags = (p.flags | lt.torrent_flags.paused) & ~lt.torrent_flags.auto_managed
+    return ses.add_torrent(p)
+
+
+def wait_state(handles, ok, deadline, what):
+    while True:
+        states = [h.status(0).state for h in handles]
+        if all(ok(s) for s in states):
+            return
+        for h in handles:
+            err = h.status(0).errc
+            if err.value() != 0:
+                raise RuntimeError(f'{what}: torrent error {err.message()}')
+        if time.monotonic() > deadline:
+            raise TimeoutError(f'{what}: not done in time (states {sorted(set(map(str, states)))})')
+        time.sleep(POLL_S)
+
+
+def same_bytes(a, b):
+    with open(a, 'rb') as fa, open(b, 'rb') as fb:
+        while True:
+            x = fa.read(1 << 20)
+            if x != fb.read(1 << 20):
+                return False
+            if not x:
+                return True
+
+
+def run(args, work):
+    media = os.path.abspath(args.media)
+    size = os.path.getsize(media)
+    name = os.path.basename(media)
+    t0 = time.monotonic()
+    deadline = t0 + args.timeout
+    info = make_torrent(media, args.piece_kib)
+    warnings = {}
+
+    def note(a):
+        # performance warnings and errors, counted by kind
+        if a.category() & (lt.alert.category_t.error_notification | lt.alert.category_t.performance_warning):
+            kind = a.what() + ': ' + (a.message().split(': ', 1)[-1] if isinstance(a, lt.performance_alert)
+                                      else a.message())
+            warnings[kind] = warnings.get(kind, 0) + 1
+
+    settings = session_settings(args.peers, args.utp)
+    for kv in args.set:
+        key, value = kv.split('=', 1)
+        old = lt.default_settings()[key]
+        settings[key] = value == 'true' if isinstance(old, bool) else type(old)(value)
+    seed_dir = os.path.join(work, 'seed')
+    os.makedirs(seed_dir)
+    shutil.copyfile(media, os.path.join(seed_dir, name))  # the seeder works on a copy, never the cache
+    seeder = lt.session(settings)
+    downloaders = [lt.session(settings) for _ in range(args.peers)]
+    sessions = [seeder] + downloaders
+    try:
+        seed = add(seeder, info, seed_dir)
+        seed.resume()
+        wait_state([seed], lambda s: s == lt.torrent_status.seeding, deadline, 'seeder check')
+        ports = [s.listen_port() for s in sessions]
+        if 0 in ports:
+            raise RuntimeError('a session is not listening')
+
+        start = time.monotonic()
+        handles = [add(d, info, os.path.join(work, f'peer{i}')) for i, d in enumerate(downloaders)]
+        for h in handles:
+            h.resume()
+        # a peer dialled while its torrent is still being checked would be refused and redialled
+        # only after min_reconnect_time (60 s), so wait until every torrent is past checking
+        wait_state(handles, lambda s: s in (lt.torrent_status.downloading, lt.torrent_status.seeding,
+                                            lt.torrent_status.finished), deadline, 'downloader start')
+        for i, h in enumerate(handles):
+            h.connect_peer(('127.0.0.1', ports[0]))
+            for j in range(i):
+                h.connect_peer(('127.0.0.1', ports[1 + j]))
+
+        # Completion is seen through torrent_finished_alert: pop_alerts() only swaps a queue, whereas
+        # handle.status() waits for the session's network thread, which on 2 busy cores took up to
+        # 7.5 s per poll round and so blurred the times.
+        index = {d: i for i, d in enumerate(downloaders)}
+        done = [None] * len(handles)
+        while None in done:
+            now = time.monotonic()
+            if now > deadline:
+                left = done.count(None)
+                raise TimeoutError(f'{left} of {args.peers} downloaders not complete after {args.timeout:.0f} s')
+            for d in downloaders:
+                for a in d.pop_alerts():
+                    note(a)
+                    if isinstance(a, lt.torrent_finished_alert) and done[index[d]] is None:
+                        done[index[d]] = now - start
+            for a in seeder.pop_alerts():
+                note(a)
+            time.sleep(POLL_S)
+        seconds = max(done)
+        up = seed.status(0).total_payload_upload
+        stats = [h.status(0) for h in handles]
+        moved = sum(s.total_payload_download for s in stats)
+        redundant = sum(s.total_redundant_bytes for s in stats)
+        failed = sum(s.total_failed_bytes for s in stats)
+        peer_up = sum(s.total_payload_upload for s in stats)
+        conns = seed.status(0).num_peers
+
+        for s in sessions:
+            s.pause()
+        for i in range(args.peers):
+            copy = os.path.join(work, f'peer{i}', name)
+            if not same_bytes(media, copy):
+                raise RuntimeError(f'copy at peer{i} differs from the file')
+
+        done.sort()
+        median = done[len(done) // 2] if len(done) % 2 else (done[len(done) // 2 - 1] + done[len(done) // 2]) / 2
+        suf = up / size
+        print(f'libtorrent {lt.__version__}: 1 seeder + {args.peers} downloaders, {name} ({size} bytes), '
+              f'pieces {args.piece_kib} KiB ({info.num_pieces()}), {"uTP+TCP" if args.utp else "TCP"}, '
+              f'connect_peer full mesh{", " + " ".join(args.set) if args.set else ""}')
+        print(f'libtorrent: all {args.peers} complete in {seconds:.2f} s (first {done[0]:.2f} s, median '
+              f'{median:.2f} s); seeder upload factor {suf:.3f} (seeder sent {up} bytes, peers {peer_up}); '
+              f'moved {moved} bytes ({moved / 2**30:.2f} GiB, {moved / 2**20 / seconds:.0f} MiB/s aggregate), '
+              f'redundant {redundant}, failed {failed}; seeder connected to {conns} peers at the end')
+        if warnings:
+            print('libtorrent warnings: ' + '; '.join(f'{n} x {m}' for m, n in sorted(warnings.items())))
+        print(f'LIBTORRENT peers={args.peers} seconds={seconds:.2f} first={done[0]:.2f} median={median:.2f} '
+              f'suf={suf:.3f} moved={moved} redundant={redundant} piece_kib={args.piece_kib}', flush=True)
+    finally:
+        # libtorrent's shutdown of many sessions can take a while; destroy them all at once
+        del sessions, seeder, downloaders
+
+
+def main():
+    ap = argparse.ArgumentParser(description='libtorrent 2.0 file swarm baseline: 1 seeder + N downloaders '
+                                             'on loopback, in one process')
+    ap.add_argument('media', help='the file to swarm')
+    ap.add_argument('peers', type=int, help='number of downloaders')
+    ap.add_argument('piece_kib', type=int, nargs='?', default=256, help='piece size in KiB (default 256)')
+    ap.add_argument('work_dir', nargs='?', default=None,
+                    help='where the copies go (default: the system temp dir); a fresh folder inside it '
+                         'is made and removed, and the work dir itself too if this script made it')
+    ap.add_argument('--timeout', type=float, default=600, help='give up after this many seconds (default 600)')
+    ap.add_argument('--utp', action='store_true', help='allow uTP as well as TCP (libtorrent default)')
+    ap.add_argument('--set', action='append', default=[], metavar='NAME=VALUE',
+                    help='override one libtorrent setting in every session, for experiments (repeatable)')
+    args = ap.parse_args()
+    if args.peers < 1 or args.piece_kib < 16 or args.piece_kib & (args.piece_kib - 1):
+        ap.error('peers must be >= 1 and the piece size a power of two >= 16 KiB')
+
+    made_work_dir = bool(args.work_dir) and not os.path.exists(args.work_dir)
+    if args.work_dir:
+        os.makedirs(args.work_dir, exist_ok=True)
+    work = tempfile.mkdtemp(prefix='libtorrent-swarm-', dir=args.work_dir)
+
+    def cleanup():
+        shutil.rmtree(work, ignore_errors=True)
+        if made_work_dir:
+            shutil.rmtree(args.work_dir, ignore_errors=True)
+
+    def watchdog():
+        print(f'libtorrent_swarm: still running {args.timeout + 60:.0f} s after the start; exiting hard',
+              file=sys.stderr, flush=True)
+        cleanup()
+        os._exit(3)
+
+    dog = threading.Timer(args.timeout + 60, watchdog)
+    dog.daemon = True
+    dog.start()
+    # a SIGTERM (e.g. from the Java side giving up) unwinds through the finally blocks below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        run(args, work)
+        return 0
+    except (RuntimeError, TimeoutError) as e:
+        print(f'LIBTORRENT_FAILED {e}', flush=True)
+        return 2
+    finally:
+        cleanup()
+        dog.cancel()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
