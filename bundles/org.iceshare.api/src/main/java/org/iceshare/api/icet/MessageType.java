@@ -19,6 +19,8 @@ public enum MessageType {
     REVOKE(0x1A),
     /** @since 1.1 */
     SEEK(0x1B),
+    /** @since 1.2 */
+    ANNOUNCE(0x1C),
     REQUEST(0x20),
     PIECE(0x21),
     REJECT(0x22),

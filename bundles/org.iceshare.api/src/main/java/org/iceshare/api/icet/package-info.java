@@ -3,12 +3,12 @@
  * turns them into frames and back (see {@code docs/icet-protocol.md} for the wire format).
  *
  * <p>Three conversations use them: client to tracker ({@code Hello, Publish, Join, Verified,
- * BadPiece, FetchFailed, Leave, Seek}), tracker to client ({@code Hello, Published, Joined, Assign, Peers,
+ * BadPiece, FetchFailed, Leave, Seek, Announce}), tracker to client ({@code Hello, Published, Joined, Assign, Peers, Announce,
  * Revoke}) and peer to peer ({@code Hello, Request, Piece, Reject, Cancel}). {@code ErrorReport},
  * {@code Ping} and {@code Pong} go anywhere.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.iceshare.api.icet;
 
 import org.osgi.annotation.bundle.Export;

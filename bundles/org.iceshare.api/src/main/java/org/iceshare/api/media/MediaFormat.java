@@ -39,4 +39,14 @@ public interface MediaFormat {
      * @throws IOException when reading fails
      */
     MediaLayout layout(InputStream content) throws IOException, MediaFormatException;
+
+    /**
+     * A cutter for a live stream of this format, aiming at data pieces of {@code targetMicros} of
+     * playback each, or empty when the format cannot cut live streams.
+     *
+     * @since 1.2
+     */
+    default java.util.Optional<LiveCutter> liveCutter(long targetMicros) {
+        return java.util.Optional.empty();
+    }
 }

@@ -30,6 +30,13 @@ public final class ContentId implements Comparable<ContentId> {
         return new ContentId(Ids.fromHex(hex, LENGTH, "content id"));
     }
 
+    /** A fresh random id, as a live source takes for each stream it starts. @since 1.2 */
+    public static ContentId random() {
+        byte[] b = new byte[LENGTH];
+        new java.security.SecureRandom().nextBytes(b);
+        return new ContentId(b);
+    }
+
     /**
      * Derives the id of a file content: the first 16 bytes of SHA-256 over its name, length,
      * verifier algorithm and piece table (offset, length and hash of every piece).

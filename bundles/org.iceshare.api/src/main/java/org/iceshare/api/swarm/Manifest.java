@@ -28,6 +28,7 @@ public final class Manifest {
     private final int headerPieces;
     private final List<PieceInfo> pieces;
     private final List<ChainLink> links;
+    private final long windowMicros;
 
     /** A manifest of one chain link whose first {@code headerPieces} pieces hold the headers. */
     public Manifest(ContentId id, String name, String mediaType, String format, String verifier, long length,
@@ -67,6 +68,37 @@ public final class Manifest {
         checkLinks(this.pieces, this.links);
         this.length = length;
         this.headerPieces = this.links.get(0).headerPieces();
+        this.windowMicros = 0;
+    }
+
+    /** A live stream: no pieces yet, they arrive in announcements. */
+    private Manifest(ContentId id, String name, String mediaType, String format, String verifier, long windowMicros) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.name = checkName(name);
+        this.mediaType = requireText(mediaType, "media type");
+        this.format = requireText(format, "format");
+        this.verifier = requireText(verifier, "verifier");
+        if (windowMicros <= 0) {
+            throw new IllegalArgumentException("a live window must be longer than 0: " + windowMicros);
+        }
+        this.pieces = List.of();
+        this.links = List.of();
+        this.length = -1;
+        this.headerPieces = 0;
+        this.windowMicros = windowMicros;
+    }
+
+    /**
+     * The manifest of a live stream: its identity and format, and how much of it peers keep (the
+     * sliding window). It lists no pieces: they are announced as the source cuts them
+     * ({@link org.iceshare.api.icet.Announce}), each with its absolute index, stream offset, hash,
+     * time and link.
+     *
+     * @since 1.2
+     */
+    public static Manifest live(ContentId id, String name, String mediaType, String format, String verifier,
+            long windowMicros) {
+        return new Manifest(id, name, mediaType, format, verifier, windowMicros);
     }
 
     private static void checkLinks(List<PieceInfo> pieces, List<ChainLink> links) {
@@ -135,8 +167,24 @@ public final class Manifest {
         return s;
     }
 
-    /** True when this manifest was derived from its contents, so its id can be trusted. */
+    /** True for a live stream, whose pieces are announced as they are cut. @since 1.2 */
+    public boolean live() {
+        return windowMicros > 0;
+    }
+
+    /** How much of a live stream peers keep, in microseconds; 0 for a file. @since 1.2 */
+    public long windowMicros() {
+        return windowMicros;
+    }
+
+    /**
+     * True when this manifest was derived from its contents, so its id can be trusted. A live
+     * stream's id is chosen by its source, so it always matches.
+     */
     public boolean idMatchesContents() {
+        if (live()) {
+            return true;
+        }
         return id.equals(ContentId.derive(name, length, verifier, pieces, links));
     }
 
@@ -239,6 +287,7 @@ public final class Manifest {
         return java.util.Optional.of(new SeekPoint(link, best, pieces.get(best).startMicros()));
     }
 
+    /** Pieces of a file; 0 for a live stream (its pieces are announced). */
     public int pieceCount() {
         return pieces.size();
     }
@@ -273,7 +322,8 @@ public final class Manifest {
     public boolean equals(Object o) {
         return o instanceof Manifest m && m.id.equals(id) && m.name.equals(name) && m.mediaType.equals(mediaType)
                 && m.format.equals(format) && m.verifier.equals(verifier) && m.length == length
-                && m.headerPieces == headerPieces && m.pieces.equals(pieces) && m.links.equals(links);
+                && m.headerPieces == headerPieces && m.pieces.equals(pieces) && m.links.equals(links)
+                && m.windowMicros == windowMicros;
     }
 
     @Override
@@ -283,6 +333,9 @@ public final class Manifest {
 
     @Override
     public String toString() {
+        if (live()) {
+            return "Manifest[" + name + " " + id.shortHex() + ", live, window " + windowMicros / 1000 + " ms]";
+        }
         return "Manifest[" + name + " " + id.shortHex() + ", " + length + " bytes, " + pieces.size() + " pieces]";
     }
 }

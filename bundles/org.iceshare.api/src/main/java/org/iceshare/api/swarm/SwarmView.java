@@ -18,7 +18,48 @@ public interface SwarmView {
 
     ContentId content();
 
+    /**
+     * One past the highest piece index known. For a file that is the number of pieces; for a live
+     * stream it grows as pieces are announced.
+     */
     int pieceCount();
+
+    /**
+     * The lowest piece index still in the swarm. 0 for a file; for a live stream, pieces below it
+     * have left the sliding window and can no longer be requested. Schedulers iterate from here to
+     * {@link #pieceCount()}.
+     *
+     * @since 1.2
+     */
+    default int firstPiece() {
+        return 0;
+    }
+
+    /** True for a live stream. @since 1.2 */
+    default boolean live() {
+        return false;
+    }
+
+    /**
+     * Milliseconds until the local player needs this piece (0 or less: it is late or needed now), or
+     * {@link Long#MAX_VALUE} when no player needs it on a schedule. Deadline schedulers fetch the
+     * pieces with the nearest deadlines first.
+     *
+     * @since 1.2
+     */
+    default long deadlineMillis(int piece) {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * How long, in milliseconds, this peer is expected to take to deliver one more piece of this
+     * swarm, from its measured rate and the requests already queued with it. Lower is sooner.
+     *
+     * @since 1.2
+     */
+    default long expectedMillis(PeerId peer) {
+        return 0;
+    }
 
     /** Length in bytes of a piece. */
     int pieceLength(int piece);

@@ -2,6 +2,7 @@ package org.iceshare.icet.internal;
 
 import java.util.List;
 
+import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.Cancel;
@@ -99,6 +100,7 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
             case PUBLISH -> 256 + 64 * ((Publish) message).manifest().pieceCount();
             case JOINED -> 256 + 64 * ((Joined) message).manifest().pieceCount();
             case ASSIGN -> 32 + IcetMessageDecoder.ASSIGN_ENTRY_SIZE * ((Assign) message).entries().size();
+            case ANNOUNCE -> 64 + 96 * (((Announce) message).entries().size() + ((Announce) message).links().size());
             case PEERS -> 16 + 48 * ((Peers) message).peers().size();
             default -> 64;
         };
@@ -179,6 +181,7 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
                 writeId(buf, m.source());
                 writeString(buf, m.reason());
             }
+            case ANNOUNCE -> writeAnnounce(buf, (Announce) message);
             case SEEK -> {
                 Seek m = (Seek) message;
                 writeId(buf, m.content());
@@ -216,6 +219,11 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
         writeString(buf, m.mediaType());
         writeString(buf, m.format());
         writeString(buf, m.verifier());
+        buf.writeByte(m.live() ? 1 : 0);
+        if (m.live()) {
+            buf.writeLong(m.windowMicros());
+            return;
+        }
         buf.writeLong(m.length());
         buf.writeInt(m.headerPieces());
         buf.writeInt(m.pieceCount());
@@ -231,11 +239,41 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
         }
         buf.writeInt(m.links().size());
         for (ChainLink l : m.links()) {
-            buf.writeInt(l.firstPiece());
-            buf.writeInt(l.headerPieces());
-            buf.writeLong(l.startMicros());
-            buf.writeLong(l.endMicros());
-            writeString(buf, l.codecs());
+            writeLink(buf, l);
+        }
+    }
+
+    private static void writeLink(ByteBuf buf, ChainLink l) {
+        buf.writeInt(l.firstPiece());
+        buf.writeInt(l.headerPieces());
+        buf.writeLong(l.startMicros());
+        buf.writeLong(l.endMicros());
+        writeString(buf, l.codecs());
+    }
+
+    /** Live pieces carry their absolute index and stream offset, then what a manifest entry carries. */
+    private static void writeAnnounce(ByteBuf buf, Announce a) {
+        writeId(buf, a.content());
+        buf.writeByte(a.onAir() ? 1 : 0);
+        buf.writeInt(a.links().size());
+        for (ChainLink l : a.links()) {
+            buf.writeInt(l.index());
+            writeLink(buf, l);
+        }
+        buf.writeInt(a.entries().size());
+        for (Announce.Entry e : a.entries()) {
+            PieceInfo p = e.piece();
+            buf.writeInt(p.index());
+            buf.writeLong(p.offset());
+            buf.writeInt(p.length());
+            byte[] hash = p.hash();
+            buf.writeByte(hash.length);
+            buf.writeBytes(hash);
+            buf.writeLong(p.startMicros());
+            buf.writeLong(p.endMicros());
+            buf.writeByte(p.startPoint() ? 1 : 0);
+            buf.writeInt(p.link());
+            buf.writeLong(e.cutMillis());
         }
     }
 

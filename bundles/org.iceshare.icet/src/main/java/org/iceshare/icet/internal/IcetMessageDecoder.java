@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.Cancel;
@@ -66,6 +67,8 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
     static final int MIN_PEER_ENTRY_SIZE = PeerId.LENGTH + 2 + 2;
     /** The smallest piece table entry: u32 length, u8 hash length, one hash byte. */
     static final int MIN_PIECE_ENTRY_SIZE = 4 + 1 + 1 + 8 + 8 + 1 + 4;
+    /** Smallest Announce entry: index, offset, length, one-byte hash, start, end, flags, link, cut time. */
+    static final int MIN_ANNOUNCE_ENTRY_SIZE = 4 + 8 + 4 + 1 + 1 + 8 + 8 + 1 + 4 + 8;
     /** Smallest link entry of a manifest: first piece, header pieces, start, end, empty codecs. */
     static final int MIN_LINK_ENTRY_SIZE = 4 + 4 + 8 + 8 + 2;
 
@@ -148,6 +151,7 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
                     in.string("reason"));
             case CANCEL -> new Cancel(in.contentId("content"), in.index("piece"));
             case SEEK -> new Seek(in.contentId("content"), in.i64("micros"), in.i32("piece"));
+            case ANNOUNCE -> in.announce();
         };
     }
 
@@ -280,6 +284,14 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
             String mediaType = string("mediaType");
             String format = string("format");
             String verifier = string("verifier");
+            int kind = u8("manifest kind");
+            if (kind == 1) {
+                long window = i64("window");
+                return Manifest.live(id, name, mediaType, format, verifier, window);
+            }
+            if (kind != 0) {
+                throw malformed("unknown manifest kind " + kind);
+            }
             long length = u63("length");
             int headerPieces = index("headerPieces");
             int count = count("pieces", Manifest.MAX_PIECES, MIN_PIECE_ENTRY_SIZE);
@@ -312,6 +324,39 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
                 throw malformed("headerPieces " + headerPieces + " differs from the first link's");
             }
             return new Manifest(id, name, mediaType, format, verifier, length, pieces, links);
+        }
+
+        Announce announce() {
+            ContentId content = contentId("content");
+            int onAir = u8("onAir");
+            if (onAir > 1) {
+                throw malformed("onAir must be 0 or 1, got " + onAir);
+            }
+            int linkCount = count("links", Announce.MAX_ENTRIES, 4 + MIN_LINK_ENTRY_SIZE);
+            List<ChainLink> links = new ArrayList<>(linkCount);
+            for (int k = 0; k < linkCount; k++) {
+                links.add(new ChainLink(index("link index"), index("link first piece"), index("link header pieces"),
+                        i64("link start"), i64("link end"), string("link codecs")));
+            }
+            int n = count("entries", Announce.MAX_ENTRIES, MIN_ANNOUNCE_ENTRY_SIZE);
+            List<Announce.Entry> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int piece = index("piece");
+                long offset = u63("piece offset");
+                int length = i32("piece length");
+                byte[] hash = bytes8("piece hash");
+                long start = i64("piece start");
+                long end = i64("piece end");
+                int flags = u8("piece flags");
+                if ((flags & ~1) != 0) {
+                    throw malformed("piece " + piece + " has unknown flags " + flags);
+                }
+                int link = index("piece link");
+                long cut = i64("cut time");
+                entries.add(new Announce.Entry(new PieceInfo(piece, offset, length, hash, start, end, (flags & 1) != 0,
+                        link), cut));
+            }
+            return new Announce(content, entries, links, onAir == 1);
         }
 
         Assign assign() {

@@ -209,9 +209,9 @@ class IcetCodecRoundTripTest {
                 .isEqualTo("00000018" + "21" + content + "00000002" + "090807");
         Manifest one = Manifest.derived("a.ogg", "audio/ogg", "ogg", "sha-256", 5, 1,
                 List.of(new PieceInfo(0, 0, 5, new byte[] {1, 2})));
-        assertThat(hex(new Joined(one))).isEqualTo("0000007b" + "13" + one.id().toHex() + "0005" + hex.formatHex(
+        assertThat(hex(new Joined(one))).isEqualTo("0000007c" + "13" + one.id().toHex() + "0005" + hex.formatHex(
                 "a.ogg".getBytes()) + "0009" + hex.formatHex("audio/ogg".getBytes()) + "0003" + hex.formatHex(
-                        "ogg".getBytes()) + "0007" + hex.formatHex("sha-256".getBytes()) + "0000000000000005"
+                        "ogg".getBytes()) + "0007" + hex.formatHex("sha-256".getBytes()) + "00" + "0000000000000005"
                 + "00000001" + "00000001"
                 // piece 0: length, hash, start -1, end -1, flags, link 0
                 + "00000005" + "02" + "0102" + "ffffffffffffffff" + "ffffffffffffffff" + "00" + "00000000"
@@ -222,6 +222,8 @@ class IcetCodecRoundTripTest {
                         new PieceInfo(1, 4, 6, new byte[] {2}, 0, 1_500_000, true, 0)),
                 List.of(new org.iceshare.api.swarm.ChainLink(0, 0, 1, 0, 1_500_000, "vorbis")));
         assertThat(roundTrip(new Joined(timed))).isEqualTo(new Joined(timed));
+        Manifest live = Manifest.live(CONTENT, "radio.ogg", "audio/ogg", "ogg", "sha-256", 30_000_000L);
+        assertThat(roundTrip(new Joined(live))).isEqualTo(new Joined(live));
     }
 
     private static String hex(IcetMessage m) {

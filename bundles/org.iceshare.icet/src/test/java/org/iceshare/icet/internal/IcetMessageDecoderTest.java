@@ -115,7 +115,7 @@ class IcetMessageDecoderTest {
         assertMalformed(Unpooled.wrappedBuffer(full, 0, full.length - 26 - 4 - 21 - 30),
                 "truncated JOINED: need 32 bytes for piece hash, 2 left");
         assertMalformed(Unpooled.wrappedBuffer(full, 0, 1 + 16 + 1), "truncated JOINED: need 2 bytes for name length");
-        Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256"};
+        Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256", 0};
         assertMalformed(body(JOINED, head, 0, 0, 0), "truncated JOINED: need 8 bytes for length, 3 left");
         assertMalformed(body(JOINED, head, u64(5), u32(1), u32(1), u32(5)),
                 "truncated JOINED: need 27 bytes for 1 pieces, 4 left");
@@ -150,8 +150,21 @@ class IcetMessageDecoderTest {
         assertMalformed(body(ASSIGN, CONTENT, u32(Assign.MAX_ENTRIES + 1)), "ASSIGN: 65537 entries, limit 65536");
         assertMalformed(body(PEERS, u32(Peers.MAX_PEERS + 1)), "PEERS: 65537 peers, limit 65536");
         assertMalformed(body(PEERS, u32(0xffffffffL)), "PEERS: 4294967295 peers, limit 65536");
-        assertMalformed(body(JOINED, CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256", u64(5), u32(1),
+        assertMalformed(body(JOINED, CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256", 0, u64(5), u32(1),
                 u32(Manifest.MAX_PIECES + 1)), "JOINED: 65537 pieces, limit 65536");
+    }
+
+    @Test
+    void malformedLiveMessages() {
+        int announce = org.iceshare.api.icet.MessageType.ANNOUNCE.code();
+        assertMalformed(body(announce, CONTENT, 2, u32(0), u32(0)), "ANNOUNCE: onAir must be 0 or 1, got 2");
+        assertMalformed(body(announce, CONTENT, 1, u32(0), u32(4097)), "ANNOUNCE: 4097 entries, limit 4096");
+        assertMalformed(body(announce, CONTENT, 1, u32(0), u32(1), u32(7), u64(0), u32(0), 1, 9, u64(-1), u64(-1),
+                0, u32(0), u64(0)), "ANNOUNCE: piece length must be in 1..4194304: 0");
+        assertMalformed(body(JOINED, CONTENT, "live.ogg", "audio/ogg", "ogg", "sha-256", 1, u64(0)),
+                "JOINED: a live window must be longer than 0: 0");
+        assertMalformed(body(JOINED, CONTENT, "live.ogg", "audio/ogg", "ogg", "sha-256", 7, u64(0)),
+                "JOINED: unknown manifest kind 7");
     }
 
     @Test
@@ -182,7 +195,7 @@ class IcetMessageDecoderTest {
 
     @Test
     void invalidManifests() {
-        Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256"};
+        Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256", 0};
         byte[] hash = Samples.sha256("x");
         Object[] untimed = {u64(-1), u64(-1), 0, u32(0)};
         Object[] oneLink = {u32(1), u32(0), u32(0), u64(-1), u64(-1), u16(0)};
@@ -207,9 +220,9 @@ class IcetMessageDecoderTest {
         assertMalformed(body(JOINED, head, u64(0), u32(0), u32(0), u32(0)), "JOINED: a manifest needs 1..65536 pieces, got 0");
         assertMalformed(body(JOINED, head, u64(5), u32(0), u32(1), u32(5), 0, untimed, oneLink),
                 "JOINED: piece hash must be 1..64 bytes");
-        assertMalformed(body(JOINED, Samples.CONTENT, "a/b.ogg", "audio/ogg", "ogg", "sha-256", u64(5), u32(0),
+        assertMalformed(body(JOINED, Samples.CONTENT, "a/b.ogg", "audio/ogg", "ogg", "sha-256", 0, u64(5), u32(0),
                 u32(1), u32(5), 32, hash, untimed, oneLink), "JOINED: content name may hold only");
-        assertMalformed(body(JOINED, Samples.CONTENT, "a.ogg", "", "ogg", "sha-256", u64(5), u32(0), u32(1), u32(5),
+        assertMalformed(body(JOINED, Samples.CONTENT, "a.ogg", "", "ogg", "sha-256", 0, u64(5), u32(0), u32(1), u32(5),
                 32, hash, untimed, oneLink), "JOINED: media type must be 1..255 characters");
     }
 

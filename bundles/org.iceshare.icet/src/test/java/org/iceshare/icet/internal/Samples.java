@@ -102,6 +102,12 @@ final class Samples {
                 new Leave(CONTENT),
                 new Revoke(CONTENT, BOB, "banned: served a corrupt piece"),
                 org.iceshare.api.icet.Seek.toTime(CONTENT, 95_500_000L),
+                new org.iceshare.api.icet.Announce(CONTENT, List.of(
+                        new org.iceshare.api.icet.Announce.Entry(new PieceInfo(1200, 9_600_000L, 4096, sha256("h"),
+                                -1, -1, false, 3), 1_764_230_000_000L),
+                        new org.iceshare.api.icet.Announce.Entry(new PieceInfo(1201, 9_604_096L, 8000, sha256("d"),
+                                600_000_000L, 600_500_000L, true, 3), 1_764_230_000_500L)),
+                        List.of(new org.iceshare.api.swarm.ChainLink(3, 1200, 1, 600_000_000L, -1, "vorbis")), true),
                 new Request(CONTENT, 42),
                 new Piece(CONTENT, 42, data(256 * 1024, 42)),
                 new Reject(CONTENT, 43, ErrorCode.BUSY, "12 uploads in progress, limit 12"),
