@@ -2,6 +2,7 @@
 """The libtorrent baseline of the file swarm benchmark (SwarmBench --libtorrent).
 
 Usage: /usr/bin/python3 libtorrent_swarm.py MEDIA PEERS [PIECE_KIB] [WORK_DIR] [--timeout S] [--utp]
+                                            [--set NAME=VALUE ...]
 
 Run it with the system /usr/bin/python3: the Debian python3-libtorrent module (libtorrent-rasterbar
 2.0.8, installed by bench/baselines/install.sh) is not visible to a pyenv python3.
@@ -14,17 +15,17 @@ sockets, the same media file, the same piece size):
 - the seeder hash-checks its copy BEFORE the clock starts (IceShare also publishes, i.e. hashes, the
   file before its clock starts);
 - the clock starts when the downloaders' torrents are added, and stops when all N downloaders hold
-  the whole file (status polled every 50 ms);
+  the whole file (each downloader's torrent_finished_alert, alerts polled every 50 ms);
 - reports the seeder's payload upload (SUF = seeder upload / file size) and the payload all
   downloaders received (moved), then checks every copy byte for byte against MEDIA (untimed).
 
 How peers find each other: connect_peer, not a tracker. Each downloader is told the seeder's
 address and the address of every downloader started before it, so the swarm is a full mesh with
-one connection per pair (libtorrent drops the duplicate when two peers dial each other anyway).
-That is what a local opentracker would hand out here (its default numwant of 50 to 200 covers the
-whole swarm), minus the tracker's start-up, announce timing, whitelist and chroot, so it is the
-simpler choice and is no less fair: every peer knows every other peer from the start, as IceShare's
-tracker knows every peer. PEX stays on (a default) but has nothing to add to a full mesh.
+one dial per pair. A local opentracker would end in the same mesh (libtorrent asks a tracker for
+num_want=200 peers, more than the swarm holds), but adds a daemon, its whitelist and chroot, and
+announce timing to the measurement; connect_peer is simpler and no less fair: every peer knows
+every other peer from the start, as IceShare's tracker knows every peer. PEX stays on (a default)
+but has nothing to add to a full mesh.
 
 Settings (everything else is libtorrent's default, in particular unchoke_slots_limit=8, the
 rarest-first picker, round-robin seed choking, and NO super-seeding):
@@ -34,15 +35,18 @@ rarest-first picker, round-robin seed choking, and NO super-seeding):
   would accept only one peer per IP;
 - upload_rate_limit = download_rate_limit = 0 (unlimited; that is also the default);
 - enable_outgoing_utp = enable_incoming_utp = False, unless --utp: IceShare moves data over TCP,
-  so both systems use TCP. uTP's LEDBAT congestion control targets a queuing delay that loopback
-  never shows and its user-space stack costs CPU on this 2-core machine; --utp measures it anyway;
-- listen_queue_size = 128 (default 5): 50 peers dial the seeder and each other within a second,
-  and a 5-deep accept backlog drops SYNs, which costs a 1 s SYN retransmit per dropped dial (a
-  set-up artefact, not a property of the protocol);
-- connection_speed = 500 (default 30 new connections per second per session): the same reason; the
-  default would take about 2 s just to dial a 50-peer mesh, which the IceShare run does not pay;
-- connections_limit stays 200 (default), enough for a 201-session mesh; it is raised to
-  PEERS + 10 for bigger swarms so the mesh is never cut;
+  so both systems use TCP. uTP's LEDBAT congestion control aims at a queuing delay that loopback
+  never shows and its user-space stack costs CPU on this 2-core machine: with --utp, 50 peers and
+  64 MiB took 29 to 34 s against 19 to 22 s over TCP in the same period;
+- listen_queue_size = 128 (default 5) and connection_speed = 500 (default 30 dials per second per
+  session): a whole mesh dials at once, and a 5-deep accept backlog overflows (thousands of
+  TcpExtListenOverflows per run, each a dropped SYN retried after 1 s), while 30 dials per second
+  spread one peer's 50 dials over about 2 s. Both are set-up artefacts, not protocol properties.
+  Measured effect (50 peers, 64 MiB, 4 interleaved rounds): means 15.7 s with both raised, 16.3 s
+  with both at default, within the run-to-run noise (12.5 to 24 s); they stay raised because they
+  can only help libtorrent;
+- connections_limit stays 200 (default), enough for a full mesh of up to 200 downloaders; for
+  bigger swarms it is raised to PEERS + 10 so the mesh is never cut;
 - alert_mask = errors, status (torrent_finished_alert times the downloaders) and performance
   warnings (counted and shown in the summary); nothing chatty, so the alert queue never fills.
 The torrents are added paused and non-auto-managed, then resumed together, so libtorrent's queueing
@@ -184,18 +188,17 @@ def run(args, work):
         # Completion is seen through torrent_finished_alert: pop_alerts() only swaps a queue, whereas
         # handle.status() waits for the session's network thread, which on 2 busy cores took up to
         # 7.5 s per poll round and so blurred the times.
-        index = {d: i for i, d in enumerate(downloaders)}
         done = [None] * len(handles)
         while None in done:
             now = time.monotonic()
             if now > deadline:
                 left = done.count(None)
                 raise TimeoutError(f'{left} of {args.peers} downloaders not complete after {args.timeout:.0f} s')
-            for d in downloaders:
+            for i, d in enumerate(downloaders):
                 for a in d.pop_alerts():
                     note(a)
-                    if isinstance(a, lt.torrent_finished_alert) and done[index[d]] is None:
-                        done[index[d]] = now - start
+                    if isinstance(a, lt.torrent_finished_alert) and done[i] is None:
+                        done[i] = now - start
             for a in seeder.pop_alerts():
                 note(a)
             time.sleep(POLL_S)
@@ -230,7 +233,7 @@ def run(args, work):
         print(f'LIBTORRENT peers={args.peers} seconds={seconds:.2f} first={done[0]:.2f} median={median:.2f} '
               f'suf={suf:.3f} moved={moved} redundant={redundant} piece_kib={args.piece_kib}', flush=True)
     finally:
-        # libtorrent's shutdown of many sessions can take a while; destroy them all at once
+        # destroys the sessions now (closing their sockets and threads); the watchdog covers a hang
         del sessions, seeder, downloaders
 
 
