@@ -182,8 +182,11 @@ final class Swarm {
         }
         downloaded += info.length();
         partners.add(from);
+        long now = System.nanoTime();
         for (InFlight other : state.settle(piece)) {
-            if (!other.peer().equals(from)) {
+            if (other.peer().equals(from)) {
+                state.delivered(other, now);
+            } else {
                 engine.sendToPeer(other.peer(), new Cancel(manifest.id(), piece));
             }
         }

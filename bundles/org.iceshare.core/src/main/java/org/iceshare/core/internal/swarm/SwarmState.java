@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntPredicate;
+import java.util.function.IntToLongFunction;
+import java.util.function.IntUnaryOperator;
 
 import org.iceshare.api.scheduler.PieceScheduler;
 import org.iceshare.api.scheduler.RequestSink;
@@ -23,6 +25,11 @@ import org.iceshare.api.swarm.SwarmView;
  * peers hold each piece, and which requests are in flight. Schedulers see it through a read-only
  * {@link SwarmView} and place requests through a {@link RequestSink} that enforces the limits.
  *
+ * <p>The per-piece state lives in a window of piece indices {@code [firstPiece, end)}: for a file the
+ * window is the whole content and never moves; for a live stream it {@linkplain #extend grows} as
+ * pieces are announced and {@linkplain #slide slides} as old ones leave, in ring arrays of fixed
+ * capacity, so memory stays bounded over hours.
+ *
  * <p><b>Threading:</b> not thread-safe; confined to the swarm's serial executor.
  */
 public final class SwarmState {
@@ -34,47 +41,144 @@ public final class SwarmState {
     public record InFlight(int piece, PeerId peer, long since, String scheduler) {
     }
 
-    private final Manifest manifest;
+    private final ContentId content;
+    private final IntUnaryOperator lengthOf;
     private final IntPredicate verified;
     private final int slotsPerPeer;
+    private final boolean live;
+    private final int capacity;
     private final int[] availability;
     private final List<PeerId>[] sources;
     private final List<InFlight>[] inFlight;
     private final Map<PeerId, Integer> requestsPerPeer = new HashMap<>();
+    private final Map<PeerId, Long> deliveryNanos = new HashMap<>();
     private final Set<PeerId> excluded = new HashSet<>();
     private final Map<String, Long> requestsByScheduler = new TreeMap<>();
+    private IntToLongFunction deadlines = piece -> Long.MAX_VALUE;
+    private int base;
+    private int end;
     private int inFlightTotal;
     private int playhead = -1;
 
-    @SuppressWarnings("unchecked")
+    /** The state of a file: the window is every piece, for good. */
     public SwarmState(Manifest manifest, IntPredicate verified, int slotsPerPeer) {
+        this(manifest.id(), manifest.pieceCount(), manifest.pieceCount(), p -> manifest.piece(p).length(), verified,
+                slotsPerPeer, false);
+    }
+
+    /**
+     * The state of a swarm whose pieces live in a window of at most {@code capacity} indices.
+     *
+     * @param end one past the highest piece known now
+     * @param lengthOf the length of a piece in the window
+     */
+    @SuppressWarnings("unchecked")
+    public SwarmState(ContentId content, int capacity, int end, IntUnaryOperator lengthOf, IntPredicate verified,
+            int slotsPerPeer, boolean live) {
         if (slotsPerPeer < 1) {
             throw new IllegalArgumentException("slots per peer must be >= 1");
         }
-        this.manifest = manifest;
+        if (capacity < 1 || end < 0 || end > capacity && !live) {
+            throw new IllegalArgumentException("bad window: capacity " + capacity + ", end " + end);
+        }
+        this.content = content;
+        this.lengthOf = lengthOf;
         this.verified = verified;
         this.slotsPerPeer = slotsPerPeer;
-        int n = manifest.pieceCount();
-        this.availability = new int[n];
-        this.sources = new List[n];
-        this.inFlight = new List[n];
+        this.live = live;
+        this.capacity = capacity;
+        this.availability = new int[capacity];
+        this.sources = new List[capacity];
+        this.inFlight = new List[capacity];
+        this.end = end;
+        this.base = Math.max(0, end - capacity);
     }
 
-    public Manifest manifest() {
-        return manifest;
+    public ContentId content() {
+        return content;
+    }
+
+    public int firstPiece() {
+        return base;
+    }
+
+    /** One past the highest piece in the window. */
+    public int end() {
+        return end;
+    }
+
+    /** True when the piece is in the window. */
+    public boolean inWindow(int piece) {
+        return piece >= base && piece < end;
+    }
+
+    /** How the view answers {@link SwarmView#deadlineMillis}: set by the swarm, which knows its players. */
+    public void deadlines(IntToLongFunction deadlineOf) {
+        this.deadlines = deadlineOf;
+    }
+
+    /**
+     * Live: pieces up to {@code newEnd} (exclusive) were announced. The window grows; when it would
+     * exceed its capacity its oldest pieces leave (their requests are returned, to be cancelled).
+     */
+    public List<InFlight> extend(int newEnd) {
+        if (newEnd <= end) {
+            return List.of();
+        }
+        List<InFlight> dropped = newEnd - base > capacity ? slide(newEnd - capacity) : List.of();
+        for (int p = Math.max(end, newEnd - capacity); p < newEnd; p++) {
+            clear(slot(p));
+        }
+        end = newEnd;
+        return dropped;
+    }
+
+    /** Live: pieces below {@code newBase} leave the window; their requests are returned, to be cancelled. */
+    public List<InFlight> slide(int newBase) {
+        if (newBase <= base) {
+            return List.of();
+        }
+        List<InFlight> dropped = new ArrayList<>();
+        for (int p = base; p < Math.min(newBase, end); p++) {
+            int s = slot(p);
+            if (inFlight[s] != null) {
+                for (InFlight r : inFlight[s]) {
+                    release(r.peer());
+                    dropped.add(r);
+                }
+            }
+            clear(s);
+        }
+        base = newBase;
+        end = Math.max(end, base);
+        if (playhead >= 0 && playhead < base) {
+            playhead = base;
+        }
+        return dropped;
+    }
+
+    private void clear(int s) {
+        availability[s] = 0;
+        sources[s] = null;
+        inFlight[s] = null;
+    }
+
+    private int slot(int piece) {
+        return piece % capacity;
     }
 
     /** Adds an assigned source for a piece (ignored for excluded peers and verified pieces). */
     public void assign(int piece, PeerId source, int avail) {
         checkPiece(piece);
-        availability[piece] = avail;
+        int slot = slot(piece);
+        availability[slot] = avail;
         if (excluded.contains(source) || verified.test(piece)) {
             return;
         }
-        List<PeerId> s = sources[piece];
+        List<PeerId> s = sources[slot];
         if (s == null) {
             s = new ArrayList<>(2);
-            sources[piece] = s;
+            sources[slot] = s;
         }
         if (!s.contains(source)) {
             s.add(source);
@@ -84,7 +188,7 @@ public final class SwarmState {
     /** Removes one source of one piece (it refused or failed). */
     public void dropSource(int piece, PeerId source) {
         checkPiece(piece);
-        List<PeerId> s = sources[piece];
+        List<PeerId> s = sources[slot(piece)];
         if (s != null) {
             s.remove(source);
         }
@@ -101,7 +205,7 @@ public final class SwarmState {
             excluded.add(peer);
         }
         List<InFlight> dropped = new ArrayList<>();
-        for (int i = 0; i < sources.length; i++) {
+        for (int i = 0; i < capacity; i++) {
             if (sources[i] != null) {
                 sources[i].remove(peer);
             }
@@ -135,7 +239,8 @@ public final class SwarmState {
      */
     public List<InFlight> settle(int piece) {
         checkPiece(piece);
-        List<InFlight> f = inFlight[piece];
+        int slot = slot(piece);
+        List<InFlight> f = inFlight[slot];
         if (f == null || f.isEmpty()) {
             return List.of();
         }
@@ -145,7 +250,7 @@ public final class SwarmState {
             release(r.peer());
         }
         if (verified.test(piece)) {
-            sources[piece] = null;
+            sources[slot] = null;
         }
         return all;
     }
@@ -155,7 +260,7 @@ public final class SwarmState {
         checkPiece(piece);
         InFlight r = find(piece, peer);
         if (r != null) {
-            inFlight[piece].remove(r);
+            inFlight[slot(piece)].remove(r);
             release(peer);
         }
         return r;
@@ -184,7 +289,7 @@ public final class SwarmState {
     }
 
     public void playhead(int piece) {
-        this.playhead = piece < 0 ? -1 : Math.min(piece, manifest.pieceCount() - 1);
+        this.playhead = piece < 0 ? -1 : Math.max(base, live ? piece : Math.min(piece, end - 1));
     }
 
     public int playhead() {
@@ -204,18 +309,19 @@ public final class SwarmState {
         List<InFlight> placed = new ArrayList<>();
         String name = scheduler.name();
         RequestSink sink = (piece, source) -> {
-            if (piece < 0 || piece >= availability.length || source == null || verified.test(piece)) {
+            if (!inWindow(piece) || source == null || verified.test(piece)) {
                 return false;
             }
-            List<PeerId> s = sources[piece];
+            int slot = slot(piece);
+            List<PeerId> s = sources[slot];
             if (s == null || !s.contains(source) || freeSlots(source) <= 0 || find(piece, source) != null) {
                 return false;
             }
             InFlight r = new InFlight(piece, source, now, name);
-            List<InFlight> f = inFlight[piece];
+            List<InFlight> f = inFlight[slot];
             if (f == null) {
                 f = new ArrayList<>(2);
-                inFlight[piece] = f;
+                inFlight[slot] = f;
             }
             f.add(r);
             requestsPerPeer.merge(source, 1, Integer::sum);
@@ -235,20 +341,21 @@ public final class SwarmState {
      */
     public InFlight requestUrgent(int piece, long now) {
         checkPiece(piece);
-        if (verified.test(piece) || inFlight[piece] != null && !inFlight[piece].isEmpty()) {
+        int slot = slot(piece);
+        if (verified.test(piece) || inFlight[slot] != null && !inFlight[slot].isEmpty()) {
             return null;
         }
-        List<PeerId> s = sources[piece];
+        List<PeerId> s = sources[slot];
         if (s == null) {
             return null;
         }
         for (PeerId source : s) {
             if (freeSlots(source) > 0) {
                 InFlight r = new InFlight(piece, source, now, PLAYER);
-                List<InFlight> f = inFlight[piece];
+                List<InFlight> f = inFlight[slot];
                 if (f == null) {
                     f = new ArrayList<>(2);
-                    inFlight[piece] = f;
+                    inFlight[slot] = f;
                 }
                 f.add(r);
                 requestsPerPeer.merge(source, 1, Integer::sum);
@@ -263,7 +370,8 @@ public final class SwarmState {
     /** True when the tracker assigned at least one source for the piece. */
     public boolean hasSource(int piece) {
         checkPiece(piece);
-        return sources[piece] != null && !sources[piece].isEmpty();
+        List<PeerId> s = sources[slot(piece)];
+        return s != null && !s.isEmpty();
     }
 
     private int freeSlots(PeerId peer) {
@@ -276,7 +384,7 @@ public final class SwarmState {
     }
 
     private InFlight find(int piece, PeerId peer) {
-        List<InFlight> f = inFlight[piece];
+        List<InFlight> f = inFlight[slot(piece)];
         if (f != null) {
             for (InFlight r : f) {
                 if (r.peer().equals(peer)) {
@@ -288,46 +396,68 @@ public final class SwarmState {
     }
 
     private void checkPiece(int piece) {
-        if (piece < 0 || piece >= availability.length) {
-            throw new IndexOutOfBoundsException("piece " + piece + " outside 0.." + (availability.length - 1));
+        if (!inWindow(piece)) {
+            throw new IndexOutOfBoundsException("piece " + piece + " outside the window " + base + ".." + (end - 1));
         }
+    }
+
+    /** A piece arrived from {@code peer}: feeds the peer's delivery-time estimate. */
+    public void delivered(InFlight request, long now) {
+        long took = Math.max(0, now - request.since());
+        deliveryNanos.merge(request.peer(), took, (old, v) -> (old * 3 + v) / 4);
     }
 
     private final SwarmView view = new SwarmView() {
         @Override
         public ContentId content() {
-            return manifest.id();
+            return content;
         }
 
         @Override
         public int pieceCount() {
-            return availability.length;
+            return end;
+        }
+
+        @Override
+        public int firstPiece() {
+            return base;
+        }
+
+        @Override
+        public boolean live() {
+            return live;
         }
 
         @Override
         public int pieceLength(int piece) {
-            return manifest.piece(piece).length();
+            return inWindow(piece) ? lengthOf.applyAsInt(piece) : 0;
         }
 
         @Override
         public boolean verified(int piece) {
-            return verified.test(piece);
+            return !inWindow(piece) || verified.test(piece);
         }
 
         @Override
         public int inFlight(int piece) {
-            List<InFlight> f = inFlight[piece];
+            if (!inWindow(piece)) {
+                return 0;
+            }
+            List<InFlight> f = inFlight[slot(piece)];
             return f == null ? 0 : f.size();
         }
 
         @Override
         public int availability(int piece) {
-            return availability[piece];
+            return inWindow(piece) ? availability[slot(piece)] : 0;
         }
 
         @Override
         public List<PeerId> sources(int piece) {
-            List<PeerId> s = sources[piece];
+            if (!inWindow(piece)) {
+                return List.of();
+            }
+            List<PeerId> s = sources[slot(piece)];
             return s == null ? List.of() : Collections.unmodifiableList(s);
         }
 
@@ -339,7 +469,7 @@ public final class SwarmState {
         @Override
         public int missing() {
             int n = 0;
-            for (int i = 0; i < availability.length; i++) {
+            for (int i = base; i < end; i++) {
                 if (!verified.test(i)) {
                     n++;
                 }
@@ -350,6 +480,17 @@ public final class SwarmState {
         @Override
         public int playhead() {
             return playhead;
+        }
+
+        @Override
+        public long deadlineMillis(int piece) {
+            return inWindow(piece) ? deadlines.applyAsLong(piece) : Long.MAX_VALUE;
+        }
+
+        @Override
+        public long expectedMillis(PeerId peer) {
+            long per = deliveryNanos.getOrDefault(peer, 0L);
+            return (per * (requestsPerPeer.getOrDefault(peer, 0) + 1)) / 1_000_000;
         }
     };
 }

@@ -98,4 +98,52 @@ class SwarmStateTest {
         assertThat(state.fail(0, a)).isNull();
         assertThat(state.inFlightTotal()).isEqualTo(1);
     }
+
+    @Test
+    void aLiveWindowGrowsSlidesAndForgets() {
+        BitSet have = new BitSet();
+        SwarmState live = new SwarmState(m.id(), 4, 0, piece -> 100, have::get, 2, true);
+        assertThat(live.extend(3)).isEmpty();
+        live.assign(0, a, 1);
+        live.assign(2, a, 1);
+        List<Boolean> answers = new java.util.ArrayList<>();
+        live.schedule(trying(new Object[][] {{0, a}, {2, a}}, answers), 0);
+        assertThat(answers).containsExactly(true, true);
+        // two more pieces: the window (capacity 4) drops piece 0 and its request
+        assertThat(live.extend(5)).extracting(SwarmState.InFlight::piece).containsExactly(0);
+        assertThat(live.firstPiece()).isEqualTo(1);
+        assertThat(live.inWindow(0)).isFalse();
+        assertThat(live.inFlightTotal()).isEqualTo(1);
+        // a new piece in the recycled slot starts clean
+        List<Boolean> again = new java.util.ArrayList<>();
+        live.schedule(trying(new Object[][] {{4, a}, {0, a}}, again), 0);
+        assertThat(again).containsExactly(false, false);
+        live.assign(4, b, 2);
+        live.schedule(trying(new Object[][] {{4, b}}, again), 0);
+        assertThat(again).containsExactly(false, false, true);
+        assertThat(live.slide(3)).extracting(SwarmState.InFlight::piece).containsExactly(2);
+        assertThat(live.inFlightTotal()).isEqualTo(1);
+    }
+
+    @Test
+    void schedulersSeeTheWindow() {
+        BitSet have = new BitSet();
+        SwarmState live = new SwarmState(m.id(), 4, 0, piece -> 100, have::get, 2, true);
+        live.extend(10);
+        int[] seen = new int[3];
+        live.schedule(new PieceScheduler() {
+            @Override
+            public String name() {
+                return "look";
+            }
+
+            @Override
+            public void schedule(SwarmView view, RequestSink sink) {
+                seen[0] = view.firstPiece();
+                seen[1] = view.pieceCount();
+                seen[2] = view.verified(2) ? 1 : 0;
+            }
+        }, 0);
+        assertThat(seen).containsExactly(6, 10, 1);
+    }
 }

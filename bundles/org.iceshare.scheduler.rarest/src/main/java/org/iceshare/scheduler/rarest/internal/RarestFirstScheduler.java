@@ -71,13 +71,14 @@ public final class RarestFirstScheduler implements PieceScheduler {
 
     @Override
     public void schedule(SwarmView view, RequestSink sink) {
+        int first = view.firstPiece();
         int pieces = view.pieceCount();
-        int[][] work = work(pieces);
+        int[][] work = work(Math.max(0, pieces - first));
         int[] candidates = work[CANDIDATES];
         int count = 0;
         int min = Integer.MAX_VALUE;
         int max = 0;
-        for (int piece = 0; piece < pieces; piece++) {
+        for (int piece = first; piece < pieces; piece++) {
             if (!view.verified(piece) && view.inFlight(piece) == 0 && !view.sources(piece).isEmpty()) {
                 candidates[count++] = piece;
                 int availability = Math.max(0, view.availability(piece));
@@ -88,7 +89,7 @@ public final class RarestFirstScheduler implements PieceScheduler {
         if (count > 0) {
             requestRarestFirst(view, sink, work, count, min, max);
         }
-        for (int piece = 0; piece < pieces; piece++) {
+        for (int piece = first; piece < pieces; piece++) {
             if (view.inFlight(piece) == 1 && !view.verified(piece)) {
                 requestFromFirstFreeSource(view, sink, piece);
             }

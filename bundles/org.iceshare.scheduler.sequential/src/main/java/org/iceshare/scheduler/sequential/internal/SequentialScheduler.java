@@ -37,17 +37,22 @@ public final class SequentialScheduler implements PieceScheduler {
 
     @Override
     public void schedule(SwarmView view, RequestSink sink) {
+        int first = view.firstPiece();
         int pieces = view.pieceCount();
+        int span = pieces - first;
+        if (span <= 0) {
+            return;
+        }
         int playhead = view.playhead();
-        int start = playhead >= 0 && playhead < pieces ? playhead : 0;
-        for (int i = 0; i < pieces; i++) {
-            int piece = wrap(start + i, pieces);
+        int start = playhead >= first && playhead < pieces ? playhead - first : 0;
+        for (int i = 0; i < span; i++) {
+            int piece = first + wrap(start + i, span);
             if (view.inFlight(piece) == 0 && !view.verified(piece)) {
                 requestFromFirstFreeSource(view, sink, piece);
             }
         }
-        for (int i = 0; i < pieces; i++) {
-            int piece = wrap(start + i, pieces);
+        for (int i = 0; i < span; i++) {
+            int piece = first + wrap(start + i, span);
             if (view.inFlight(piece) == 1 && !view.verified(piece)) {
                 requestFromFirstFreeSource(view, sink, piece);
             }
