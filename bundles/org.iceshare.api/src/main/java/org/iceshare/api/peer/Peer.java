@@ -45,6 +45,17 @@ public interface Peer {
     CompletionStage<IcetUrl> publish(Path file, String name, InetSocketAddress tracker);
 
     /**
+     * Starts a live stream with this peer as its source and registers it with the tracker under
+     * {@code name}. Completes with the feed to hand its pieces to.
+     *
+     * @param mediaType what players are told, for example {@code audio/ogg}
+     * @param tracker the tracker's address, or null for the configured one
+     * @param windowMicros how much of the stream peers keep (for example 30 s)
+     * @since 1.1
+     */
+    CompletionStage<LiveFeed> publishLive(String name, String mediaType, InetSocketAddress tracker, long windowMicros);
+
+    /**
      * Joins the swarm of a URL and starts fetching. Completes once the tracker answered, with the
      * swarm's status (which carries the local player URL); fails when the tracker refuses (for
      * example an unknown content) or cannot be reached.

@@ -23,13 +23,41 @@ import org.iceshare.api.swarm.IcetUrl;
  * @param scheduler the scheduler in use
  * @param requestsByScheduler how many piece requests each scheduler placed in this swarm (the piece log)
  * @param error the reason of a {@link State#FAILED} swarm, or empty
+ * @param live true for a live stream (then {@code verified} and {@code pieces} count the window)
+ * @param quality the playback figures of a live or played content
  */
 public record SwarmStatus(ContentId content, IcetUrl url, URI playerUrl, boolean source, State state, int verified,
         int pieces, long length, int connections, long uploaded, long downloaded, String scheduler,
-        Map<String, Long> requestsByScheduler, String error) {
+        Map<String, Long> requestsByScheduler, String error, boolean live, Quality quality) {
 
     public SwarmStatus {
         requestsByScheduler = Map.copyOf(requestsByScheduler);
+        java.util.Objects.requireNonNull(quality, "quality");
+    }
+
+    /** A status of a file without playback figures. */
+    public SwarmStatus(ContentId content, IcetUrl url, URI playerUrl, boolean source, State state, int verified,
+            int pieces, long length, int connections, long uploaded, long downloaded, String scheduler,
+            Map<String, Long> requestsByScheduler, String error) {
+        this(content, url, playerUrl, source, state, verified, pieces, length, connections, uploaded, downloaded,
+                scheduler, requestsByScheduler, error, false, Quality.NONE);
+    }
+
+    /**
+     * How playback goes at this peer.
+     *
+     * @param continuity share of the pieces that were here by their playback deadline, 0..1 (1 when none were due)
+     * @param piecesDue pieces whose playback deadline has passed
+     * @param piecesLate of those, the ones that were not here in time
+     * @param startupMillis from joining to the first decodable byte (headers and a start point here), or -1
+     * @param latencyP50Millis median time from the source cutting a piece to it being here, or -1
+     * @param latencyP95Millis 95th percentile of that, or -1
+     * @param onAir false while the live source is off air
+     * @since 1.1
+     */
+    public record Quality(double continuity, long piecesDue, long piecesLate, long startupMillis,
+            long latencyP50Millis, long latencyP95Millis, boolean onAir) {
+        public static final Quality NONE = new Quality(1.0, 0, 0, -1, -1, -1, true);
     }
 
     public enum State {
@@ -39,6 +67,8 @@ public record SwarmStatus(ContentId content, IcetUrl url, URI playerUrl, boolean
         DOWNLOADING,
         /** Holding every piece, serving others. */
         COMPLETE,
+        /** Live: following the stream. */
+        LIVE,
         /** Stopped by the operator. */
         STOPPED,
         /** The tracker refused or the swarm broke; see the error. */

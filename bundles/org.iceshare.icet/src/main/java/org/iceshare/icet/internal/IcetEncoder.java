@@ -1,5 +1,7 @@
 package org.iceshare.icet.internal;
 
+import java.nio.ByteBuffer;
+
 import java.util.List;
 
 import org.iceshare.api.icet.Announce;
@@ -95,12 +97,20 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
         return alloc.compositeBuffer(2).addComponents(true, header, Unpooled.wrappedBuffer(piece.data()));
     }
 
+    private static int announceSize(Announce a) {
+        int size = 64 + 96 * a.entries().size();
+        for (Announce.Link l : a.links()) {
+            size += 64 + l.headers().remaining();
+        }
+        return size;
+    }
+
     private static int sizeHint(IcetMessage message) {
         return switch (message.type()) {
             case PUBLISH -> 256 + 64 * ((Publish) message).manifest().pieceCount();
             case JOINED -> 256 + 64 * ((Joined) message).manifest().pieceCount();
             case ASSIGN -> 32 + IcetMessageDecoder.ASSIGN_ENTRY_SIZE * ((Assign) message).entries().size();
-            case ANNOUNCE -> 64 + 96 * (((Announce) message).entries().size() + ((Announce) message).links().size());
+            case ANNOUNCE -> announceSize((Announce) message);
             case PEERS -> 16 + 48 * ((Peers) message).peers().size();
             default -> 64;
         };
@@ -256,9 +266,12 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
         writeId(buf, a.content());
         buf.writeByte(a.onAir() ? 1 : 0);
         buf.writeInt(a.links().size());
-        for (ChainLink l : a.links()) {
-            buf.writeInt(l.index());
-            writeLink(buf, l);
+        for (Announce.Link l : a.links()) {
+            buf.writeInt(l.link().index());
+            writeLink(buf, l.link());
+            ByteBuffer headers = l.headers();
+            buf.writeInt(headers.remaining());
+            buf.writeBytes(headers);
         }
         buf.writeInt(a.entries().size());
         for (Announce.Entry e : a.entries()) {

@@ -332,11 +332,19 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
             if (onAir > 1) {
                 throw malformed("onAir must be 0 or 1, got " + onAir);
             }
-            int linkCount = count("links", Announce.MAX_ENTRIES, 4 + MIN_LINK_ENTRY_SIZE);
-            List<ChainLink> links = new ArrayList<>(linkCount);
+            int linkCount = count("links", Announce.MAX_ENTRIES, 4 + MIN_LINK_ENTRY_SIZE + 4);
+            List<Announce.Link> links = new ArrayList<>(linkCount);
             for (int k = 0; k < linkCount; k++) {
-                links.add(new ChainLink(index("link index"), index("link first piece"), index("link header pieces"),
-                        i64("link start"), i64("link end"), string("link codecs")));
+                ChainLink link = new ChainLink(index("link index"), index("link first piece"),
+                        index("link header pieces"), i64("link start"), i64("link end"), string("link codecs"));
+                int n = index("link headers length");
+                if (n > Announce.MAX_HEADERS) {
+                    throw malformed("link headers are " + n + " bytes, limit " + Announce.MAX_HEADERS);
+                }
+                need(n, "link headers");
+                byte[] headers = new byte[n];
+                buf.readBytes(headers);
+                links.add(new Announce.Link(link, java.nio.ByteBuffer.wrap(headers)));
             }
             int n = count("entries", Announce.MAX_ENTRIES, MIN_ANNOUNCE_ENTRY_SIZE);
             List<Announce.Entry> entries = new ArrayList<>(n);

@@ -161,6 +161,8 @@ class IcetMessageDecoderTest {
         assertMalformed(body(announce, CONTENT, 1, u32(0), u32(4097)), "ANNOUNCE: 4097 entries, limit 4096");
         assertMalformed(body(announce, CONTENT, 1, u32(0), u32(1), u32(7), u64(0), u32(0), 1, 9, u64(-1), u64(-1),
                 0, u32(0), u64(0)), "ANNOUNCE: piece length must be in 1..4194304: 0");
+        assertMalformed(body(announce, CONTENT, 1, u32(1), u32(0), u32(0), u32(0), u64(-1), u64(-1), u16(0),
+                u32(2_000_000), new byte[40]), "ANNOUNCE: link headers are 2000000 bytes, limit 1048576");
         assertMalformed(body(JOINED, CONTENT, "live.ogg", "audio/ogg", "ogg", "sha-256", 1, u64(0)),
                 "JOINED: a live window must be longer than 0: 0");
         assertMalformed(body(JOINED, CONTENT, "live.ogg", "audio/ogg", "ogg", "sha-256", 7, u64(0)),
