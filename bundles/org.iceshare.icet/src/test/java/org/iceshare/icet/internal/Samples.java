@@ -108,7 +108,7 @@ final class Samples {
                         new org.iceshare.api.icet.Announce.Entry(new PieceInfo(1201, 9_604_096L, 8000, sha256("d"),
                                 600_000_000L, 600_500_000L, true, 3), 1_764_230_000_500L)),
                         List.of(new org.iceshare.api.icet.Announce.Link(new org.iceshare.api.swarm.ChainLink(3, 1200, 0,
-                                600_000_000L, -1, "vorbis"), java.nio.ByteBuffer.wrap(data(4200, 3)))), true),
+                                600_000_000L, -1, "vorbis"), data(4200, 3))), true),
                 new Request(CONTENT, 42),
                 new Piece(CONTENT, 42, data(256 * 1024, 42)),
                 new Reject(CONTENT, 43, ErrorCode.BUSY, "12 uploads in progress, limit 12"),

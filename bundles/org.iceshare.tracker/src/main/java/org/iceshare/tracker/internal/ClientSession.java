@@ -24,6 +24,7 @@ final class ClientSession implements ConnectionHandler {
     boolean closed;
     long lastSeenNanos = System.nanoTime();
     final Set<ContentSwarm> swarms = new LinkedHashSet<>();
+    final Set<LiveContent> liveStreams = new LinkedHashSet<>();
     /** Peers whose address this client was sent. */
     final Set<PeerId> known = new HashSet<>();
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.ErrorCode;
@@ -88,6 +89,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private final ScheduledExecutorService exec;
     private final Map<String, ContentSwarm> byName = new HashMap<>();
     private final Map<ContentId, ContentSwarm> byId = new HashMap<>();
+    private final Map<String, LiveContent> liveByName = new HashMap<>();
+    private final Map<ContentId, LiveContent> liveById = new HashMap<>();
+    private long lastTickNanos = System.nanoTime();
     private final Set<ClientSession> sessions = new LinkedHashSet<>();
     private final Map<PeerId, ClientSession> byPeer = new HashMap<>();
     private final Map<PeerId, long[]> ratios = new HashMap<>();
@@ -158,6 +162,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             for (ContentSwarm s : byName.values()) {
                 out.add(snapshot(s));
             }
+            for (LiveContent l : liveByName.values()) {
+                out.add(l.snapshot());
+            }
             out.sort(Comparator.comparing(TrackedContent::name));
             return out;
         }, List.of());
@@ -165,12 +172,19 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
 
     @Override
     public Optional<TrackedContent> content(String name) {
-        return call(() -> Optional.ofNullable(byName.get(name)).map(this::snapshot), Optional.empty());
+        return call(() -> {
+            LiveContent live = liveByName.get(name);
+            return live != null ? Optional.of(live.snapshot()) : Optional.ofNullable(byName.get(name)).map(this::snapshot);
+        }, Optional.empty());
     }
 
     @Override
     public List<TrackedPeer> peers(ContentId content) {
         return call(() -> {
+            LiveContent live = liveById.get(content);
+            if (live != null) {
+                return live.peers();
+            }
             ContentSwarm s = byId.get(content);
             if (s == null) {
                 return List.<TrackedPeer>of();
@@ -190,7 +204,13 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
                 s.members.size(), s.complete(), s.sourceUploaded, s.totalUploaded);
     }
 
-    private double ratio(PeerId id) {
+    /** Credits an upload from one peer to another in the all-time ratios. */
+    void credit(PeerId from, PeerId to, long bytes) {
+        ratios.computeIfAbsent(from, k -> new long[2])[0] += bytes;
+        ratios.computeIfAbsent(to, k -> new long[2])[1] += bytes;
+    }
+
+    double ratio(PeerId id) {
         long[] r = ratios.get(id);
         if (r == null || r[1] == 0) {
             return r == null || r[0] == 0 ? 0 : Double.POSITIVE_INFINITY;
@@ -251,6 +271,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         for (ContentSwarm swarm : new ArrayList<>(s.swarms)) {
             leave(swarm, s, "disconnected: " + reason);
         }
+        for (LiveContent live : new ArrayList<>(s.liveStreams)) {
+            live.leave(s, "disconnected: " + reason);
+        }
         LOG.debug("tracker: client {} gone: {}", s, reason);
     }
 
@@ -271,6 +294,21 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             publish(s, p.manifest());
         } else if (m instanceof Join j) {
             join(s, j.name());
+        } else if (m instanceof Announce a) {
+            LiveContent live = liveById.get(a.content());
+            if (live != null) {
+                live.announce(s, a);
+            }
+        } else if (m instanceof Verified v && liveById.containsKey(v.content())) {
+            liveById.get(v.content()).verified(s, v.piece(), v.source(), v.digest());
+        } else if (m instanceof BadPiece b && liveById.containsKey(b.content())) {
+            liveById.get(b.content()).badPiece(s, b.piece(), b.source(), b.reason());
+        } else if (m instanceof FetchFailed f && liveById.containsKey(f.content())) {
+            liveById.get(f.content()).fetchFailed(s, f.piece(), f.source());
+        } else if (m instanceof Leave l && liveById.containsKey(l.content())) {
+            liveById.get(l.content()).leave(s, "left");
+        } else if (m instanceof Seek k && liveById.containsKey(k.content())) {
+            LOG.debug("tracker: seek in live stream {} ignored", k.content().shortHex());
         } else if (m instanceof Verified v) {
             verified(s, v);
         } else if (m instanceof BadPiece b) {
@@ -322,6 +360,14 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     // ------------------------------------------------------------------ publish / join / leave
 
     private void publish(ClientSession s, Manifest m) {
+        if (m.live()) {
+            publishLive(s, m);
+            return;
+        }
+        if (liveByName.containsKey(m.name())) {
+            s.send(ErrorReport.of(ErrorCode.CONFLICT, "a live stream is already published as " + m.name()));
+            return;
+        }
         if (!m.idMatchesContents()) {
             s.send(ErrorReport.of(ErrorCode.INVALID, "the manifest's id does not match its contents"));
             return;
@@ -362,7 +408,31 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         planHungry(swarm, Integer.MAX_VALUE);
     }
 
+    private void publishLive(ClientSession s, Manifest m) {
+        if (s.info == null) {
+            s.send(ErrorReport.of(ErrorCode.INVALID, "a live source must accept peer connections (listen port 0)"));
+            return;
+        }
+        LiveContent live = liveByName.get(m.name());
+        if (byName.containsKey(m.name()) || live != null && !live.manifest.id().equals(m.id())) {
+            s.send(ErrorReport.of(ErrorCode.CONFLICT, "a different content is already published as " + m.name()));
+            return;
+        }
+        if (live == null) {
+            live = new LiveContent(this, m, settings.window(), settings.maxServing());
+            liveByName.put(m.name(), live);
+            liveById.put(m.id(), live);
+            LOG.info("tracker: live stream {} published by {} (window {} s)", m.name(), s, m.windowMicros() / 1e6);
+        }
+        live.publish(s);
+    }
+
     private void join(ClientSession s, String name) {
+        LiveContent live = liveByName.get(name);
+        if (live != null) {
+            live.join(s);
+            return;
+        }
         ContentSwarm swarm = byName.get(name);
         if (swarm == null) {
             s.send(ErrorReport.of(ErrorCode.UNKNOWN_CONTENT, "no content named " + name + " on this tracker"));
@@ -722,6 +792,11 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
                 s.connection.close("expired: silent for longer than " + settings.peerTimeout().toSeconds() + " s");
                 onClosed(s, "expired");
             }
+        }
+        double seconds = (now - lastTickNanos) / 1e9;
+        lastTickNanos = now;
+        for (LiveContent live : liveById.values()) {
+            live.tick(now, seconds);
         }
         long stale = settings.assignmentTimeout().toNanos();
         Set<ContentSwarm> touched = new HashSet<>();

@@ -31,6 +31,7 @@ import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.swarm.SeekPoint;
 import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.core.internal.storage.LiveWindow;
 import org.iceshare.core.internal.storage.PieceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final PeerEngine engine;
     private Stream stream;
+    private LiveStreamer live;
 
     PlayerHandler(PeerEngine engine) {
         this.engine = engine;
@@ -128,6 +130,30 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             id = ContentId.parse(slash < 0 ? rest : rest.substring(0, slash));
         } catch (IllegalArgumentException e) {
             sendError(ctx, HttpResponseStatus.NOT_FOUND, e.getMessage(), keepAlive);
+            return;
+        }
+        LiveWindow window = engine.liveWindow(id);
+        if (window != null) {
+            if (live != null || stream != null) {
+                sendError(ctx, HttpResponseStatus.BAD_REQUEST, "one live stream per connection", false);
+                return;
+            }
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, window.manifest().mediaType())
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HttpUtil.setTransferEncodingChunked(response, true);
+            LOG.debug("{} {} {} -> live", ctx.channel().remoteAddress(), req.method(), req.uri());
+            if (head) {
+                ctx.write(response);
+                endBody(ctx, false);
+                return;
+            }
+            ctx.writeAndFlush(response);
+            ctx.channel().config().setAutoRead(false);
+            live = new LiveStreamer(engine, ctx, id, window);
+            live.start();
             return;
         }
         PieceStore store = engine.store(id);
@@ -280,14 +306,18 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            pump(ctx);
+            if (live != null) {
+                live.pump();
+            } else {
+                pump(ctx);
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && stream == null) {
+        if (evt instanceof IdleStateEvent && stream == null && live == null) {
             ctx.close();
         }
     }

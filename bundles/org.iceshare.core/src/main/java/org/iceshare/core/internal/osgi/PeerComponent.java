@@ -140,6 +140,12 @@ public final class PeerComponent implements Peer {
     }
 
     @Override
+    public CompletionStage<org.iceshare.api.peer.LiveFeed> publishLive(String name, String mediaType,
+            InetSocketAddress tracker, long windowMicros) {
+        return engine.publishLive(name, mediaType, tracker, windowMicros);
+    }
+
+    @Override
     public CompletionStage<SwarmStatus> get(IcetUrl url) {
         return engine.get(url);
     }

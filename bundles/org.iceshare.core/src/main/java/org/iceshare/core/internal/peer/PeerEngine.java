@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.Cancel;
 import org.iceshare.api.icet.ErrorCode;
@@ -49,6 +50,7 @@ import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Request;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
+import org.iceshare.api.peer.LiveFeed;
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.peer.PublishException;
 import org.iceshare.api.peer.SwarmStatus;
@@ -64,7 +66,9 @@ import org.iceshare.api.transport.Listener;
 import org.iceshare.api.transport.Transport;
 import org.iceshare.api.verify.PieceVerifier;
 import org.iceshare.core.internal.http.PlayerHttpServer;
+import org.iceshare.core.internal.storage.LiveWindow;
 import org.iceshare.core.internal.storage.PieceStore;
+import org.iceshare.core.internal.storage.Pieces;
 import org.iceshare.core.internal.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +87,8 @@ public final class PeerEngine implements Peer, AutoCloseable {
     private static final String AGENT = "IceShare/0.1";
     private static final int MAX_QUEUED_UPLOADS = 64;
     private static final int RESUME_ATTEMPTS = 120;
+    /** A live piece not delivered in this time is fetched elsewhere: it would be late anyway. */
+    private static final long LIVE_REQUEST_TIMEOUT_NANOS = 2_000_000_000L;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final PeerSettings settings;
@@ -144,7 +150,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
             throw e;
         }
         running = true;
-        long tick = Math.max(100, Math.min(1000, settings.requestTimeout().toMillis() / 4));
+        long tick = Math.max(100, Math.min(250, settings.requestTimeout().toMillis() / 4));
         exec.scheduleWithFixedDelay(() -> guarded(this::tick), tick, tick, TimeUnit.MILLISECONDS);
         LOG.info("peer {} ({}) listening on {} over {}, players on {}, storage {}", settings.name(), id.shortHex(),
                 listener.localAddress(), transport.name(), http == null ? "(disabled)" : httpBase(),
@@ -374,6 +380,57 @@ public final class PeerEngine implements Peer, AutoCloseable {
     }
 
     @Override
+    public CompletionStage<LiveFeed> publishLive(String name, String mediaType, InetSocketAddress tracker,
+            long windowMicros) {
+        InetSocketAddress trackerAddress = tracker != null ? tracker : settings.tracker();
+        PieceVerifier verifier = plugins.preferredVerifier();
+        try {
+            requireRunning();
+            if (trackerAddress == null) {
+                throw new PublishException("no tracker given and none configured for peer " + settings.name());
+            }
+            if (verifier == null) {
+                throw new PublishException("cannot start " + name + ": no piece verifier is installed");
+            }
+            Manifest.checkName(name);
+            if (windowMicros <= 0) {
+                throw new PublishException("a live window must be longer than 0");
+            }
+        } catch (PublishException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new PublishException("cannot start " + name + ": "
+                    + e.getMessage()));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            String format = mediaType.contains("ogg") ? "ogg" : "raw";
+            Manifest m = Manifest.live(ContentId.random(), name, mediaType, format, verifier.algorithm(), windowMicros);
+            IcetUrl url = new IcetUrl(trackerAddress.getHostString(), trackerAddress.getPort(), name);
+            Swarm swarm = newSwarm(new LiveWindow(m), url, true);
+            LiveSourceFeed feed = new LiveSourceFeed(this, swarm, verifier);
+            swarm.feed = feed;
+            TrackerLink t = tracker(url.host(), url.port());
+            swarm.tracker = t;
+            CompletableFuture<IcetMessage> answer = t.request(new Publish(m));
+            connect(t);
+            return answer.thenApply(a -> {
+                if (!(a instanceof Published)) {
+                    throw new CompletionException(new PublishException("tracker answered " + a.type()
+                            + " to Publish"));
+                }
+                t.swarms.add(swarm);
+                LOG.info("peer {}: live stream {} on air as {}", settings.name(), m, url);
+                return (LiveFeed) feed;
+            }).whenComplete((f, err) -> {
+                if (err != null) {
+                    swarms.remove(m.id());
+                    swarm.store.close();
+                }
+            });
+        }, exec).thenCompose(f -> f);
+    }
+
+    @Override
     public CompletionStage<SwarmStatus> get(IcetUrl url) {
         try {
             requireRunning();
@@ -411,14 +468,18 @@ public final class PeerEngine implements Peer, AutoCloseable {
                 throw new CompletionException(new PublishException("cannot fetch " + url + ": it needs verifier "
                         + m.verifier() + ", which is not installed"));
             }
-            Path dir = storage.contentDir(m.id());
-            try {
-                PieceStore store = PieceStore.exists(dir) ? PieceStore.open(dir, v) : PieceStore.create(dir, m);
-                storage.remember(m.id(), url, false);
-                swarm = newSwarm(store, url, false);
-            } catch (IOException e) {
-                throw new CompletionException(new PublishException("cannot store " + url + ": " + e.getMessage(),
-                        e));
+            if (m.live()) {
+                swarm = newSwarm(new LiveWindow(m), url, false);
+            } else {
+                Path dir = storage.contentDir(m.id());
+                try {
+                    PieceStore store = PieceStore.exists(dir) ? PieceStore.open(dir, v) : PieceStore.create(dir, m);
+                    storage.remember(m.id(), url, false);
+                    swarm = newSwarm(store, url, false);
+                } catch (IOException e) {
+                    throw new CompletionException(new PublishException("cannot store " + url + ": "
+                            + e.getMessage(), e));
+                }
             }
         }
         swarm.tracker = t;
@@ -431,20 +492,30 @@ public final class PeerEngine implements Peer, AutoCloseable {
 
     /** After a Join answer: report what we hold and start fetching. */
     private void startSwarm(TrackerLink t, Swarm swarm) {
+        Manifest m = swarm.manifest;
+        if (swarm.live) {
+            // the tracker's announcements (links, window, start point) follow the Joined
+            for (int i = swarm.state.firstPiece(); i < swarm.state.end(); i++) {
+                if (swarm.store.has(i)) {
+                    t.send(new Verified(m.id(), i, id, swarm.store.info(i).hash()));
+                }
+            }
+            swarm.scheduleSoon();
+            return;
+        }
         if (swarm.status != State.STOPPED) {
             swarm.status = swarm.store.isComplete() ? State.COMPLETE : State.DOWNLOADING;
         }
-        Manifest m = swarm.manifest;
-        org.iceshare.api.swarm.Bitfield held = swarm.store.verified();
+        org.iceshare.api.swarm.Bitfield held = ((PieceStore) swarm.store).verified();
         for (int i = held.nextSet(0); i >= 0; i = held.nextSet(i + 1)) {
             t.send(new Verified(m.id(), i, id, m.piece(i).hash()));
         }
         swarm.scheduleSoon();
     }
 
-    private Swarm newSwarm(PieceStore store, IcetUrl url, boolean source) {
+    private Swarm newSwarm(Pieces store, IcetUrl url, boolean source) {
         Manifest m = store.manifest();
-        Swarm s = new Swarm(this, m, store, url, source, plugins.verifier(m.verifier()), settings.slotsPerPeer());
+        Swarm s = new Swarm(this, store, url, source, plugins.verifier(m.verifier()), settings.slotsPerPeer());
         swarms.put(m.id(), s);
         return s;
     }
@@ -499,10 +570,29 @@ public final class PeerEngine implements Peer, AutoCloseable {
 
     // ------------------------------------------------------------------ for the player endpoint (any thread)
 
-    /** The store of a content, or null. Any thread. */
+    /** The store of a file content, or null (unknown here, or live). Any thread. */
     public PieceStore store(ContentId content) {
         Swarm s = swarms.get(content);
-        return s == null ? null : s.store;
+        return s == null || s.live ? null : (PieceStore) s.store;
+    }
+
+    /** The window of a live stream, or null (unknown here, or a file). Any thread. */
+    public LiveWindow liveWindow(ContentId content) {
+        Swarm s = swarms.get(content);
+        return s == null || !s.live ? null : s.window;
+    }
+
+    /**
+     * Where a new player of a live stream starts: the newest start point here, or the one the swarm
+     * started at, or -1 when none has arrived yet. Any thread.
+     */
+    public int liveStart(ContentId content) {
+        Swarm s = swarms.get(content);
+        if (s == null || !s.live) {
+            return -1;
+        }
+        int newest = s.window.newestStartPoint();
+        return newest >= 0 ? newest : s.playback == null ? -1 : s.playback.startPiece();
     }
 
     /** Completes when the piece is verified here. Any thread. */
@@ -515,6 +605,15 @@ public final class PeerEngine implements Peer, AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.supplyAsync(() -> s.await(piece), exec).thenCompose(f -> f);
+    }
+
+    /** Live: completes with a verified start point a new player can begin at. Any thread. */
+    public CompletableFuture<Integer> awaitLiveStart(ContentId content) {
+        Swarm s = swarms.get(content);
+        if (s == null || !s.live) {
+            return CompletableFuture.failedFuture(new IOException("no live stream " + content.shortHex() + " here"));
+        }
+        return CompletableFuture.supplyAsync(s::awaitStart, exec).thenCompose(f -> f);
     }
 
     /** A player reads from this piece on. Any thread. */
@@ -620,7 +719,10 @@ public final class PeerEngine implements Peer, AutoCloseable {
         for (Swarm s : swarms.values()) {
             if (s.status == State.DOWNLOADING) {
                 s.expire(now, timeout);
+            } else if (s.live && s.status == State.LIVE) {
+                s.expire(now, Math.min(timeout, LIVE_REQUEST_TIMEOUT_NANOS));
             }
+            s.tickPlayback(now);
         }
         long keepAlive = settings.keepAlive().toNanos();
         for (TrackerLink t : trackers.values()) {
@@ -693,7 +795,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
             }
         } else if (m instanceof Reject r) {
             Swarm s = swarms.get(r.content());
-            if (s != null && r.piece() < s.manifest.pieceCount()) {
+            if (s != null && s.state.inWindow(r.piece())) {
                 s.fetchFailed(r.piece(), link.remote, "refused: " + r.code() + " " + r.reason());
             }
         } else if (m instanceof Cancel c) {
@@ -765,7 +867,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
             link.send(new Reject(r.content(), r.piece(), ErrorCode.UNKNOWN_CONTENT, "content not here"));
             return;
         }
-        if (r.piece() >= s.manifest.pieceCount() || !s.store.has(r.piece())) {
+        if (!s.store.has(r.piece())) {
             link.send(new Reject(r.content(), r.piece(), ErrorCode.NOT_HELD, "piece not held"));
             return;
         }
@@ -919,6 +1021,11 @@ public final class PeerEngine implements Peer, AutoCloseable {
             if (s != null) {
                 s.onAssign(a);
             }
+        } else if (m instanceof Announce a) {
+            Swarm s = swarms.get(a.content());
+            if (s != null && s.live && !s.source) {
+                s.onAnnounce(a);
+            }
         } else if (m instanceof Revoke r) {
             Swarm s = swarms.get(r.content());
             if (s != null) {
@@ -962,6 +1069,8 @@ public final class PeerEngine implements Peer, AutoCloseable {
                     return;
                 }
                 startSwarm(t, s);
+            } else if (s.live && s.feed != null) {
+                s.feed.reannounce();
             } else if (s.status != State.STOPPED) {
                 s.status = State.COMPLETE;
             }

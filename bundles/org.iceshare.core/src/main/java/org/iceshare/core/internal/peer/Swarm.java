@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.Cancel;
@@ -26,7 +27,8 @@ import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.verify.PieceVerifier;
-import org.iceshare.core.internal.storage.PieceStore;
+import org.iceshare.core.internal.storage.LiveWindow;
+import org.iceshare.core.internal.storage.Pieces;
 import org.iceshare.core.internal.swarm.SwarmState;
 import org.iceshare.core.internal.swarm.SwarmState.InFlight;
 import org.slf4j.Logger;
@@ -42,12 +44,18 @@ import org.slf4j.LoggerFactory;
 final class Swarm {
     private static final Logger LOG = LoggerFactory.getLogger(Swarm.class);
 
+    /** Live: capacity of the index window, in pieces (30 s at 100 ms pieces, with room to spare). */
+    static final int LIVE_CAPACITY = 1024;
+
     private final PeerEngine engine;
     final Manifest manifest;
-    final PieceStore store;
+    final Pieces store;
+    /** The live window (the same object as {@link #store}), or null for a file. */
+    final LiveWindow window;
     final SwarmState state;
     final IcetUrl url;
     final boolean source;
+    final boolean live;
     final PieceVerifier verifier;
     TrackerLink tracker;
     volatile State status;
@@ -56,21 +64,48 @@ final class Swarm {
     volatile long downloaded;
     long badPieces;
     private final Map<Integer, List<CompletableFuture<Void>>> waiters = new HashMap<>();
+    /** Live players waiting for a first start point. */
+    private final List<CompletableFuture<Integer>> startWaiters = new ArrayList<>();
     private final Set<PeerId> partners = new HashSet<>();
     /** Pieces a Seek was sent for because a player waits and no source was assigned. */
     private final Set<Integer> seekAsked = new HashSet<>();
     private boolean scheduleQueued;
+    /** Live playback figures of a following peer; null for a file or a source. */
+    final LivePlayback playback;
+    volatile boolean onAir = true;
+    /** The feed of a live stream this peer is the source of, or null. */
+    LiveSourceFeed feed;
 
-    Swarm(PeerEngine engine, Manifest manifest, PieceStore store, IcetUrl url, boolean source, PieceVerifier verifier,
-            int slotsPerPeer) {
+    Swarm(PeerEngine engine, Pieces store, IcetUrl url, boolean source, PieceVerifier verifier, int slotsPerPeer) {
         this.engine = engine;
-        this.manifest = manifest;
+        this.manifest = store.manifest();
         this.store = store;
         this.url = url;
         this.source = source;
         this.verifier = verifier;
-        this.state = new SwarmState(manifest, store::has, slotsPerPeer);
-        this.status = store.isComplete() ? State.COMPLETE : State.JOINING;
+        this.live = manifest.live();
+        if (live) {
+            this.window = (LiveWindow) store;
+            this.state = new SwarmState(manifest.id(), LIVE_CAPACITY, window.end(), p -> {
+                PieceInfo i = window.info(p);
+                return i == null ? 0 : i.length();
+            }, store::has, slotsPerPeer, true);
+            this.playback = source ? null : new LivePlayback(window, System.nanoTime());
+            if (playback != null) {
+                state.deadlines(p -> playback.deadlineMillis(p, System.nanoTime()));
+            }
+            this.status = source ? State.LIVE : State.JOINING;
+        } else {
+            this.window = null;
+            this.playback = null;
+            this.state = new SwarmState(manifest, store::has, slotsPerPeer);
+            this.status = store.isComplete() ? State.COMPLETE : State.JOINING;
+        }
+    }
+
+    /** True while the swarm fetches pieces (a file being downloaded, a live stream being followed). */
+    private boolean fetching() {
+        return status == State.DOWNLOADING || live && !source && status == State.LIVE;
     }
 
     /** Runs the scheduler once at the end of the current burst of events. */
@@ -86,7 +121,7 @@ final class Swarm {
     }
 
     private void schedule() {
-        if (status != State.DOWNLOADING) {
+        if (!fetching()) {
             return;
         }
         PieceScheduler scheduler = engine.plugins().scheduler();
@@ -118,7 +153,7 @@ final class Swarm {
         }
         List<InFlight> placed = new ArrayList<>();
         for (int piece : waiters.keySet()) {
-            if (store.has(piece)) {
+            if (store.has(piece) || !state.inWindow(piece)) {
                 continue;
             }
             InFlight r = state.requestUrgent(piece, now);
@@ -141,7 +176,7 @@ final class Swarm {
     void onAssign(Assign assign) {
         LOG.trace("{}: assigned {}", manifest.name(), assign.entries());
         for (Assign.Entry e : assign.entries()) {
-            if (e.piece() < manifest.pieceCount()) {
+            if (state.inWindow(e.piece())) {
                 state.assign(e.piece(), e.source(), e.availability());
             }
         }
@@ -150,7 +185,7 @@ final class Swarm {
 
     /** A piece arrived from {@code from}. Verifies it, stores it, reports it. */
     void onPiece(PeerId from, int piece, ByteBuffer data) {
-        if (piece >= manifest.pieceCount() || !state.isRequested(piece, from)) {
+        if (!state.inWindow(piece) || !state.isRequested(piece, from)) {
             LOG.debug("{}: unsolicited piece {} from {} ignored", manifest.name(), piece, from);
             return;
         }
@@ -158,7 +193,7 @@ final class Swarm {
             state.fail(piece, from);
             return;
         }
-        PieceInfo info = manifest.piece(piece);
+        PieceInfo info = store.info(piece);
         byte[] digest = data.remaining() == info.length() ? verifier.digest(data) : null;
         if (digest == null || !MessageDigest.isEqual(digest, info.hash())) {
             badPieces++;
@@ -196,11 +231,91 @@ final class Swarm {
         if (w != null) {
             w.forEach(f -> f.complete(null));
         }
+        if (playback != null) {
+            playback.arrived(piece, now, window.cutMillis(piece));
+            if (info.startPoint() && !startWaiters.isEmpty() && window.hasHeaders(info.link())) {
+                startWaiters.forEach(f -> f.complete(piece));
+                startWaiters.clear();
+            }
+        }
         if (store.isComplete()) {
             status = State.COMPLETE;
             LOG.info("{}: complete ({} bytes, {} pieces)", manifest.name(), manifest.length(), manifest.pieceCount());
         } else {
             scheduleSoon();
+        }
+    }
+
+    /**
+     * Live: pieces and links announced by the tracker. The window grows; pieces that fell out of it
+     * are dropped with their requests, and players waiting for them are told to skip ahead.
+     */
+    void onAnnounce(Announce a) {
+        for (Announce.Link l : a.links()) {
+            window.link(l.link(), l.headers());
+        }
+        int end = state.end();
+        for (Announce.Entry e : a.entries()) {
+            if (window.announce(e.piece(), e.cutMillis())) {
+                end = Math.max(end, e.piece().index() + 1);
+            }
+        }
+        cancel(state.extend(end));
+        if (playback != null && playback.startPiece() < 0) {
+            int start = firstStartPoint(a);
+            if (start >= 0) {
+                playback.start(start);
+                cancel(state.slide(start));
+                if (status == State.JOINING) {
+                    status = State.LIVE;
+                }
+            }
+        }
+        slideWindow();
+        boolean was = onAir;
+        onAir = a.onAir();
+        if (playback != null && !was && onAir) {
+            playback.rebuffer();
+        }
+        scheduleSoon();
+    }
+
+    /** The first start point of an announcement whose link headers are here. */
+    private int firstStartPoint(Announce a) {
+        for (Announce.Entry e : a.entries()) {
+            if (e.piece().startPoint() && window.hasHeaders(e.piece().link())) {
+                return e.piece().index();
+            }
+        }
+        return -1;
+    }
+
+    /** Live: drops what left the window (its time span), and players waiting for it skip ahead. */
+    void slideWindow() {
+        int first = window.evict();
+        if (playback != null) {
+            first = Math.max(first, Math.max(0, playback.startPiece()));
+        }
+        cancel(state.slide(first));
+        for (var it = waiters.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey() < first) {
+                e.getValue().forEach(f -> f.completeExceptionally(new PieceGoneException(e.getKey())));
+                it.remove();
+            }
+        }
+    }
+
+    private void cancel(List<InFlight> dropped) {
+        for (InFlight r : dropped) {
+            engine.sendToPeer(r.peer(), new Cancel(manifest.id(), r.piece()));
+        }
+    }
+
+    /** Live: counts the pieces whose playback deadline passed. */
+    void tickPlayback(long now) {
+        if (playback != null) {
+            playback.count(now, state.end());
         }
     }
 
@@ -238,14 +353,31 @@ final class Swarm {
         }
     }
 
-    /** Completes when the piece is verified here (now, if it is already). */
+    /**
+     * Completes when the piece is verified here (now, if it is already). For a live stream it fails
+     * with {@link PieceGoneException} when the piece leaves the window first.
+     */
     CompletableFuture<Void> await(int piece) {
         if (store.has(piece)) {
             return CompletableFuture.completedFuture(null);
         }
+        if (live && piece < state.firstPiece()) {
+            return CompletableFuture.failedFuture(new PieceGoneException(piece));
+        }
         CompletableFuture<Void> f = new CompletableFuture<>();
         waiters.computeIfAbsent(piece, k -> new ArrayList<>()).add(f);
         scheduleSoon();
+        return f;
+    }
+
+    /** Live: completes with a verified start point (the newest now, or the next to arrive). */
+    CompletableFuture<Integer> awaitStart() {
+        int newest = window.newestStartPoint();
+        if (newest >= 0 && window.hasHeaders(window.info(newest).link())) {
+            return CompletableFuture.completedFuture(newest);
+        }
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        startWaiters.add(f);
         return f;
     }
 
@@ -270,6 +402,8 @@ final class Swarm {
             l.forEach(f -> f.completeExceptionally(new IOException(manifest.name() + ": " + reason)));
         }
         waiters.clear();
+        startWaiters.forEach(f -> f.completeExceptionally(new IOException(manifest.name() + ": " + reason)));
+        startWaiters.clear();
     }
 
     void noteUpload(PeerId to, int bytes) {
@@ -283,6 +417,13 @@ final class Swarm {
             if (engine.isLinked(p)) {
                 links++;
             }
+        }
+        if (live) {
+            SwarmStatus.Quality q = playback == null ? new SwarmStatus.Quality(1.0, 0, 0, -1, -1, -1, onAir)
+                    : playback.quality(onAir);
+            return new SwarmStatus(manifest.id(), url, engine.playerUrl(this), source, status, store.verifiedCount(),
+                    window.size(), -1, links, uploaded, downloaded, scheduler, state.requestsByScheduler(), error,
+                    true, q);
         }
         return new SwarmStatus(manifest.id(), url, engine.playerUrl(this), source, status, store.verifiedCount(),
                 manifest.pieceCount(), manifest.length(), links, uploaded, downloaded, scheduler,

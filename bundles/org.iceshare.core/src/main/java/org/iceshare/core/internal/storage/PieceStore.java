@@ -31,7 +31,7 @@ import org.iceshare.api.verify.PieceVerifier;
  * <p><b>Threading:</b> {@link #write} is called by one thread at a time (the swarm's executor).
  * {@link #has}, {@link #read} and {@link #readAt} may be called from any thread concurrently.
  */
-public final class PieceStore implements AutoCloseable {
+public final class PieceStore implements Pieces {
     static final String MANIFEST = "manifest";
     static final String DATA = "data";
     static final String VERIFIED = "verified";
@@ -171,13 +171,20 @@ public final class PieceStore implements AutoCloseable {
         return dir;
     }
 
+    @Override
     public Manifest manifest() {
         return manifest;
     }
 
+    @Override
+    public PieceInfo info(int piece) {
+        return piece >= 0 && piece < manifest.pieceCount() ? manifest.piece(piece) : null;
+    }
+
     /** True when the piece is stored and verified. Any thread. */
+    @Override
     public boolean has(int piece) {
-        return (verified.get(piece >>> 6) & (1L << (piece & 63))) != 0;
+        return piece >= 0 && piece < manifest.pieceCount() && (verified.get(piece >>> 6) & (1L << (piece & 63))) != 0;
     }
 
     /** A copy of the verified set. Any thread. */
@@ -191,6 +198,7 @@ public final class PieceStore implements AutoCloseable {
         return b;
     }
 
+    @Override
     public int verifiedCount() {
         int n = 0;
         for (int i = 0; i < verified.length(); i++) {
@@ -199,6 +207,7 @@ public final class PieceStore implements AutoCloseable {
         return n;
     }
 
+    @Override
     public boolean isComplete() {
         return verifiedCount() == manifest.pieceCount();
     }
@@ -206,6 +215,7 @@ public final class PieceStore implements AutoCloseable {
     /**
      * Stores a piece that the caller verified, then marks it. Called on the swarm's executor only.
      */
+    @Override
     public void write(int piece, ByteBuffer bytes) throws IOException {
         PieceInfo p = manifest.piece(piece);
         if (bytes.remaining() != p.length()) {
@@ -231,6 +241,7 @@ public final class PieceStore implements AutoCloseable {
     }
 
     /** Reads a whole verified piece into a new buffer. Any thread. */
+    @Override
     public ByteBuffer read(int piece) throws IOException {
         if (!has(piece)) {
             throw new IllegalStateException("piece " + piece + " is not stored");

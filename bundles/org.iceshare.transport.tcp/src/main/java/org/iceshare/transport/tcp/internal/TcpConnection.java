@@ -21,6 +21,8 @@ import io.netty.channel.Channel;
  * them lets them go out first.
  */
 final class TcpConnection implements Connection {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TcpConnection.class);
+
 
     private final Channel channel;
     private final ByteCounter counter;
@@ -49,6 +51,10 @@ final class TcpConnection implements Connection {
             if (f.isSuccess()) {
                 sent.complete(null);
             } else {
+                if (!(f.cause() instanceof java.io.IOException) && channel.isOpen()) {
+                    // not a closed or broken socket: the message could not be encoded, which is a bug
+                    LOG.error("tcp {}: cannot send {}", channel, message.type(), f.cause());
+                }
                 sent.completeExceptionally(f.cause());
             }
         });

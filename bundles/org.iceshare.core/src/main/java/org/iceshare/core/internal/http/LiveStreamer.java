@@ -1,0 +1,148 @@
+package org.iceshare.core.internal.http;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionException;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.core.internal.peer.PieceGoneException;
+import org.iceshare.core.internal.storage.LiveWindow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams a live stream to one player: the header pages of the link it joins, then every piece from
+ * a start point near the live edge on, as pieces are verified here. At a chain change the new link's
+ * header pages come first, so the player sees the stream exactly as the source sent it. If the player
+ * falls so far behind that a piece leaves the window before it arrived, the stream skips ahead to the
+ * next start point (the only place a decoder can pick up again).
+ *
+ * <p><b>Threading:</b> the channel's event loop; piece waits complete elsewhere and hop back.
+ */
+final class LiveStreamer {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveStreamer.class);
+
+    private final PeerEngine engine;
+    private final ChannelHandlerContext ctx;
+    private final ContentId content;
+    private final LiveWindow window;
+    private int next = -1;
+    private int link = -1;
+    private boolean waiting;
+    private boolean done;
+
+    LiveStreamer(PeerEngine engine, ChannelHandlerContext ctx, ContentId content, LiveWindow window) {
+        this.engine = engine;
+        this.ctx = ctx;
+        this.content = content;
+        this.window = window;
+    }
+
+    /** Finds a start point (waiting for one if needed), then streams. */
+    void start() {
+        waiting = true;
+        engine.awaitLiveStart(content).whenComplete((piece, err) -> ctx.executor().execute(() -> {
+            waiting = false;
+            if (err != null) {
+                end("no start point: " + err.getMessage());
+                return;
+            }
+            next = piece;
+            LOG.debug("{} plays {} live from piece {}", ctx.channel().remoteAddress(), content.shortHex(), next);
+            pump();
+        }));
+    }
+
+    /** Writes what is here while the socket takes it. */
+    void pump() {
+        while (!done && !waiting && next >= 0 && ctx.channel().isActive()) {
+            if (!ctx.channel().isWritable()) {
+                ctx.flush();
+                return;
+            }
+            if (next < window.firstPiece()) {
+                skipAhead();
+                return;
+            }
+            if (!window.has(next)) {
+                ctx.flush();
+                waiting = true;
+                int piece = next;
+                engine.playhead(content, piece);
+                engine.awaitPiece(content, piece).whenComplete((v, err) -> ctx.executor().execute(() -> {
+                    waiting = false;
+                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause()
+                            : err;
+                    if (cause instanceof PieceGoneException) {
+                        skipAhead();
+                    } else if (cause != null) {
+                        end(cause.getMessage());
+                    } else {
+                        pump();
+                    }
+                }));
+                return;
+            }
+            PieceInfo info = window.info(next);
+            if (info == null) {
+                skipAhead();
+                return;
+            }
+            if (info.link() != link) {
+                LiveWindow.Link l = window.link(info.link());
+                if (l == null) {
+                    end("the headers of chain link " + info.link() + " are not here");
+                    return;
+                }
+                ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(l.headers())));
+                link = info.link();
+            }
+            ByteBuffer data;
+            try {
+                data = window.read(next);
+            } catch (java.io.IOException e) {
+                skipAhead();
+                return;
+            }
+            ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(data)));
+            next++;
+        }
+        if (!done) {
+            ctx.flush();
+        }
+    }
+
+    /** The piece we wanted left the window: resume at the next start point. */
+    private void skipAhead() {
+        LOG.debug("{} fell behind on {} at piece {}; skipping to the next start point",
+                ctx.channel().remoteAddress(), content.shortHex(), next);
+        int from = Math.max(next, window.firstPiece());
+        for (int p = from; p < window.end(); p++) {
+            PieceInfo info = window.info(p);
+            if (info != null && info.startPoint() && window.has(p)) {
+                next = p;
+                if (info.link() != link) {
+                    link = -1;
+                }
+                pump();
+                return;
+            }
+        }
+        start();
+    }
+
+    private void end(String why) {
+        if (done) {
+            return;
+        }
+        done = true;
+        LOG.debug("live stream of {} to {} ends: {}", content.shortHex(), ctx.channel().remoteAddress(), why);
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+    }
+}

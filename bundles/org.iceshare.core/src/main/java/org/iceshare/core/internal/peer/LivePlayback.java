@@ -1,0 +1,159 @@
+package org.iceshare.core.internal.peer;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.core.internal.storage.LiveWindow;
+
+/**
+ * The playback clock of a peer following a live stream, and the figures it yields.
+ *
+ * <p>Playback starts at the start point the tracker handed over at join, as soon as that piece (and
+ * its link's headers) is here: that moment anchors the clock, and the time from joining to it is the
+ * startup time (the first decodable byte). A player then keeps a playout buffer of
+ * {@value #BUFFER_MICROS} µs, so piece {@code p} plays, and must be here by, its deadline
+ * {@code anchor + buffer + (start(p) - start(anchor piece))}. The continuity index is
+ * the share of pieces here by their deadline. End-to-end latency is the time from the source cutting
+ * a piece to it being verified here. After the source was off air, the clock re-anchors at the next
+ * start point (a player rebuffers; the gap is not counted).
+ *
+ * <p><b>Threading:</b> the swarm's executor only.
+ */
+final class LivePlayback {
+    /** The playout buffer: a piece is on time when it is here this long before it plays. */
+    static final long BUFFER_MICROS = 1_000_000;
+    private static final int LATENCY_SAMPLES = 1024;
+
+    private final LiveWindow window;
+    private final long joinedNanos;
+    private final Map<Integer, Long> arrivedAt = new HashMap<>();
+    private final long[] latencies = new long[LATENCY_SAMPLES];
+    private int latencyCount;
+    private int startPiece = -1;
+    private boolean anchored;
+    private long anchorNanos;
+    private long anchorMicros;
+    private int nextToCount = -1;
+    private long due;
+    private long late;
+    private long startupMillis = -1;
+
+    LivePlayback(LiveWindow window, long joinedNanos) {
+        this.window = window;
+        this.joinedNanos = joinedNanos;
+    }
+
+    /** Playback will start at this start point. */
+    void start(int piece) {
+        startPiece = piece;
+        nextToCount = piece;
+        anchored = false;
+    }
+
+    int startPiece() {
+        return startPiece;
+    }
+
+    /** The source came back on air: re-anchor at the next start point that arrives. */
+    void rebuffer() {
+        anchored = false;
+    }
+
+    /** A piece was verified here. */
+    void arrived(int piece, long nowNanos, long cutMillis) {
+        if (cutMillis > 0) {
+            latencies[latencyCount++ % LATENCY_SAMPLES] = Math.max(0, System.currentTimeMillis() - cutMillis);
+        }
+        if (startPiece < 0 || piece < nextToCount) {
+            return;
+        }
+        arrivedAt.put(piece, nowNanos);
+        if (!anchored) {
+            PieceInfo info = window.info(piece);
+            boolean first = startupMillis < 0;
+            if (info != null && info.startPoint() && info.startMicros() >= 0 && (first ? piece == startPiece : true)
+                    && window.hasHeaders(info.link())) {
+                anchored = true;
+                anchorNanos = nowNanos;
+                anchorMicros = info.startMicros();
+                if (first) {
+                    startupMillis = (nowNanos - joinedNanos) / 1_000_000;
+                } else {
+                    arrivedAt.keySet().removeIf(p -> p < piece);
+                    nextToCount = piece;
+                }
+            }
+        }
+    }
+
+    /** Milliseconds until the piece is needed (for the deadline scheduler). */
+    long deadlineMillis(int piece, long nowNanos) {
+        if (startPiece < 0 || piece < startPiece) {
+            return Long.MAX_VALUE;
+        }
+        if (!anchored) {
+            return (piece - Math.max(startPiece, nextToCount)) * 100L;
+        }
+        PieceInfo info = window.info(piece);
+        if (info == null || info.startMicros() < 0) {
+            return Long.MAX_VALUE;
+        }
+        return (deadlineNanos(info) - nowNanos) / 1_000_000;
+    }
+
+    private long deadlineNanos(PieceInfo info) {
+        return anchorNanos + (info.startMicros() - anchorMicros + BUFFER_MICROS) * 1000;
+    }
+
+    /** Counts every piece below {@code end} whose deadline has passed. */
+    void count(long nowNanos, int end) {
+        if (!anchored) {
+            return;
+        }
+        while (nextToCount < end) {
+            PieceInfo info = window.info(nextToCount);
+            if (info == null) {
+                // gone from the window before it arrived (or never announced to us): missed
+                due++;
+                Long at = arrivedAt.remove(nextToCount);
+                if (at == null) {
+                    late++;
+                }
+                nextToCount++;
+                continue;
+            }
+            if (info.startMicros() < 0) {
+                arrivedAt.remove(nextToCount);
+                nextToCount++;
+                continue;
+            }
+            long deadline = deadlineNanos(info);
+            if (deadline > nowNanos) {
+                return;
+            }
+            due++;
+            Long at = arrivedAt.remove(nextToCount);
+            if (at == null || at > deadline) {
+                late++;
+            }
+            nextToCount++;
+        }
+    }
+
+    SwarmStatus.Quality quality(boolean onAir) {
+        double continuity = due == 0 ? 1.0 : 1.0 - (double) late / due;
+        int n = Math.min(latencyCount, LATENCY_SAMPLES);
+        long p50 = -1;
+        long p95 = -1;
+        if (n > 0) {
+            long[] sorted = Arrays.copyOf(latencies, n);
+            Arrays.sort(sorted);
+            p50 = sorted[(n - 1) / 2];
+            p95 = sorted[(int) Math.ceil(0.95 * n) - 1];
+        }
+        return new SwarmStatus.Quality(continuity, due, late, startupMillis, p50, p95, onAir);
+    }
+}

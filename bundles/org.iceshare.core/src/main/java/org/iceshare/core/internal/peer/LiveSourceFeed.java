@@ -1,0 +1,174 @@
+package org.iceshare.core.internal.peer;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.iceshare.api.icet.Announce;
+import org.iceshare.api.media.LivePiece;
+import org.iceshare.api.peer.LiveFeed;
+import org.iceshare.api.swarm.ChainLink;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.verify.PieceVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source side of a live stream: numbers the pieces a live cutter produces, hashes them, keeps
+ * them in the source's window and announces them to the tracker. Header pieces are not numbered:
+ * they become the header block of their chain link, which travels with the link.
+ *
+ * <p><b>Threading:</b> {@link #piece} and {@link #onAir} may be called from any thread (in stream
+ * order); the work happens on the peer's engine thread.
+ */
+final class LiveSourceFeed implements LiveFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveSourceFeed.class);
+
+    private final PeerEngine engine;
+    private final Swarm swarm;
+    private final PieceVerifier verifier;
+    private int nextIndex;
+    private long offset;
+    private int linkIndex = -1;
+    private ByteArrayOutputStream headers;
+    private String codecs = "";
+    private long linkStartMicros = -1;
+    private Announce.Link current;
+    private boolean currentAnnounced;
+    private volatile long streamed;
+    private volatile long pieces;
+
+    LiveSourceFeed(PeerEngine engine, Swarm swarm, PieceVerifier verifier) {
+        this.engine = engine;
+        this.swarm = swarm;
+        this.verifier = verifier;
+    }
+
+    @Override
+    public IcetUrl url() {
+        return swarm.url;
+    }
+
+    @Override
+    public ContentId content() {
+        return swarm.manifest.id();
+    }
+
+    @Override
+    public void piece(LivePiece piece) {
+        long cut = System.currentTimeMillis();
+        engine.execute(() -> onPiece(piece, cut));
+    }
+
+    private void onPiece(LivePiece lp, long cutMillis) {
+        ByteBuffer data = lp.data();
+        int length = data.remaining();
+        streamed += length;
+        if (lp.header()) {
+            if (lp.linkStart() || headers == null) {
+                headers = new ByteArrayOutputStream();
+                linkIndex++;
+                codecs = lp.codecs();
+                linkStartMicros = -1;
+            }
+            byte[] b = new byte[length];
+            data.get(b);
+            headers.write(b, 0, b.length);
+            return;
+        }
+        if (headers != null) {
+            // the first data piece of a link: its header block is complete
+            linkStartMicros = lp.startMicros();
+            ChainLink link = new ChainLink(linkIndex, nextIndex, 0, linkStartMicros, -1, codecs);
+            current = new Announce.Link(link, ByteBuffer.wrap(headers.toByteArray()));
+            swarm.window.link(link, current.headers());
+            headers = null;
+            currentAnnounced = false;
+            LOG.info("{}: chain link {} starts at piece {} ({}, {} header bytes)", swarm.manifest.name(), linkIndex,
+                    nextIndex, codecs, current.headers().remaining());
+        }
+        if (current == null) {
+            LOG.warn("{}: a data piece came before any header pages; dropped", swarm.manifest.name());
+            return;
+        }
+        PieceInfo info = new PieceInfo(nextIndex, offset, length, verifier.digest(data), lp.startMicros(),
+                lp.endMicros(), lp.startPoint(), linkIndex);
+        swarm.window.announce(info, cutMillis);
+        swarm.window.write(nextIndex, data);
+        swarm.state.extend(nextIndex + 1);
+        nextIndex++;
+        offset += length;
+        pieces++;
+        swarm.onAir = true;
+        Announce.Link link = currentAnnounced ? withoutHeaders(current) : current;
+        currentAnnounced = true;
+        swarm.tracker.send(new Announce(swarm.manifest.id(), List.of(new Announce.Entry(info, cutMillis)),
+                List.of(link), true));
+        swarm.slideWindow();
+    }
+
+    private static Announce.Link withoutHeaders(Announce.Link l) {
+        return new Announce.Link(l.link(), ByteBuffer.allocate(0));
+    }
+
+    /** After the tracker connection came back: announce the whole window again, headers included. Engine thread. */
+    void reannounce() {
+        if (current == null) {
+            return;
+        }
+        List<Announce.Entry> entries = new ArrayList<>();
+        List<Announce.Link> links = new ArrayList<>();
+        for (int i = swarm.window.firstPiece(); i < swarm.window.end(); i++) {
+            PieceInfo info = swarm.window.info(i);
+            if (info != null) {
+                entries.add(new Announce.Entry(info, swarm.window.cutMillis(i)));
+                var l = swarm.window.link(info.link());
+                if (l != null && links.stream().noneMatch(x -> x.link().index() == info.link())) {
+                    links.add(new Announce.Link(l.link(), l.headers()));
+                }
+            }
+            if (entries.size() == Announce.MAX_ENTRIES) {
+                swarm.tracker.send(new Announce(swarm.manifest.id(), entries, links, swarm.onAir));
+                entries = new ArrayList<>();
+            }
+        }
+        swarm.tracker.send(new Announce(swarm.manifest.id(), entries, links, swarm.onAir));
+    }
+
+    @Override
+    public void onAir(boolean onAir, String reason) {
+        engine.execute(() -> {
+            if (swarm.onAir == onAir) {
+                return;
+            }
+            swarm.onAir = onAir;
+            LOG.info("{}: {} ({})", swarm.manifest.name(), onAir ? "on air" : "off air", reason);
+            if (!onAir) {
+                swarm.tracker.send(new Announce(swarm.manifest.id(), List.of(), List.of(), false));
+            }
+        });
+    }
+
+    @Override
+    public long uploaded() {
+        return swarm.uploaded;
+    }
+
+    @Override
+    public long streamed() {
+        return streamed;
+    }
+
+    /** Pieces cut so far. */
+    long pieces() {
+        return pieces;
+    }
+
+    @Override
+    public void close() {
+        engine.stop(swarm.manifest.id());
+    }
+}
