@@ -11,7 +11,7 @@
 # Tools (Debian 12, installed by .ci/install-tools.sh): ffmpeg 5.1, oggenc (vorbis-tools 1.4.2),
 # opusenc (opus-tools 0.2), flac 1.4.2, speexenc 1.2.1, oggz-tools 1.1.1.
 #
-# Files (see /work/shared/tool-notes.md, or the notes in docs, for the traps these avoid):
+# Files (the traps they avoid are noted per file):
 #   vorbis.ogg              oggenc -q 2, 5 s stereo 44.1 kHz, serial 1001
 #   vorbis-22k-mono.ogg     oggenc -q 0, 3 s mono 22.05 kHz, serial 1002 (second link of a chain)
 #   opus.opus               opusenc 48 kbit/s, 4 s stereo, serial 1003
@@ -27,9 +27,18 @@
 #   mux-vorbis-opus.ogg     ffmpeg -i vorbis-22k-mono.ogg -i opus.opus -map 0 -map 1 -c copy -f ogg
 #   skeleton-chop.ogv       oggz-chop -s 1.2 of theora-vorbis.ogv: a Skeleton stream, and streams that
 #                           start with granule positions far from 0 (time must start at 0 anyway)
-#   bad-oggz-merge.ogg      oggz-merge vorbis-22k-mono.ogg speex.spx: NEGATIVE case. oggz-merge 1.1.1
+#   bad-oggz-merge.ogg      oggz-merge vorbis.ogg vorbis-22k-mono.ogg: NEGATIVE case. oggz-merge 1.1.1
 #                           puts the second BOS page after the first stream's header page, which
-#                           RFC 3533 forbids; oggz-validate accepts it, ffmpeg and IceShare refuse it.
+#                           RFC 3533 forbids; oggz-validate accepts it, ogginfo reports "illegally
+#                           placed page(s)", ffmpeg fails ("Channel change is not supported") and
+#                           IceShare refuses it (BOS_MISPLACED).
+#   bad-header-order.ogg    oggz-merge vorbis-22k-mono.ogg opus.opus: NEGATIVE case. Its BOS pages are
+#                           grouped, but Opus audio comes before the Vorbis comment and setup headers;
+#                           IceShare refuses it (HEADER_AFTER_DATA), because a late joiner given the
+#                           header pieces would miss headers. (oggz-validate accepts it; ffmpeg copes.)
+#
+# Not deterministic: skeleton-chop.ogv, whose Skeleton serial number oggz-chop picks at random (it has no
+# option for it). The tests read serial numbers from the file, never from this list.
 #
 # Every positive file is checked with oggz-validate and ffprobe; the script fails when one is refused.
 #
@@ -88,15 +97,16 @@ ff -i vorbis-22k-mono.ogg -i opus.opus -map 0 -map 1 -c copy -fflags +bitexact -
 
 oggz-chop -s 1.2 -o skeleton-chop.ogv theora-vorbis.ogv
 
-oggz-merge -o bad-oggz-merge.ogg vorbis-22k-mono.ogg speex.spx
+oggz-merge -o bad-oggz-merge.ogg vorbis.ogg vorbis-22k-mono.ogg 2>/dev/null
+oggz-merge -o bad-header-order.ogg vorbis-22k-mono.ogg opus.opus
 
 positive="vorbis.ogg vorbis-22k-mono.ogg opus.opus flac.oga speex.spx theora-vorbis.ogv theora.ogv
     chain-vorbis-params.ogg chain-vorbis-opus.ogg chain-three.ogg mux-theora-vorbis.ogv mux-vorbis-opus.ogg
     skeleton-chop.ogv"
 for f in $positive; do
     oggz-validate "$f" || { echo "make-corpus: oggz-validate refuses $f" >&2; exit 1; }
-    ffprobe -v error -show_entries format=duration -of csv=p=0 "$f" >/dev/null \
+    ffprobe -v fatal -show_entries format=duration -of csv=p=0 "$f" >/dev/null \
         || { echo "make-corpus: ffprobe refuses $f" >&2; exit 1; }
     printf '%-24s %7d bytes\n' "$f" "$(wc -c < "$f")"
 done
-sha256sum $positive bad-oggz-merge.ogg
+sha256sum $positive bad-oggz-merge.ogg bad-header-order.ogg

@@ -15,12 +15,14 @@ public final class Bench {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (what) {
             case "swarm" -> SwarmBench.main(rest);
+            case "live" -> LiveBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
                         + "[--piece-kib K] [--runs R] [--no-baseline]");
                 System.out.println("             [--libtorrent [--baselines DIR]]   (libtorrent 2.0 in the same run; "
                         + "needs bench/baselines/install.sh)");
+                System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S]");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

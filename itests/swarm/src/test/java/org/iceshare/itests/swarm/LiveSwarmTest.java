@@ -1,25 +1,10 @@
 package org.iceshare.itests.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
-import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import org.iceshare.api.peer.LiveFeed;
-import org.iceshare.api.peer.SwarmStatus;
-import org.iceshare.core.internal.peer.PeerEngine;
-import org.iceshare.media.ogg.internal.OggFormat;
-import org.iceshare.tracker.internal.TrackerSettings;
+import org.iceshare.itests.swarm.LiveSwarmRun.Figures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -27,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Acceptance (issue 4): a real Vorbis stream at real-time rate, 1 source and 50 peers joining over the
- * first 10 s, for 60 s, in-JVM over real loopback sockets.
+ * first 10 s, for 60 s, in-JVM over real loopback sockets. {@code -Dlive.peers}, {@code -Dlive.join}
+ * and {@code -Dlive.seconds} shrink it for a quick look.
  */
 class LiveSwarmTest {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSwarmTest.class);
@@ -35,81 +21,11 @@ class LiveSwarmTest {
     @TempDir
     Path tmp;
 
-    /** The figures of one live run. */
-    record Figures(double suf, double minContinuity, double p50Continuity, long startupP50, long startupP95,
-            long latencyP50, long latencyP95, int peers) {
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%d peers: SUF %.3f, continuity min %.4f p50 %.4f, startup p50 %d ms "
-                    + "p95 %d ms, latency p50 %d ms p95 %d ms", peers, suf, minContinuity, p50Continuity, startupP50,
-                    startupP95, latencyP50, latencyP95);
-        }
-    }
-
-    /** Runs a live swarm: {@code peers} join at random moments in the first {@code joinSeconds}. */
-    static Figures run(Path root, Path media, int peers, int joinSeconds, int runSeconds) throws Exception {
-        OggFormat format = new OggFormat(8 * 1024);
-        try (SwarmFixture swarm = new SwarmFixture(root, TrackerSettings.loopback(), 8 * 1024)) {
-            PeerEngine source = swarm.addPeer("source");
-            LiveFeed feed = source.publishLive("radio.ogg", "audio/ogg", null, 30_000_000L).toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
-            List<PeerEngine> joined = new CopyOnWriteArrayList<>();
-            ScheduledExecutorService joins = Executors.newSingleThreadScheduledExecutor();
-            Random random = new Random(42);
-            try (LiveFeeder feeder = new LiveFeeder(feed, media, format)) {
-                feeder.start(1);
-                long t0 = System.nanoTime();
-                for (int i = 0; i < peers; i++) {
-                    String name = "listener" + i;
-                    joins.schedule(() -> {
-                        try {
-                            PeerEngine p = swarm.addPeer(name);
-                            p.get(feed.url()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-                            joined.add(p);
-                        } catch (Exception e) {
-                            LOG.error("{} could not join", name, e);
-                        }
-                        return null;
-                    }, random.nextInt(joinSeconds * 1000), TimeUnit.MILLISECONDS);
-                }
-                await().atMost(Duration.ofSeconds(runSeconds + 30)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> System.nanoTime() - t0 >= TimeUnit.SECONDS.toNanos(runSeconds));
-                assertThat(joined).hasSize(peers);
-                List<Double> continuity = new ArrayList<>();
-                List<Long> startup = new ArrayList<>();
-                List<Long> latency = new ArrayList<>();
-                for (PeerEngine p : joined) {
-                    SwarmStatus s = p.swarms().get(0);
-                    SwarmStatus.Quality q = s.quality();
-                    LOG.debug("{}: {} verified {} window {} down {} up {} quality {}", p.name(), s.state(),
-                            s.verified(), s.pieces(), s.downloaded(), s.uploaded(), q);
-                    assertThat(s.live()).isTrue();
-                    assertThat(q.piecesDue()).as("%s played pieces", p.name()).isPositive();
-                    continuity.add(q.continuity());
-                    startup.add(q.startupMillis());
-                    latency.add(q.latencyP95Millis());
-                }
-                Collections.sort(continuity);
-                Collections.sort(startup);
-                Collections.sort(latency);
-                double suf = (double) feed.uploaded() / feed.streamed();
-                return new Figures(suf, continuity.get(0), continuity.get(continuity.size() / 2),
-                        startup.get(startup.size() / 2), percentile(startup, 95), latency.get(latency.size() / 2),
-                        percentile(latency, 95), peers);
-            } finally {
-                joins.shutdownNow();
-            }
-        }
-    }
-
-    static long percentile(List<Long> sorted, int p) {
-        return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
-    }
-
     @Test
     void fiftyListenersFollowARealTimeVorbisStream() throws Exception {
         Path media = TestMedia.vorbis(90, 4);
-        Figures f = run(tmp, media, Integer.getInteger("live.peers", 50), Integer.getInteger("live.join", 10), Integer.getInteger("live.seconds", 60));
+        Figures f = LiveSwarmRun.run(tmp, media, Integer.getInteger("live.peers", 50),
+                Integer.getInteger("live.join", 10), Integer.getInteger("live.seconds", 60));
         LOG.info("live swarm: {}", f);
         assertThat(f.suf()).as("source upload factor").isLessThanOrEqualTo(1.5);
         assertThat(f.minContinuity()).as("continuity index of every peer").isGreaterThanOrEqualTo(0.999);

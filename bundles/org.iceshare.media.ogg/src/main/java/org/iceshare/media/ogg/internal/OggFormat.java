@@ -4,38 +4,37 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.media.MediaLayout;
-import org.iceshare.api.media.MediaLayout.Segment;
 import org.iceshare.api.swarm.PieceInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The Ogg media format: recognises Ogg content and cuts it into pieces of whole pages.
+ * The Ogg media format: recognises Ogg content and cuts it into timed pieces of whole pages.
  *
- * <p>{@link #layout} reads every page, checks its framing and CRC ({@link OggPageReader}) and the
- * logical stream structure ({@link LogicalStreams}), and refuses a damaged content with an
- * {@link OggFormatException}. It then cuts:
+ * <p>{@link #layout} reads every page and checks it completely, and <b>refuses</b> a content with
+ * garbage or a damaged page with an {@link OggFormatException} naming the problem and its byte
+ * offset: a file is published as it is or not at all, never with corrupt pages passed on (live
+ * input, which may resynchronise, reads with {@link OggPageReader#resynchronising} instead). The
+ * checks:
  * <ul>
- * <li><b>Header pieces.</b> Every stream header of Vorbis, Opus, Theora, FLAC and Speex sits on
- * pages with granule position 0, so the header run is the leading run of pages with granule
- * position 0. A header packet larger than a page (a big comment with cover art, say) leaves pages
- * on which no packet ends, with granule position -1; such pages belong to the run when a granule-0
- * page follows them. The run forms one piece, split at page boundaries only when it would exceed
- * {@link PieceInfo#MAX_LENGTH}. {@link MediaLayout#headerPieces()} counts these pieces.</li>
- * <li><b>Data pieces.</b> The remaining pages are grouped greedily in order: a piece takes pages
- * while it stays within the target piece size, and always takes at least one page. So a data piece
- * is never longer than the larger of the target and one page.</li>
+ * <li>framing and CRC of every page ({@link OggPageReader}, strict mode);</li>
+ * <li>the logical streams, packets and codec headers, for plain, multiplexed and chained content
+ * ({@link LogicalStreams});</li>
  * </ul>
- * Every piece boundary is a page boundary, and the pieces tile the content.
+ * and then it cuts ({@link OggPieceCutter}): every link's header pages form its header pieces,
+ * data pages are grouped up to the target size, Theora keyframes start pieces, and every piece gets
+ * its presentation time, its start-point flag and its link. Every piece boundary is a page boundary,
+ * and the pieces tile the content.
  *
  * <p><b>Threading:</b> immutable and thread-safe. {@link #probe} never blocks; {@link #layout}
- * blocks on its stream, so call it off any event loop. It holds one page buffer
- * ({@value OggPage#MAX_LENGTH} bytes) and the piece list, whatever the content.
+ * blocks on its stream, so call it off any event loop. Its memory is one page buffer
+ * ({@value OggPage#MAX_LENGTH} bytes), bounded state per open logical stream, and the piece list.
  */
 public final class OggFormat implements MediaFormat {
     /** The format's name and {@value MediaFormat#NAME_PROPERTY} service property. */
@@ -54,12 +53,7 @@ public final class OggFormat implements MediaFormat {
      */
     public static final int PROBE_CAPTURE_ONLY = 30;
 
-    /**
-     * The longest run of granule -1 pages that may still join the header run. It bounds the memory
-     * held while the run is undecided (one int per page); real header packets span a few pages.
-     */
-    static final int MAX_UNDECIDED_PAGES = 4096;
-
+    private static final Logger LOG = LoggerFactory.getLogger(OggFormat.class);
     private static final int[] CAPTURE = {'O', 'g', 'g', 'S'};
 
     private final int targetPieceSize;
@@ -120,120 +114,60 @@ public final class OggFormat implements MediaFormat {
      * Checks every page of {@code content} and cuts it into pieces (see the class comment). Reads
      * the stream to its end; does not close it.
      *
-     * <p>The layout's properties: {@code pages}, {@code streams} (logical streams over all links),
-     * {@code codecs} (distinct codec names, sorted, comma-separated), {@code headerPages} and
-     * {@code headerBytes}.
+     * <p>The layout's properties: {@code pages}, {@code packets}, {@code streams} (logical streams
+     * over all links), {@code links}, {@code codecs} (distinct codec names, sorted, comma-separated),
+     * {@code headerPages} and {@code headerBytes} (over all links), {@code durationMicros} (-1 when
+     * no stream has time), {@code startPoints} and {@code sequenceGaps} (gaps in page sequence
+     * numbers, tolerated).
      *
      * @throws OggFormatException when the content is empty, not Ogg, or damaged anywhere
      * @throws IOException when reading fails
      */
     @Override
     public MediaLayout layout(InputStream content) throws IOException, OggFormatException {
+        return analyse(content, false).layout();
+    }
+
+    /** A layout with what was learned on the way (the streams only when recorded). */
+    record Analysis(MediaLayout layout, List<LogicalStreams.Stream> streams, List<LogicalStreams.Link> links) {
+    }
+
+    /**
+     * Does the work of {@link #layout}, keeping every logical stream's facts when {@code record}
+     * (for tests and diagnostics; memory then grows with the number of streams).
+     */
+    Analysis analyse(InputStream content, boolean record) throws IOException, OggFormatException {
         OggPageReader reader = new OggPageReader(content);
-        LogicalStreams streams = new LogicalStreams();
-        PieceCutter cutter = new PieceCutter(targetPieceSize);
+        LogicalStreams streams = new LogicalStreams(record);
+        OggPieceCutter cutter = new OggPieceCutter(targetPieceSize);
         for (OggPage page = reader.next(); page != null; page = reader.next()) {
-            streams.accept(page, reader.pageCount() - 1, reader.body());
-            cutter.accept(page);
+            cutter.accept(page, streams.accept(page, reader.pageCount() - 1, reader.array(), reader.pageStart()));
         }
-        cutter.finish();
+        streams.finish(cutter.length(), reader.pageCount());
+        OggPieceCutter.Result cut = cutter.finish(streams.links());
+        long startPoints = cut.pieces().stream().filter(MediaLayout.Segment::startPoint).count();
         String codecs = streams.codecs().stream().map(OggCodec::id).sorted().collect(Collectors.joining(","));
         Map<String, String> properties = Map.of(
                 "pages", Long.toString(reader.pageCount()),
+                "packets", Long.toString(streams.packets()),
                 "streams", Integer.toString(streams.streams()),
+                "links", Integer.toString(streams.linkCount()),
                 "codecs", codecs,
-                "headerPages", Long.toString(cutter.headerPages),
-                "headerBytes", Long.toString(cutter.headerBytes));
-        return new MediaLayout(streams.mediaType(), cutter.length, cutter.headerPieces, cutter.pieces, properties);
+                "headerPages", Long.toString(cutter.headerPages()),
+                "headerBytes", Long.toString(cutter.headerBytes()),
+                "durationMicros", Long.toString(cut.durationMicros()),
+                "startPoints", Long.toString(startPoints),
+                "sequenceGaps", Long.toString(streams.sequenceGaps()));
+        MediaLayout layout = new MediaLayout(streams.mediaType(), cutter.length(), cut.links().get(0).headerPieces(),
+                cut.pieces(), properties, cut.links());
+        LOG.debug("Ogg layout: {} bytes, {} pages, {} link(s) [{}], {} pieces ({} start points), {} us", layout.length(),
+                reader.pageCount(), streams.linkCount(), codecs, layout.pieces().size(), startPoints,
+                cut.durationMicros());
+        return new Analysis(layout, streams.recordedStreams(), streams.links());
     }
 
     @Override
     public String toString() {
         return "OggFormat[target piece size " + targetPieceSize + " bytes]";
-    }
-
-    /**
-     * Cuts pages into pieces as they come: first the header run (split at {@link PieceInfo#MAX_LENGTH}),
-     * then data pages grouped greedily up to the target. Pages with granule -1 in the header run stay
-     * undecided until a page with a granule position tells whether the run goes on.
-     */
-    private static final class PieceCutter {
-        private final int target;
-        final List<Segment> pieces = new ArrayList<>();
-        /** Bytes of all pages taken so far: the content length once finished. */
-        long length;
-        int headerPieces;
-        long headerPages;
-        long headerBytes;
-        private boolean inHeader = true;
-        private long pieceStart;
-        private int pieceLength;
-        private final int[] undecided = new int[MAX_UNDECIDED_PAGES];
-        private int undecidedCount;
-
-        PieceCutter(int target) {
-            this.target = target;
-        }
-
-        void accept(OggPage page) {
-            int pageLength = page.totalLength();
-            if (inHeader) {
-                long granule = page.granulePosition();
-                if (granule == OggPage.NO_GRANULE && undecidedCount < MAX_UNDECIDED_PAGES) {
-                    undecided[undecidedCount++] = pageLength;
-                    return;
-                }
-                if (granule == 0) {
-                    for (int i = 0; i < undecidedCount; i++) {
-                        header(undecided[i]);
-                    }
-                    undecidedCount = 0;
-                    header(pageLength);
-                    return;
-                }
-                endHeader();
-            }
-            add(pageLength, target);
-        }
-
-        void finish() {
-            if (inHeader) {
-                endHeader();
-            }
-            close();
-        }
-
-        private void header(int pageLength) {
-            headerPages++;
-            headerBytes += pageLength;
-            add(pageLength, PieceInfo.MAX_LENGTH);
-        }
-
-        /** Closes the header run: its pieces are final, undecided pages become data. */
-        private void endHeader() {
-            inHeader = false;
-            close();
-            headerPieces = pieces.size();
-            for (int i = 0; i < undecidedCount; i++) {
-                add(undecided[i], target);
-            }
-            undecidedCount = 0;
-        }
-
-        private void add(int pageLength, int limit) {
-            if (pieceLength > 0 && pieceLength + pageLength > limit) {
-                close();
-            }
-            pieceLength += pageLength;
-            length += pageLength;
-        }
-
-        private void close() {
-            if (pieceLength > 0) {
-                pieces.add(new Segment(pieceStart, pieceLength));
-                pieceStart += pieceLength;
-                pieceLength = 0;
-            }
-        }
     }
 }

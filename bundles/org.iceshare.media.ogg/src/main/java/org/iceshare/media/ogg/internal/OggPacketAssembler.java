@@ -1,7 +1,5 @@
 package org.iceshare.media.ogg.internal;
 
-import java.util.Arrays;
-
 /**
  * Reassembles the packets of one logical stream from the lacing values of its pages (RFC 3533,
  * section 5): a lacing value of 255 means the packet goes on in the next segment, a smaller value
@@ -200,10 +198,5 @@ final class OggPacketAssembler {
     public String toString() {
         return "OggPacketAssembler[" + packets + " packets" + (inPacket ? ", " + length + " bytes of packet " + index
                 + " so far" : "") + "]";
-    }
-
-    /** For tests: the kept head of the last packet as an array of its own. */
-    byte[] headCopy() {
-        return Arrays.copyOf(head(), headLength);
     }
 }

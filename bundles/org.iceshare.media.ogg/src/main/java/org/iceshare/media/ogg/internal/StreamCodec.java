@@ -130,6 +130,16 @@ abstract class StreamCodec {
     /** A short description of what the headers said, for example {@code vorbis 44100 Hz 2 ch}. */
     abstract String describe();
 
+    /** The sample rate in Hz for audio, the frame rate in frames per 1000 s for video, or -1 when unknown. */
+    long rate() {
+        return -1;
+    }
+
+    /** Audio channels, or -1 when unknown or not audio. */
+    int channels() {
+        return -1;
+    }
+
     /** {@code value * num / den}, saturated to {@code +-TIME_LIMIT}. */
     static long scale(long value, long num, long den) {
         long hi = Math.multiplyHigh(value, num);
@@ -329,6 +339,16 @@ abstract class StreamCodec {
         String describe() {
             return "vorbis " + rate + " Hz " + channels + " ch";
         }
+
+        @Override
+        long rate() {
+            return rate;
+        }
+
+        @Override
+        int channels() {
+            return channels;
+        }
     }
 
     /** Reads bits from the end of a packet towards its start, as a Vorbis packer wrote them forwards. */
@@ -457,6 +477,16 @@ abstract class StreamCodec {
         String describe() {
             return "opus " + channels + " ch pre-skip " + preSkip;
         }
+
+        @Override
+        long rate() {
+            return RATE;
+        }
+
+        @Override
+        int channels() {
+            return channels;
+        }
     }
 
     /** Theora I. */
@@ -523,6 +553,11 @@ abstract class StreamCodec {
         @Override
         String describe() {
             return "theora " + fpsNumerator + "/" + fpsDenominator + " fps kfgshift " + keyframeShift;
+        }
+
+        @Override
+        long rate() {
+            return fpsNumerator * 1000 / fpsDenominator;
         }
     }
 
@@ -613,6 +648,16 @@ abstract class StreamCodec {
         String describe() {
             return "flac " + rate + " Hz " + channels + " ch";
         }
+
+        @Override
+        long rate() {
+            return rate;
+        }
+
+        @Override
+        int channels() {
+            return channels;
+        }
     }
 
     /** Speex. */
@@ -676,6 +721,16 @@ abstract class StreamCodec {
         @Override
         String describe() {
             return "speex " + rate + " Hz " + channels + " ch";
+        }
+
+        @Override
+        long rate() {
+            return rate;
+        }
+
+        @Override
+        int channels() {
+            return channels;
         }
     }
 
