@@ -17,7 +17,8 @@ import org.iceshare.api.swarm.PeerId;
  * (endgame). An accepted request puts the piece in flight to the peer and takes one of its free
  * slots, so later requests in the same or a later scheduler call see it.
  *
- * <p>A piece index outside the view or a null peer is a scheduler bug, not a refusal: it throws.
+ * <p>A piece index outside the view's window ({@code firstPiece()..pieceCount()-1}) or a null peer is a
+ * scheduler bug, not a refusal: it throws.
  *
  * <p><b>Threading:</b> not thread-safe; confine it, like its view, to the test's thread.
  */
@@ -41,7 +42,10 @@ public final class RecordingSink implements RequestSink {
 
     @Override
     public boolean request(int piece, PeerId source) {
-        Objects.checkIndex(piece, view.pieceCount());
+        if (piece < view.firstPiece() || piece >= view.pieceCount()) {
+            throw new IndexOutOfBoundsException("request for piece " + piece + " outside the window "
+                    + view.firstPiece() + ".." + (view.pieceCount() - 1));
+        }
         Objects.requireNonNull(source, "source");
         TestSwarmView.Peer peer = view.peerOf(source);
         String refusal = refusal(piece, source, peer);

@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PieceInfo;
@@ -38,7 +40,32 @@ import org.iceshare.api.swarm.PieceInfo;
  * <tr><td>{@code playhead <piece>}</td><td>a piece index, or {@code -1}</td><td>{@code -1}</td></tr>
  * <tr><td>{@code length <bytes>}</td><td>the length of every piece</td>
  * <td>{@value #DEFAULT_PIECE_LENGTH}</td></tr>
+ * <tr><td>{@code first <piece>}</td><td>{@link TestSwarmView#firstPiece() firstPiece}: the pieces below it
+ * have left the (live) window</td><td>{@code 0}</td></tr>
+ * <tr><td>{@code live}</td><td>no value: {@link TestSwarmView#live() live} is true</td><td>a file</td></tr>
+ * <tr><td>{@code deadline <ms>/piece [<offset>]}</td><td>a rule: the piece at the playhead is due in
+ * {@code offset} ms (default 0), each later piece {@code ms} after the one before; pieces before the
+ * playhead, or every piece when nobody plays, have no deadline</td><td>no deadlines</td></tr>
+ * <tr><td>{@code deadline <value> <value> ...}</td><td>one value per piece, separated by whitespace:
+ * the {@link TestSwarmView#deadlineMillis deadline} in ms (0 or less: late), or {@code .} for none</td>
+ * <td>no deadlines</td></tr>
  * </table>
+ *
+ * <p>A peer row may give the peer's delivery time between the slots and the cells, as a whole number
+ * followed by {@code ms}: {@code peer A 2 40ms xxxx} says A delivers one piece in 40 ms. The view then
+ * answers {@link TestSwarmView#expectedMillis expectedMillis(A)} as the core does, from that rate and the
+ * requests queued with the peer: {@code 40 * (1 + requests in flight to A)}, so it grows as a
+ * scheduler places requests with A. Without a delivery time a peer's expected time is 0 (unknown).
+ *
+ * <pre>
+ * avail     1111 1111
+ * deadline  250/piece -100   // the piece at the playhead is 100 ms late, the next due in 150 ms, ...
+ * peer S 1  40ms xxxx xxxx   // S: one free slot, delivers a piece in 40 ms
+ * peer T 2  xxrx xxxx        // T: no delivery time given, expected time 0
+ * playhead  2
+ * first     1                // piece 0 left the live window
+ * live
+ * </pre>
  *
  * <h2>Rules</h2>
  * <ul>
@@ -55,6 +82,10 @@ import org.iceshare.api.swarm.PieceInfo;
  * <li>{@code inflight}, when given, counts every request in flight for the piece, so it is at least
  * the number of {@code r} cells; the rest are requests to peers the picture does not show. A verified
  * piece has nothing in flight.</li>
+ * <li>The columns below {@code first} still count in every row's width, but they are outside the
+ * window: nothing may be in flight there, {@link TestSwarmView#missing() missing} does not count them,
+ * and the view throws when a scheduler reads one of them (as it does past the end). The playhead may be
+ * below {@code first} (a player that fell behind a live window).</li>
  * </ul>
  *
  * <p>Malformed text is refused with an {@link IllegalArgumentException} naming the line and what is
@@ -72,6 +103,12 @@ public final class SwarmViews {
 
     /** Highest count a single {@code inflight} or {@code avail} cell can express ({@code z}). */
     public static final int MAX_CELL_COUNT = 35;
+
+    /** A peer's delivery time in a peer row: a whole number of milliseconds, then the cells. */
+    private static final Pattern DELIVERY = Pattern.compile("(\\d+)ms(?:\\s+(.*))?");
+
+    /** The rule form of the {@code deadline} row: {@code <ms>/piece}, then an optional offset. */
+    private static final Pattern DEADLINE_RULE = Pattern.compile("(-?\\d+)/piece(?:\\s+([+-]?\\d+))?");
 
     private SwarmViews() {
     }
@@ -129,6 +166,12 @@ public final class SwarmViews {
         private int playheadLine;
         private int pieceLength = DEFAULT_PIECE_LENGTH;
         private int lengthLine;
+        private int first;
+        private int firstLine;
+        private boolean live;
+        private int liveLine;
+        private TestSwarmView.Deadlines deadlines = TestSwarmView.Deadlines.NONE;
+        private int deadlineLine;
         private final List<TestSwarmView.Peer> peers = new ArrayList<>();
         private final List<Integer> peerLines = new ArrayList<>();
         private final Set<String> peerNames = new HashSet<>();
@@ -186,8 +229,23 @@ public final class SwarmViews {
                         throw error(line, "length must be 1.." + PieceInfo.MAX_LENGTH + " bytes: " + pieceLength);
                     }
                 }
+                case "first" -> {
+                    firstLine = once(keyword, firstLine, line);
+                    first = number(keyword, rest, line);
+                }
+                case "live" -> {
+                    liveLine = once(keyword, liveLine, line);
+                    if (!rest.isEmpty()) {
+                        throw error(line, "'live' takes no value, got '" + rest + "'");
+                    }
+                    live = true;
+                }
+                case "deadline" -> {
+                    deadlineLine = once(keyword, deadlineLine, line);
+                    deadlines = deadlines(rest, line);
+                }
                 default -> throw error(line, "unknown row '" + head[0]
-                        + "'; expected verified, inflight, avail, peer, playhead or length");
+                        + "'; expected verified, inflight, avail, peer, playhead, length, first, live or deadline");
             }
         }
 
@@ -211,7 +269,21 @@ public final class SwarmViews {
             if (slots < 0) {
                 throw error(line, "peer " + name + ": free slots must be >= 0: " + slots);
             }
-            String cells = cells("peer " + name, parts.length > 2 ? parts[2] : "", line);
+            String text = parts.length > 2 ? parts[2] : "";
+            long delivery = TestSwarmView.UNKNOWN;
+            Matcher m = DELIVERY.matcher(text);
+            if (m.matches()) {
+                try {
+                    delivery = Long.parseLong(m.group(1));
+                } catch (NumberFormatException e) {
+                    throw error(line, "peer " + name + ": delivery time too large: " + m.group(1) + "ms");
+                }
+                text = m.group(2) == null ? "" : m.group(2);
+            } else if (!text.isEmpty() && (Character.isDigit(text.charAt(0)) || text.charAt(0) == '-')) {
+                throw error(line, "peer " + name + ": a delivery time reads '<whole number>ms', for example '40ms', "
+                        + "got '" + text.split("\\s+", 2)[0] + "'");
+            }
+            String cells = cells("peer " + name, text, line);
             boolean[] source = new boolean[cells.length()];
             boolean[] requested = new boolean[cells.length()];
             for (int p = 0; p < cells.length(); p++) {
@@ -223,7 +295,7 @@ public final class SwarmViews {
                 source[p] = c != '.';
                 requested[p] = c == 'r';
             }
-            peers.add(new TestSwarmView.Peer(name, peerId(name), slots, source, requested));
+            peers.add(new TestSwarmView.Peer(name, peerId(name), slots, source, requested, delivery));
             peerLines.add(line);
         }
 
@@ -240,15 +312,61 @@ public final class SwarmViews {
             if (cells.isEmpty()) {
                 throw error(line, "'" + row + "' has no cells");
             }
+            width(row, cells.length(), line);
+            return cells;
+        }
+
+        /** Checks a row's number of pieces against the other rows; the first row with pieces sets it. */
+        private void width(String row, int count, int line) {
             if (pieces < 0) {
-                pieces = cells.length();
+                pieces = count;
                 widthRow = row;
                 widthLine = line;
-            } else if (cells.length() != pieces) {
-                throw error(line, "'" + row + "' has " + cells.length() + " pieces but '" + widthRow + "' on line "
+            } else if (count != pieces) {
+                throw error(line, "'" + row + "' has " + count + " pieces but '" + widthRow + "' on line "
                         + widthLine + " has " + pieces);
             }
-            return cells;
+        }
+
+        /** The {@code deadline} row: a rule ({@code 250/piece [offset]}) or one value per piece. */
+        private TestSwarmView.Deadlines deadlines(String rest, int line) {
+            if (rest.isEmpty()) {
+                throw error(line, "'deadline' has no values; it reads 'deadline <ms>/piece [<offset>]' or "
+                        + "'deadline <ms or .> <ms or .> ...', one per piece");
+            }
+            Matcher rule = DEADLINE_RULE.matcher(rest);
+            if (rule.matches()) {
+                try {
+                    long step = Long.parseLong(rule.group(1));
+                    long offset = rule.group(2) == null ? 0 : Long.parseLong(rule.group(2));
+                    return TestSwarmView.Deadlines.rule(step, offset);
+                } catch (NumberFormatException e) {
+                    throw error(line, "'deadline': number too large in '" + rest + "'");
+                }
+            }
+            if (rest.contains("/")) {
+                throw error(line, "'deadline': a rule reads '<ms>/piece [<offset>]', for example '250/piece -100', "
+                        + "got '" + rest + "'");
+            }
+            String[] tokens = rest.split("\\s+");
+            width("deadline", tokens.length, line);
+            long[] values = new long[tokens.length];
+            for (int p = 0; p < tokens.length; p++) {
+                if (tokens[p].equals(".")) {
+                    values[p] = Long.MAX_VALUE;
+                    continue;
+                }
+                try {
+                    values[p] = Long.parseLong(tokens[p]);
+                } catch (NumberFormatException e) {
+                    throw error(line, "'deadline': piece " + p + " is '" + tokens[p]
+                            + "'; expected a whole number of ms or '.' (no deadline)");
+                }
+                if (values[p] == Long.MAX_VALUE) {
+                    throw error(line, "'deadline': piece " + p + ": write '.' for no deadline");
+                }
+            }
+            return TestSwarmView.Deadlines.values(values);
         }
 
         private static int[] counts(String row, String cells, int line) {
@@ -305,9 +423,19 @@ public final class SwarmViews {
             if (playhead < -1 || playhead >= pieces) {
                 throw error(playheadLine, "playhead must be -1 or a piece in 0.." + (pieces - 1) + ": " + playhead);
             }
+            if (first < 0 || first > pieces) {
+                throw error(firstLine, "first must be a piece in 0.." + pieces + ": " + first);
+            }
+            for (int p = 0; p < first; p++) {
+                if (inFlightPieces[p] > 0) {
+                    throw error(firstLine, "piece " + p + " is below first " + first
+                            + " (out of the window) but has requests in flight (line "
+                            + (inFlight != null ? inFlightLine : firstRequestLine(p)) + ")");
+                }
+            }
             int[] availabilityPieces = availability != null ? availability : sourceCount;
             return new TestSwarmView(pieces, pieceLength, verifiedPieces, inFlightPieces, availabilityPieces, peers,
-                    playhead);
+                    playhead, first, live, deadlines);
         }
 
         private int firstRequestLine(int piece) {

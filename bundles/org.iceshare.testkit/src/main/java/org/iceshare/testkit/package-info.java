@@ -16,6 +16,12 @@
  * assertThat(sink.requests()).containsExactly("2@A");
  * }</pre>
  *
+ * <p>Since API 1.2 the DSL also pictures streaming: a {@code first} row (a live window's first piece),
+ * a {@code live} row, a {@code deadline} row (one value per piece, or a rule such as
+ * {@code 250/piece} counted from the playhead), and a delivery time per peer ({@code peer A 2 40ms xxxx})
+ * from which the view answers {@code expectedMillis} as the core does. Text without these rows parses as
+ * before; see {@link org.iceshare.testkit.SwarmViews} for the syntax.
+ *
  * <p>The package is deliberately not exported: plugin tests use it from the Maven test class path.
  */
 package org.iceshare.testkit;

@@ -193,6 +193,150 @@ class SwarmViewsTest {
         assertThat(view.freeSlots(SwarmViews.peerId("Z"))).isZero();
     }
 
+    // ---- API 1.2: window, live, deadlines, delivery times
+
+    @Test
+    void leftOutStreamingRowsKeepTheApiDefaults() {
+        TestSwarmView view = SwarmViews.parse(EXAMPLE);
+
+        assertThat(view.firstPiece()).isZero();
+        assertThat(view.live()).isFalse();
+        assertThat(IntStream.range(0, 10).mapToLong(view::deadlineMillis)).containsOnly(Long.MAX_VALUE);
+        assertThat(view.expectedMillis(view.peer("A"))).isZero();
+        assertThat(view.expectedMillis(SwarmViews.peerId("Z"))).isZero();
+    }
+
+    @Test
+    void firstRowMovesTheWindowAndReadsBelowItFail() {
+        TestSwarmView view = SwarmViews.parse("""
+                verified  #.#..
+                peer A 1  xxxxx
+                first     2
+                live
+                """);
+
+        assertThat(view.firstPiece()).isEqualTo(2);
+        assertThat(view.live()).isTrue();
+        assertThat(view.missing()).as("only the window counts").isEqualTo(2);
+        assertThat(view.verified(2)).isTrue();
+        assertThatThrownBy(() -> view.verified(1)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("outside the window 2..4");
+        assertThatThrownBy(() -> view.sources(0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> view.deadlineMillis(1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> new RecordingSink(view).request(1, view.peer("A")))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(new RecordingSink(view).request(3, view.peer("A"))).isTrue();
+    }
+
+    @Test
+    void deadlineRuleCountsFromThePlayhead() {
+        TestSwarmView view = SwarmViews.parse("""
+                avail     111111
+                deadline  250/piece -100
+                playhead  2
+                """);
+
+        assertThat(IntStream.range(0, 6).mapToLong(view::deadlineMillis))
+                .containsExactly(Long.MAX_VALUE, Long.MAX_VALUE, -100L, 150L, 400L, 650L);
+
+        view.playhead(4);
+        assertThat(view.deadlineMillis(3)).isEqualTo(Long.MAX_VALUE);
+        assertThat(view.deadlineMillis(5)).isEqualTo(150);
+
+        view.playhead(-1);
+        assertThat(IntStream.range(0, 6).mapToLong(view::deadlineMillis)).as("nobody plays")
+                .containsOnly(Long.MAX_VALUE);
+        assertThatThrownBy(() -> view.playhead(6)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deadlineValuesGiveOneDeadlinePerPiece() {
+        TestSwarmView view = SwarmViews.parse("""
+                avail     1111
+                deadline  . -20 0 3000
+                """);
+
+        assertThat(IntStream.range(0, 4).mapToLong(view::deadlineMillis))
+                .containsExactly(Long.MAX_VALUE, -20L, 0L, 3000L);
+    }
+
+    @Test
+    void expectedTimeIsTheDeliveryTimeTimesTheQueuePlusOne() {
+        TestSwarmView view = SwarmViews.parse("""
+                peer A 2 40ms  r.x
+                peer B 3 0ms   xxx
+                peer C 1       xxx
+                """);
+        RecordingSink sink = new RecordingSink(view);
+
+        assertThat(view.expectedMillis(view.peer("A"))).as("one request queued").isEqualTo(80);
+        assertThat(view.expectedMillis(view.peer("B"))).isZero();
+        assertThat(view.expectedMillis(view.peer("C"))).as("no delivery time").isZero();
+        assertThat(view.queued("A")).isEqualTo(1);
+
+        sink.request(2, view.peer("A"));
+        assertThat(view.expectedMillis(view.peer("A"))).isEqualTo(120);
+        view.verify(0);
+        assertThat(view.expectedMillis(view.peer("A"))).isEqualTo(80);
+        view.release(2, "A");
+        assertThat(view.expectedMillis(view.peer("A"))).isEqualTo(40);
+
+        view.deliveryMillis("C", 500);
+        assertThat(view.expectedMillis(view.peer("C"))).isEqualTo(500);
+        assertThatThrownBy(() -> view.deliveryMillis("C", -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theStreamingExampleOfTheJavadocParses() {
+        TestSwarmView view = SwarmViews.parse("""
+                avail     1111 1111
+                deadline  250/piece -100   // the piece at the playhead is 100 ms late, the next due in 150 ms, ...
+                peer S 1  40ms xxxx xxxx   // S: one free slot, delivers a piece in 40 ms
+                peer T 2  xxrx xxxx        // T: no delivery time given, expected time 0
+                playhead  2
+                first     1                // piece 0 left the live window
+                live
+                """);
+
+        assertThat(view.deadlineMillis(2)).isEqualTo(-100);
+        assertThat(view.deadlineMillis(3)).isEqualTo(150);
+        assertThat(view.deadlineMillis(1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(view.expectedMillis(view.peer("S"))).isEqualTo(40);
+        assertThat(view.expectedMillis(view.peer("T"))).isZero();
+        assertThat(view.inFlight(2)).isEqualTo(1);
+        assertThat(view.missing()).isEqualTo(7);
+    }
+
+    @Test
+    void streamingRowsPrintBackAndParseBack() {
+        TestSwarmView view = SwarmViews.parse("""
+                verified  #...
+                peer A 2 40ms  xx.x
+                peer B 0  xxxx
+                playhead  1
+                first 1
+                live
+                deadline  250/piece -100
+                """);
+
+        assertThat(view).hasToString("""
+                verified       #...
+                inflight       ....
+                avail          2212
+                peer A 2 40ms  xx.x
+                peer B 0       xxxx
+                playhead       1
+                first          1
+                live
+                deadline       250/piece -100
+                """);
+        assertThat(SwarmViews.parse(view.toString())).hasToString(view.toString());
+
+        String values = SwarmViews.parse("avail 111\ndeadline . -5 70").toString();
+        assertThat(values).contains("deadline  . -5 70");
+        assertThat(SwarmViews.parse(values)).hasToString(values);
+    }
+
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("", "no pieces"),
@@ -223,7 +367,24 @@ class SwarmViewsTest {
                 Arguments.of("inflight 1.\npeer A 1 rr\npeer B 1 r.",
                         "line 1: 'inflight': piece 0 is 1 but 2 peers have a request in flight ('r') for it"),
                 Arguments.of("verified #.\ninflight 1.", "line 1: piece 0 is verified but has requests in flight (line 2)"),
-                Arguments.of("verified .#\npeer A 1 .r", "line 1: piece 1 is verified but has requests in flight (line 2)"));
+                Arguments.of("verified .#\npeer A 1 .r", "line 1: piece 1 is verified but has requests in flight (line 2)"),
+                Arguments.of("peer A 1 40 xx", "line 1: peer A: a delivery time reads '<whole number>ms', for example "
+                        + "'40ms', got '40'"),
+                Arguments.of("peer A 1 -4ms xx", "line 1: peer A: a delivery time reads"),
+                Arguments.of("peer A 1 40ms", "line 1: 'peer A' has no cells"),
+                Arguments.of("peer A 1 99999999999999999999ms x", "line 1: peer A: delivery time too large"),
+                Arguments.of("avail 11\nfirst 3", "line 2: first must be a piece in 0..2: 3"),
+                Arguments.of("avail 11\nfirst -1", "line 2: first must be a piece in 0..2: -1"),
+                Arguments.of("peer A 1 r.\nfirst 1",
+                        "line 2: piece 0 is below first 1 (out of the window) but has requests in flight (line 1)"),
+                Arguments.of("avail 11\nlive now", "line 2: 'live' takes no value, got 'now'"),
+                Arguments.of("avail 11\nlive\nlive", "line 3: second 'live' row"),
+                Arguments.of("avail 11\ndeadline", "line 2: 'deadline' has no values"),
+                Arguments.of("avail 11\ndeadline 1 2 3", "line 2: 'deadline' has 3 pieces but 'avail' on line 1 has 2"),
+                Arguments.of("avail 11\ndeadline 1 soon", "line 2: 'deadline': piece 1 is 'soon'"),
+                Arguments.of("avail 11\ndeadline 250/pc", "line 2: 'deadline': a rule reads '<ms>/piece [<offset>]'"),
+                Arguments.of("avail 11\ndeadline 250/piece 1 2", "line 2: 'deadline': a rule reads"),
+                Arguments.of("avail 11\ndeadline 1 9223372036854775807", "line 2: 'deadline': piece 1: write '.'"));
     }
 
     @ParameterizedTest

@@ -45,6 +45,7 @@ public class FeaturesIT extends IceShareTestSupport {
         "org.iceshare.transport.tcp",
         "org.iceshare.scheduler.rarest",
         "org.iceshare.scheduler.sequential",
+        "org.iceshare.scheduler.deadline",
         "org.iceshare.verify.sha256",
         "org.iceshare.media.ogg",
         "org.iceshare.media.raw",
