@@ -16,6 +16,7 @@ public final class Bench {
         switch (what) {
             case "swarm" -> SwarmBench.main(rest);
             case "live" -> LiveBench.main(rest);
+            case "stream" -> StreamBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
@@ -23,6 +24,8 @@ public final class Bench {
                 System.out.println("             [--libtorrent [--baselines DIR]]   (libtorrent 2.0 in the same run; "
                         + "needs bench/baselines/install.sh)");
                 System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S]");
+                System.out.println("       java -jar iceshare-bench.jar stream [--peers N] [--source-factor F] "
+                        + "[--seconds S]");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

@@ -53,11 +53,14 @@ public record SwarmStatus(ContentId content, IcetUrl url, URI playerUrl, boolean
      * @param latencyP50Millis median time from the source cutting a piece to it being here, or -1
      * @param latencyP95Millis 95th percentile of that, or -1
      * @param onAir false while the live source is off air
+     * @param bufferNeededMillis the startup delay a player starting at join would have needed to play
+     *        every piece so far without a stall (the latest any piece arrived relative to its media time),
+     *        or -1
      * @since 1.1
      */
     public record Quality(double continuity, long piecesDue, long piecesLate, long startupMillis,
-            long latencyP50Millis, long latencyP95Millis, boolean onAir) {
-        public static final Quality NONE = new Quality(1.0, 0, 0, -1, -1, -1, true);
+            long latencyP50Millis, long latencyP95Millis, boolean onAir, long bufferNeededMillis) {
+        public static final Quality NONE = new Quality(1.0, 0, 0, -1, -1, -1, true, -1);
     }
 
     public enum State {

@@ -21,6 +21,8 @@ final class Member {
     int serving;
     long uploaded;
     long downloaded;
+    /** The piece a player at this member plays now (from its Seeks), or -1: then rarest first. */
+    int playhead = -1;
     /** Pieces whose source failed for this member, with the time the avoidance ends. */
     final Map<Long, Long> avoid = new HashMap<>();
 

@@ -602,6 +602,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             target = point.get().piece();
             link = point.get().link();
         }
+        m.playhead = target;
         List<Integer> wanted = new ArrayList<>();
         for (int i = link.firstPiece(); i < link.firstPiece() + link.headerPieces(); i++) {
             wanted.add(i);
@@ -624,6 +625,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             }
         }
         send(swarm, m, entries, addresses);
+        plan(swarm, m);
     }
 
     private void release(ContentSwarm swarm, int piece, PeerId from) {
@@ -654,8 +656,13 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             if (!m.assigned.containsKey(i)) {
                 int avail = swarm.holders[i].size();
                 if (avail > 0) {
-                    // rarest first, random among equals: sort key = availability, then a random draw
-                    candidates[count++] = ((long) avail << 40) | ((long) random.nextInt(1 << 20) << 20) | i;
+                    if (m.playhead >= 0) {
+                        // a player streams it: in playback order from the playhead (the nearest deadline first)
+                        candidates[count++] = ((long) ((i - m.playhead + n) % n) << 20) | i;
+                    } else {
+                        // rarest first, random among equals: sort key = availability, then a random draw
+                        candidates[count++] = ((long) avail << 40) | ((long) random.nextInt(1 << 20) << 20) | i;
+                    }
                 }
             }
         }

@@ -13,6 +13,7 @@ import org.iceshare.api.swarm.ContentId;
 import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.peer.PeerSettings;
 import org.iceshare.media.ogg.internal.OggFormat;
+import org.iceshare.scheduler.deadline.internal.DeadlineScheduler;
 import org.iceshare.scheduler.rarest.internal.RarestFirstScheduler;
 import org.iceshare.tracker.internal.TrackerEngine;
 import org.iceshare.tracker.internal.TrackerSettings;
@@ -49,6 +50,7 @@ public final class SwarmFixture implements AutoCloseable {
         this.root = root;
         this.transport = new TcpTransport(TcpSettings.DEFAULTS);
         this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(), formats);
+        plugins.streamingScheduler(new DeadlineScheduler());
         this.tracker = new TrackerEngine(trackerSettings, transport);
         tracker.start();
     }

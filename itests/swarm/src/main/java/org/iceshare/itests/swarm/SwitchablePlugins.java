@@ -13,6 +13,7 @@ import org.iceshare.core.internal.peer.Plugins;
  */
 public final class SwitchablePlugins implements Plugins {
     private volatile PieceScheduler scheduler;
+    private volatile PieceScheduler streaming;
     private final PieceVerifier verifier;
     private final List<MediaFormat> formats;
 
@@ -24,6 +25,17 @@ public final class SwitchablePlugins implements Plugins {
 
     public void scheduler(PieceScheduler s) {
         this.scheduler = s;
+    }
+
+    /** The scheduler for live streams and played files; null means the file scheduler. */
+    public void streamingScheduler(PieceScheduler s) {
+        this.streaming = s;
+    }
+
+    @Override
+    public PieceScheduler streamingScheduler() {
+        PieceScheduler s = streaming;
+        return s == null ? scheduler : s;
     }
 
     @Override

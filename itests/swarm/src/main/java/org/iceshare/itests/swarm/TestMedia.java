@@ -110,6 +110,19 @@ public final class TestMedia {
     }
 
     /**
+     * A heavy Theora+Vorbis file of about {@code mbps} Mbit/s: a 640x360 test pattern with moving noise
+     * (so it does not compress away), 25 fps, a keyframe a second, and a sine in Vorbis. 60 s at 9 Mbit/s
+     * is about 64 MiB and takes ffmpeg about 30 s on two cores.
+     */
+    public static Path theoraHeavy(int seconds, int mbps) throws IOException {
+        return cached("theora-heavy-" + seconds + "s-" + mbps + "M.ogv", out -> run(List.of("ffmpeg", "-nostdin",
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=" + seconds, "-f",
+                "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=" + seconds, "-vf",
+                "noise=alls=40:allf=t", "-c:v", "libtheora", "-b:v", mbps + "M", "-g", "25", "-c:a", "libvorbis",
+                "-q:a", "4", "-fflags", "+bitexact", "-f", "ogg", out.toString())));
+    }
+
+    /**
      * A chained Ogg file: the concatenation of the given links (RFC 3533 chaining), each a complete
      * Ogg stream with its own serial numbers.
      */

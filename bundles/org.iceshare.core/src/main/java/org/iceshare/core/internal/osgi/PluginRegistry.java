@@ -46,6 +46,11 @@ public final class PluginRegistry implements Plugins {
                 + "property of a PieceScheduler service, for example rarest or sequential). When no installed "
                 + "scheduler has this name, the highest-ranked one is used until it appears.")
         String name() default "rarest";
+
+        @AttributeDefinition(name = "Streaming scheduler", description = "Name of the scheduler for live streams "
+                + "and for files a player plays as they arrive (deadline-driven), for example deadline. When it is "
+                + "not installed, the file scheduler above is used.")
+        String streaming() default "deadline";
     }
 
     private record Ranked<T>(T service, String name, int ranking, long id) {
@@ -58,19 +63,25 @@ public final class PluginRegistry implements Plugins {
     private final List<Ranked<PieceVerifier>> verifiers = new CopyOnWriteArrayList<>();
     private final List<Ranked<MediaFormat>> formats = new CopyOnWriteArrayList<>();
     private volatile String selected = "rarest";
+    private volatile String streamingSelected = "deadline";
     private volatile PieceScheduler current;
+    private volatile PieceScheduler streaming;
 
     @Activate
     public PluginRegistry(Config config) {
         this.selected = config.name().trim();
+        this.streamingSelected = config.streaming().trim();
     }
 
     @Modified
     void modified(Config config) {
         String name = config.name().trim();
-        if (!name.equals(selected)) {
-            LOG.info("scheduler selection changed from '{}' to '{}'", selected, name);
+        String stream = config.streaming().trim();
+        if (!name.equals(selected) || !stream.equals(streamingSelected)) {
+            LOG.info("scheduler selection changed from '{}' (streaming '{}') to '{}' (streaming '{}')", selected,
+                    streamingSelected, name, stream);
             selected = name;
+            streamingSelected = stream;
             reselect();
         }
     }
@@ -148,6 +159,22 @@ public final class PluginRegistry implements Plugins {
             LOG.info("scheduler now '{}' (was '{}')", chosen == null ? "(none)" : chosen.name(),
                     before == null ? "(none)" : before.name());
         }
+        PieceScheduler stream = chosen;
+        for (Ranked<PieceScheduler> r : schedulers) {
+            if (r.name().equals(streamingSelected)) {
+                stream = r.service();
+                break;
+            }
+        }
+        if (stream != streaming) {
+            LOG.info("streaming scheduler now '{}'", stream == null ? "(none)" : stream.name());
+        }
+        streaming = stream;
+    }
+
+    @Override
+    public PieceScheduler streamingScheduler() {
+        return streaming;
     }
 
     // ---- Plugins

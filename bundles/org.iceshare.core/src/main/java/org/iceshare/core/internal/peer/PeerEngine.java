@@ -440,7 +440,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             for (Swarm s : swarms.values()) {
                 if (s.url.equals(url) && s.status != State.FAILED) {
-                    return CompletableFuture.completedFuture(s.status(schedulerName()));
+                    return CompletableFuture.completedFuture(s.status());
                 }
             }
             TrackerLink t = tracker(url.host(), url.port());
@@ -487,7 +487,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
         startSwarm(t, swarm);
         LOG.info("peer {}: joined {} ({}, {} pieces, {} held)", settings.name(), url, m, m.pieceCount(),
                 swarm.store.verifiedCount());
-        return swarm.status(schedulerName());
+        return swarm.status();
     }
 
     /** After a Join answer: report what we hold and start fetching. */
@@ -546,10 +546,9 @@ public final class PeerEngine implements Peer, AutoCloseable {
     public List<SwarmStatus> swarms() {
         try {
             return call(() -> {
-                String scheduler = schedulerName();
                 List<SwarmStatus> out = new ArrayList<>();
                 for (Swarm s : swarms.values()) {
-                    out.add(s.status(scheduler));
+                    out.add(s.status());
                 }
                 out.sort(Comparator.comparing(s -> s.url().toString()));
                 return out;
@@ -562,7 +561,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
     @Override
     public Optional<SwarmStatus> swarm(ContentId content) {
         try {
-            return call(() -> Optional.ofNullable(swarms.get(content)).map(s -> s.status(schedulerName())));
+            return call(() -> Optional.ofNullable(swarms.get(content)).map(s -> s.status()));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -616,6 +615,19 @@ public final class PeerEngine implements Peer, AutoCloseable {
         return CompletableFuture.supplyAsync(s::awaitStart, exec).thenCompose(f -> f);
     }
 
+    /**
+     * A player plays a file from its start in real time: the swarm keeps a playback clock (deadlines
+     * for the scheduler, the playhead for the tracker, the startup delay it needed). Any thread.
+     */
+    public void play(ContentId content) {
+        execute(() -> {
+            Swarm s = swarms.get(content);
+            if (s != null) {
+                s.play();
+            }
+        });
+    }
+
     /** A player reads from this piece on. Any thread. */
     public void playhead(ContentId content, int piece) {
         execute(() -> {
@@ -655,11 +667,6 @@ public final class PeerEngine implements Peer, AutoCloseable {
 
     Plugins plugins() {
         return plugins;
-    }
-
-    private String schedulerName() {
-        PieceScheduler s = plugins.scheduler();
-        return s == null ? "(none)" : s.name();
     }
 
     Hello hello(Role role) {

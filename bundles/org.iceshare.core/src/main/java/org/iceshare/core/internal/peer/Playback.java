@@ -6,10 +6,13 @@ import java.util.Map;
 
 import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.swarm.PieceInfo;
-import org.iceshare.core.internal.storage.LiveWindow;
+import java.util.function.IntPredicate;
+
+import org.iceshare.core.internal.storage.Pieces;
 
 /**
- * The playback clock of a peer following a live stream, and the figures it yields.
+ * The playback clock of a peer that plays a content as it arrives (a live stream, or a file streamed
+ * from its start), and the figures it yields.
  *
  * <p>Playback starts at the start point the tracker handed over at join, as soon as that piece (and
  * its link's headers) is here: that moment anchors the clock, and the time from joining to it is the
@@ -22,12 +25,13 @@ import org.iceshare.core.internal.storage.LiveWindow;
  *
  * <p><b>Threading:</b> the swarm's executor only.
  */
-final class LivePlayback {
+final class Playback {
     /** The playout buffer: a piece is on time when it is here this long before it plays. */
     static final long BUFFER_MICROS = 1_000_000;
     private static final int LATENCY_SAMPLES = 1024;
 
-    private final LiveWindow window;
+    private final Pieces window;
+    private final IntPredicate headersHere;
     private final long joinedNanos;
     private final Map<Integer, Long> arrivedAt = new HashMap<>();
     private final long[] latencies = new long[LATENCY_SAMPLES];
@@ -41,8 +45,16 @@ final class LivePlayback {
     private long late;
     private long startupMillis = -1;
 
-    LivePlayback(LiveWindow window, long joinedNanos) {
-        this.window = window;
+    private long startPieceMicros = -1;
+    private long bufferNeededMillis = -1;
+
+    /**
+     * @param pieces where the pieces and their times are
+     * @param headersHere whether a chain link's header pages are here
+     */
+    Playback(Pieces pieces, IntPredicate headersHere, long joinedNanos) {
+        this.window = pieces;
+        this.headersHere = headersHere;
         this.joinedNanos = joinedNanos;
     }
 
@@ -71,11 +83,21 @@ final class LivePlayback {
             return;
         }
         arrivedAt.put(piece, nowNanos);
+        PieceInfo arrived = window.info(piece);
+        if (arrived != null && arrived.startMicros() >= 0) {
+            if (startPieceMicros < 0 && window.info(startPiece) != null) {
+                startPieceMicros = window.info(startPiece).startMicros();
+            }
+            if (startPieceMicros >= 0) {
+                long need = (nowNanos - joinedNanos) / 1_000_000 - (arrived.startMicros() - startPieceMicros) / 1000;
+                bufferNeededMillis = Math.max(bufferNeededMillis, need);
+            }
+        }
         if (!anchored) {
             PieceInfo info = window.info(piece);
             boolean first = startupMillis < 0;
             if (info != null && info.startPoint() && info.startMicros() >= 0 && (first ? piece == startPiece : true)
-                    && window.hasHeaders(info.link())) {
+                    && headersHere.test(info.link())) {
                 anchored = true;
                 anchorNanos = nowNanos;
                 anchorMicros = info.startMicros();
@@ -87,6 +109,11 @@ final class LivePlayback {
                 }
             }
         }
+    }
+
+    /** The next piece to play: the first whose deadline has not passed (the start piece before playing). */
+    int playing() {
+        return nextToCount;
     }
 
     /** Milliseconds until the piece is needed (for the deadline scheduler). */
@@ -154,6 +181,6 @@ final class LivePlayback {
             p50 = sorted[(n - 1) / 2];
             p95 = sorted[(int) Math.ceil(0.95 * n) - 1];
         }
-        return new SwarmStatus.Quality(continuity, due, late, startupMillis, p50, p95, onAir);
+        return new SwarmStatus.Quality(continuity, due, late, startupMillis, p50, p95, onAir, bufferNeededMillis);
     }
 }

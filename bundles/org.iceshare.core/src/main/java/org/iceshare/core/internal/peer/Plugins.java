@@ -14,8 +14,16 @@ import org.iceshare.api.verify.PieceVerifier;
  */
 public interface Plugins {
 
-    /** The scheduler to use now; never null while the peer runs. */
+    /** The scheduler for files being downloaded, now; never null while the peer runs. */
     PieceScheduler scheduler();
+
+    /**
+     * The scheduler for live streams and for files a player plays as they arrive (deadline-driven);
+     * the file scheduler when none is set apart.
+     */
+    default PieceScheduler streamingScheduler() {
+        return scheduler();
+    }
 
     /** The verifier for an algorithm, or null when none is installed. */
     PieceVerifier verifier(String algorithm);

@@ -71,7 +71,7 @@ final class Swarm {
     private final Set<Integer> seekAsked = new HashSet<>();
     private boolean scheduleQueued;
     /** Live playback figures of a following peer; null for a file or a source. */
-    final LivePlayback playback;
+    Playback playback;
     volatile boolean onAir = true;
     /** The feed of a live stream this peer is the source of, or null. */
     LiveSourceFeed feed;
@@ -90,7 +90,7 @@ final class Swarm {
                 PieceInfo i = window.info(p);
                 return i == null ? 0 : i.length();
             }, store::has, slotsPerPeer, true);
-            this.playback = source ? null : new LivePlayback(window, System.nanoTime());
+            this.playback = source ? null : new Playback(window, window::hasHeaders, System.nanoTime());
             if (playback != null) {
                 state.deadlines(p -> playback.deadlineMillis(p, System.nanoTime()));
             }
@@ -101,6 +101,11 @@ final class Swarm {
             this.state = new SwarmState(manifest, store::has, slotsPerPeer);
             this.status = store.isComplete() ? State.COMPLETE : State.JOINING;
         }
+    }
+
+    /** The scheduler for this swarm now: the streaming one while something plays as it arrives. */
+    PieceScheduler scheduler() {
+        return live || playback != null ? engine.plugins().streamingScheduler() : engine.plugins().scheduler();
     }
 
     /** True while the swarm fetches pieces (a file being downloaded, a live stream being followed). */
@@ -124,7 +129,7 @@ final class Swarm {
         if (!fetching()) {
             return;
         }
-        PieceScheduler scheduler = engine.plugins().scheduler();
+        PieceScheduler scheduler = scheduler();
         if (scheduler == null) {
             return;
         }
@@ -232,7 +237,9 @@ final class Swarm {
             w.forEach(f -> f.complete(null));
         }
         if (playback != null) {
-            playback.arrived(piece, now, window.cutMillis(piece));
+            playback.arrived(piece, now, live ? window.cutMillis(piece) : -1);
+        }
+        if (live && playback != null) {
             if (info.startPoint() && !startWaiters.isEmpty() && window.hasHeaders(info.link())) {
                 startWaiters.forEach(f -> f.complete(piece));
                 startWaiters.clear();
@@ -312,11 +319,56 @@ final class Swarm {
         }
     }
 
-    /** Live: counts the pieces whose playback deadline passed. */
+    /** Counts the pieces whose playback deadline passed; a file's playhead follows the clock. */
     void tickPlayback(long now) {
-        if (playback != null) {
-            playback.count(now, state.end());
+        if (playback == null) {
+            return;
         }
+        playback.count(now, state.end());
+        if (!live) {
+            int playing = Math.min(playback.playing(), manifest.pieceCount() - 1);
+            if (playing >= 0 && playing != state.playhead()) {
+                state.playhead(playing);
+                tracker.send(Seek.toPiece(manifest.id(), playing));
+                scheduleSoon();
+            }
+        }
+    }
+
+    /**
+     * A player plays this file from its start in real time (as an HTTP player streaming it does): keep
+     * a playback clock, so the deadline scheduler knows what is needed when, the tracker hears where the
+     * playhead is, and the figures say what startup delay the player needed.
+     */
+    void play() {
+        if (live || playback != null) {
+            return;
+        }
+        playback = new Playback(store, this::fileHeadersHere, System.nanoTime());
+        int first = manifest.headerPieces() < manifest.pieceCount() ? manifest.headerPieces() : 0;
+        playback.start(first);
+        state.deadlines(p -> playback.deadlineMillis(p, System.nanoTime()));
+        state.playhead(first);
+        long now = System.nanoTime();
+        for (int i = first; i < manifest.pieceCount(); i++) {
+            if (store.has(i)) {
+                playback.arrived(i, now, -1);
+            }
+        }
+        if (tracker != null) {
+            tracker.send(Seek.toPiece(manifest.id(), first));
+        }
+        scheduleSoon();
+    }
+
+    private boolean fileHeadersHere(int link) {
+        var l = manifest.links().get(link);
+        for (int i = l.firstPiece(); i < l.firstPiece() + l.headerPieces(); i++) {
+            if (!store.has(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A peer refused or could not serve a request: drop that source for the piece and tell the tracker. */
@@ -411,7 +463,9 @@ final class Swarm {
         partners.add(to);
     }
 
-    SwarmStatus status(String scheduler) {
+    SwarmStatus status() {
+        PieceScheduler s = scheduler();
+        String scheduler = s == null ? "(none)" : s.name();
         int links = 0;
         for (PeerId p : partners) {
             if (engine.isLinked(p)) {
@@ -419,7 +473,7 @@ final class Swarm {
             }
         }
         if (live) {
-            SwarmStatus.Quality q = playback == null ? new SwarmStatus.Quality(1.0, 0, 0, -1, -1, -1, onAir)
+            SwarmStatus.Quality q = playback == null ? new SwarmStatus.Quality(1.0, 0, 0, -1, -1, -1, onAir, -1)
                     : playback.quality(onAir);
             return new SwarmStatus(manifest.id(), url, engine.playerUrl(this), source, status, store.verifiedCount(),
                     window.size(), -1, links, uploaded, downloaded, scheduler, state.requestsByScheduler(), error,
@@ -427,6 +481,7 @@ final class Swarm {
         }
         return new SwarmStatus(manifest.id(), url, engine.playerUrl(this), source, status, store.verifiedCount(),
                 manifest.pieceCount(), manifest.length(), links, uploaded, downloaded, scheduler,
-                state.requestsByScheduler(), error);
+                state.requestsByScheduler(), error, false, playback == null ? SwarmStatus.Quality.NONE
+                        : playback.quality(true));
     }
 }
