@@ -51,7 +51,13 @@ import org.iceshare.media.ogg.internal.StreamCodec.HeaderException;
  * <p><b>Memory</b> is bounded: at most {@value #MAX_OPEN_STREAMS} open streams, each with an
  * {@link OggPacketAssembler} keeping at most {@value StreamCodec#HEADER_HEAD} leading and
  * {@value OggPacketAssembler#TAIL_LENGTH} trailing bytes of a packet. Per link a few numbers are
- * kept; per stream, only when {@link #recordStreams() asked} for (tests).
+ * kept (for a {@linkplain #live() live stream} only the current link's); per stream, only when
+ * {@link #recordStreams() asked} for (tests).
+ *
+ * <p><b>Live streams</b> ({@link OggLiveCutter}) tolerate what a file may not have, around this
+ * class: the cutter drops pages of streams that are not open ({@link #isOpen}) instead of passing
+ * them here, and ends a link whose streams never sent their EOS pages ({@link #abandonOpenStreams})
+ * when a new group of BOS pages comes ({@link #bosStartsLink}).
  *
  * <p><b>Threading:</b> not thread-safe; one instance follows one content on one thread.
  */
@@ -246,6 +252,8 @@ final class LogicalStreams {
     private final int[] ended = new int[MAX_OPEN_STREAMS];
     private int endedCount;
     private final List<Link> links = new ArrayList<>();
+    private final boolean keepLinks;
+    private int linkCount;
     private Link link;
     private int streams;
     private long packets;
@@ -261,7 +269,20 @@ final class LogicalStreams {
 
     /** @param record keep every stream for {@link #recordedStreams()} (for tests; memory grows with the streams) */
     LogicalStreams(boolean record) {
+        this(record, true);
+    }
+
+    private LogicalStreams(boolean record, boolean keepLinks) {
         this.record = record;
+        this.keepLinks = keepLinks;
+    }
+
+    /**
+     * For a live stream, which may go on for ever: keeps only the current link ({@link #links()}
+     * stays empty) and no streams.
+     */
+    static LogicalStreams live() {
+        return new LogicalStreams(false, false);
     }
 
     boolean recordStreams() {
@@ -369,8 +390,10 @@ final class LogicalStreams {
     private Stream begin(OggPage page, long index, byte[] buf, int at) throws OggFormatException {
         int serial = page.serialNumber();
         if (openCount == 0) {
-            link = new Link(links.size(), index, page.offset());
-            links.add(link);
+            link = new Link(linkCount++, index, page.offset());
+            if (keepLinks) {
+                links.add(link);
+            }
             endedCount = 0;
             facts.newLink = true;
         } else if (link.pastBos) {
@@ -549,12 +572,54 @@ final class LogicalStreams {
 
     /** Links begun so far: 1 for a plain content, more for a chained one. */
     int linkCount() {
-        return links.size();
+        return linkCount;
     }
 
-    /** The links so far, in order (live objects; read them after the last page). */
+    /** The links so far, in order (live objects; read them after the last page); empty for {@link #live()}. */
     List<Link> links() {
         return links;
+    }
+
+    /** The link of the latest BOS page, or null before the first. */
+    Link currentLink() {
+        return link;
+    }
+
+    /** Logical streams open now: begun, not ended. */
+    int openStreams() {
+        return openCount;
+    }
+
+    /** Whether a logical stream with this serial number is open now. */
+    boolean isOpen(int serial) {
+        return indexOf(serial) >= 0;
+    }
+
+    /**
+     * Whether a BOS page coming now would begin a new link while streams of the current one are
+     * still open: they have sent pages other than BOS pages, so the BOS page cannot join their
+     * group. A file may not do this ({@link Kind#BOS_MISPLACED}); a live stream whose producer
+     * restarted without ending its streams does.
+     */
+    boolean bosStartsLink() {
+        return openCount > 0 && link.pastBos;
+    }
+
+    /**
+     * Ends every open stream of the current link as if its EOS page had come, without the checks an
+     * EOS page gets, so that the next BOS page begins a new link. Returns how many were open.
+     */
+    int abandonOpenStreams() {
+        int n = openCount;
+        for (int i = 0; i < openCount; i++) {
+            open[i].eos = true;
+            open[i] = null;
+        }
+        openCount = 0;
+        if (link != null) {
+            link.openTheora = 0;
+        }
+        return n;
     }
 
     /** Packets completed so far, over all streams. */

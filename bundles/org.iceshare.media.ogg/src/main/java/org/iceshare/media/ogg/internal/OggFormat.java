@@ -6,8 +6,10 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.iceshare.api.media.LiveCutter;
 import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.media.MediaLayout;
 import org.iceshare.api.swarm.PieceInfo;
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * data pages are grouped up to the target size, Theora keyframes start pieces, and every piece gets
  * its presentation time, its start-point flag and its link. Every piece boundary is a page boundary,
  * and the pieces tile the content.
+ *
+ * <p>{@link #liveCutter} cuts live streams as their bytes arrive ({@link OggLiveCutter}): the same
+ * checks, but what is damaged is skipped and reported instead of refused, and data pieces are cut by
+ * duration rather than size, with the same keyframe and start-point rules.
  *
  * <p><b>Threading:</b> immutable and thread-safe. {@link #probe} never blocks; {@link #layout}
  * blocks on its stream, so call it off any event loop. Its memory is one page buffer
@@ -164,6 +170,20 @@ public final class OggFormat implements MediaFormat {
                 reader.pageCount(), streams.linkCount(), codecs, layout.pieces().size(), startPoints,
                 cut.durationMicros());
         return new Analysis(layout, streams.recordedStreams(), streams.links());
+    }
+
+    /**
+     * A cutter for a live Ogg stream ({@link OggLiveCutter}): each link's header pages as a header
+     * piece, then data pieces of at least {@code targetMicros} of media each, cut on page boundaries
+     * (and at Theora keyframes). Never empty. Each call makes a new, independent cutter.
+     *
+     * @param targetMicros the target duration of a data piece, 1..{@value OggLiveCutter#MAX_TARGET_MICROS}
+     *        microseconds (for example 500,000)
+     * @throws IllegalArgumentException when out of range
+     */
+    @Override
+    public Optional<LiveCutter> liveCutter(long targetMicros) {
+        return Optional.of(new OggLiveCutter(targetMicros));
     }
 
     @Override

@@ -3,7 +3,9 @@ package org.iceshare.media.ogg.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
+import org.iceshare.api.media.LiveCutter;
 import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.media.MediaLayout;
 import org.osgi.service.component.annotations.Activate;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * previous value (the default at activation), so the service never goes away over a typo.
  *
  * <p><b>Threading:</b> the {@link MediaFormat} methods are thread-safe and follow {@link OggFormat}'s
- * contract ({@link #layout} blocks on its stream). SCR calls the constructor and {@link #configure}
+ * contract ({@link #layout} blocks on its stream; {@link #liveCutter} does not block, and each cutter
+ * it returns belongs to one stream). SCR calls the constructor and {@link #configure}
  * one at a time.
  */
 @Component(service = MediaFormat.class, configurationPid = OggFormatComponent.PID,
@@ -99,5 +102,11 @@ public final class OggFormatComponent implements MediaFormat {
     @Override
     public MediaLayout layout(InputStream content) throws IOException, OggFormatException {
         return format.layout(content);
+    }
+
+    /** A live cutter of {@link OggFormat#liveCutter}: the piece size configured here does not apply to it. */
+    @Override
+    public Optional<LiveCutter> liveCutter(long targetMicros) {
+        return format.liveCutter(targetMicros);
     }
 }

@@ -25,6 +25,12 @@ import org.iceshare.media.ogg.internal.OggFormatException.Kind;
  * only when its CRC is valid; every skipped run is reported once, as an {@link OggSkip} with its
  * offset, length and what was wrong where it began. The end of the stream inside a page skips the
  * rest. {@link #next()} then throws only {@link IOException}.</li>
+ * <li><b>Live</b> ({@link #live}), resynchronising as above, but fed instead of reading: the caller
+ * pushes bytes in with {@link #feed} (as many as fit in the buffer) and takes pages with
+ * {@link #next()} until it returns null, which then means "more bytes needed" rather than the end;
+ * {@link #endOfInput()} says that no more will come, after which {@link #next()} works as in
+ * resynchronising mode. A page or a skipped run may span any number of feeds; a run still open is
+ * counted in {@link #pendingSkip()} as the scan passes over it. Nothing blocks.</li>
  * </ul>
  *
  * <p><b>Memory</b> is bounded whatever the input, and this is the only buffer: the reader owns a
@@ -46,8 +52,8 @@ import org.iceshare.media.ogg.internal.OggFormatException.Kind;
  * packets): that is {@link LogicalStreams}'s business.
  *
  * <p><b>Threading:</b> not thread-safe; confine an instance to one thread. {@link #next()} blocks
- * while the underlying stream blocks. After {@link #next()} has thrown, the reader is spent and
- * throws {@link IllegalStateException}. The stream is not closed by the reader.
+ * while the underlying stream blocks (never in live mode). After {@link #next()} has thrown, the
+ * reader is spent and throws {@link IllegalStateException}. The stream is not closed by the reader.
  */
 public final class OggPageReader {
     /** The length of the reader's one buffer: one maximal page. */
@@ -60,7 +66,10 @@ public final class OggPageReader {
     private static final int OK = 0;
     private static final int END = 1;
     private static final int BAD = 2;
+    /** Live mode only: the bytes fed so far do not decide yet. */
+    private static final int NEED = 3;
 
+    /** The stream read from, or null in live mode. */
     private final InputStream in;
     private final Consumer<OggSkip> onSkip;
     private final byte[] buf = new byte[BUFFER_LENGTH];
@@ -76,6 +85,9 @@ public final class OggPageReader {
     private long skips;
     private OggPage current;
     private boolean failed;
+    /** Stream offset where the skipped run in progress began, or -1 when none is. */
+    private long skipFrom = -1;
+    private Kind skipReason;
 
     /** Facts about the last failed check, for the message of a strict failure. */
     private Kind failKind;
@@ -95,6 +107,15 @@ public final class OggPageReader {
         this.onSkip = onSkip;
     }
 
+    private OggPageReader(Consumer<OggSkip> onSkip, long startOffset) {
+        this.in = null;
+        this.onSkip = Objects.requireNonNull(onSkip, "onSkip");
+        if (startOffset < 0) {
+            throw new IllegalArgumentException("start offset must be >= 0: " + startOffset);
+        }
+        this.offset = startOffset;
+    }
+
     /**
      * A resynchronising reader for live input: it skips bytes that do not form a valid page and
      * reports each skipped run to {@code onSkip} (called on the reading thread, before the page
@@ -104,9 +125,73 @@ public final class OggPageReader {
         return new OggPageReader(in, Objects.requireNonNull(onSkip, "onSkip"));
     }
 
-    /** True for a {@linkplain #resynchronising resynchronising} reader. */
+    /**
+     * A live reader: resynchronising, fed with {@link #feed} instead of reading a stream (see the
+     * class comment). Skipped runs go to {@code onSkip} as in {@link #resynchronising}.
+     *
+     * @param startOffset the stream offset of the first byte that will be fed (a reader that takes
+     *        over from an earlier one continues its offsets)
+     */
+    public static OggPageReader live(Consumer<OggSkip> onSkip, long startOffset) {
+        return new OggPageReader(onSkip, startOffset);
+    }
+
+    /** True for a {@linkplain #resynchronising resynchronising} or {@linkplain #live live} reader. */
     public boolean isResynchronising() {
         return onSkip != null;
+    }
+
+    /** True for a {@linkplain #live live} reader. */
+    public boolean isLive() {
+        return in == null;
+    }
+
+    /**
+     * Live mode: copies as many of {@code bytes} as the buffer has room for (moving its position)
+     * and returns how many. Call {@link #next()} until it returns null before feeding again: then
+     * there is always room for at least one byte. Ends the current page, as {@link #next()} would.
+     *
+     * @throws IllegalStateException when the reader is not live, or after {@link #endOfInput()}
+     */
+    public int feed(ByteBuffer bytes) {
+        if (in != null) {
+            throw new IllegalStateException("only a live Ogg page reader is fed");
+        }
+        if (eof) {
+            throw new IllegalStateException("the input of this Ogg page reader already ended at byte " + offset);
+        }
+        if (current != null) {
+            advance(current.totalLength());
+            current = null;
+        }
+        if (end == buf.length && start > 0) {
+            compact();
+        }
+        int n = Math.min(bytes.remaining(), buf.length - end);
+        bytes.get(buf, end, n);
+        end += n;
+        return n;
+    }
+
+    /** Live mode: no more bytes will come; {@link #next()} now finishes what is buffered. */
+    public void endOfInput() {
+        if (in != null) {
+            throw new IllegalStateException("only a live Ogg page reader is told where its input ends");
+        }
+        eof = true;
+    }
+
+    /** Bytes held in the buffer that are not yet passed over (the current page's included). */
+    public int buffered() {
+        return end - start;
+    }
+
+    /**
+     * Bytes of the skipped run in progress so far (live mode, where a run may span many feeds; it is
+     * reported to {@code onSkip} once it ends), or 0 when no run is in progress.
+     */
+    public long pendingSkip() {
+        return skipFrom < 0 ? 0 : offset - skipFrom;
     }
 
     /**
@@ -206,20 +291,28 @@ public final class OggPageReader {
     }
 
     private OggPage readPage() throws IOException, OggFormatException {
-        int result = check();
-        if (result == OK) {
-            return accept();
-        }
-        if (result == END) {
-            if (pages == 0 && onSkip == null) {
-                throw failure(Kind.EMPTY, "empty content: not a single byte, so no Ogg page");
+        if (skipFrom < 0) {
+            int result = check();
+            if (result == OK) {
+                return accept();
             }
-            return null;
+            if (result == NEED) {
+                return null;
+            }
+            if (result == END) {
+                if (pages == 0 && onSkip == null) {
+                    throw failure(Kind.EMPTY, "empty content: not a single byte, so no Ogg page");
+                }
+                return null;
+            }
+            if (onSkip == null) {
+                throw failure(failKind, describeFailure());
+            }
+            skipFrom = offset;
+            skipReason = failKind;
+            advance(1);
         }
-        if (onSkip == null) {
-            throw failure(failKind, describeFailure());
-        }
-        return resynchronise(failKind);
+        return resynchronise();
     }
 
     private OggPage accept() {
@@ -231,22 +324,40 @@ public final class OggPageReader {
     }
 
     /**
-     * Skips from the current position to the next valid page or the end of the stream, and reports
-     * the skipped run. Every position is tried once: the scan only moves forward.
+     * Goes on with the skipped run that began at {@link #skipFrom}: scans to the next valid page or
+     * the end of the stream, and reports the run. Every position is tried once: the scan only moves
+     * forward. In live mode it stops, with the run still open, when the bytes fed so far do not
+     * decide; the next call goes on from there.
      */
-    private OggPage resynchronise(Kind reason) throws IOException {
-        long from = offset;
+    private OggPage resynchronise() throws IOException {
         while (true) {
-            advance(1);
             if (!seekCapturePattern()) {
-                reportSkip(from, offset - from, reason);
+                if (!starved()) {
+                    endSkip();
+                }
                 return null;
             }
-            if (check() == OK) {
-                reportSkip(from, offset - from, reason);
+            int result = check();
+            if (result == OK) {
+                endSkip();
                 return accept();
             }
+            if (result == NEED) {
+                return null;
+            }
+            advance(1);
         }
+    }
+
+    private void endSkip() {
+        reportSkip(skipFrom, offset - skipFrom, skipReason);
+        skipFrom = -1;
+        skipReason = null;
+    }
+
+    /** True in live mode while more bytes may come: a shortage then means "wait", not "the end". */
+    private boolean starved() {
+        return in == null && !eof;
     }
 
     private void reportSkip(long from, long length, Kind reason) {
@@ -259,13 +370,16 @@ public final class OggPageReader {
 
     /**
      * Moves {@link #start} to the next {@code "OggS"} at or after it. Returns false, with every byte
-     * consumed, when the stream ends first.
+     * consumed, when the stream ends first (in live mode while more may come: with the last three
+     * bytes kept, as they may begin one).
      */
     private boolean seekCapturePattern() throws IOException {
         while (true) {
             int available = fill(4);
             if (available < 4) {
-                advance(available);
+                if (!starved()) {
+                    advance(available);
+                }
                 return false;
             }
             int last = end - 4;
@@ -286,14 +400,15 @@ public final class OggPageReader {
 
     /**
      * Checks whether a valid page starts at {@link #start}: {@link #OK} (its facts are in the
-     * {@code fail*} fields), {@link #END} when no byte is left, or {@link #BAD} with
-     * {@link #failKind} set. Reads at most one page's bytes.
+     * {@code fail*} fields), {@link #END} when no byte is left, {@link #BAD} with {@link #failKind}
+     * set, or in live mode {@link #NEED} when the bytes fed so far are a valid beginning but not a
+     * whole page. Reads at most one page's bytes.
      */
     private int check() throws IOException {
         int available = fill(OggPage.MIN_HEADER_LENGTH);
         failAvailable = available;
         if (available == 0) {
-            return END;
+            return starved() ? NEED : END;
         }
         for (int i = 0, n = Math.min(available, 4); i < n; i++) {
             if (buf[start + i] != "OggS".charAt(i)) {
@@ -304,7 +419,7 @@ public final class OggPageReader {
             return bad(Kind.BAD_VERSION);
         }
         if (available < OggPage.MIN_HEADER_LENGTH) {
-            return bad(Kind.TRUNCATED);
+            return starved() ? NEED : bad(Kind.TRUNCATED);
         }
         int segments = buf[start + 26] & 0xff;
         failSegments = segments;
@@ -312,7 +427,7 @@ public final class OggPageReader {
         available = fill(headerLength);
         failAvailable = available;
         if (available < headerLength) {
-            return bad(Kind.SEGMENT_TABLE_OVERRUN);
+            return starved() ? NEED : bad(Kind.SEGMENT_TABLE_OVERRUN);
         }
         int bodyLength = 0;
         for (int i = start + OggPage.MIN_HEADER_LENGTH, n = start + headerLength; i < n; i++) {
@@ -323,7 +438,7 @@ public final class OggPageReader {
         available = fill(total);
         failAvailable = available;
         if (available < total) {
-            return bad(Kind.TRUNCATED);
+            return starved() ? NEED : bad(Kind.TRUNCATED);
         }
         failStored = (int) INT_LE.get(buf, start + OggPage.CRC_OFFSET);
         failComputed = OggCrc.page(buf, start, total);
@@ -380,18 +495,16 @@ public final class OggPageReader {
 
     /**
      * Makes at least {@code need} bytes (at most one page) available from {@link #start}, unless the
-     * stream ends first. Returns how many are available.
+     * stream ends first (in live mode: unless they were not fed yet). Returns how many are available.
      */
     private int fill(int need) throws IOException {
         if (end - start >= need) {
             return end - start;
         }
         if (start + need > buf.length) {
-            System.arraycopy(buf, start, buf, 0, end - start);
-            end -= start;
-            start = 0;
+            compact();
         }
-        while (end - start < need && !eof) {
+        while (in != null && end - start < need && !eof) {
             int n = in.read(buf, end, buf.length - end);
             if (n < 0) {
                 eof = true;
@@ -402,9 +515,16 @@ public final class OggPageReader {
         return end - start;
     }
 
+    private void compact() {
+        System.arraycopy(buf, start, buf, 0, end - start);
+        end -= start;
+        start = 0;
+    }
+
     @Override
     public String toString() {
-        return "OggPageReader[" + (onSkip == null ? "strict, " : "resynchronising, ") + pages + " pages, at byte "
+        String mode = onSkip == null ? "strict" : in == null ? "live" : "resynchronising";
+        return "OggPageReader[" + mode + ", " + pages + " pages, at byte "
                 + offset + (skippedBytes > 0 ? ", " + skippedBytes + " bytes skipped" : "") + "]";
     }
 }

@@ -25,6 +25,8 @@ import org.iceshare.media.ogg.internal.LogicalStreams.PageFacts;
  * gives a start point at its keyframe, and short groups share a piece rather than making many
  * small ones.</li>
  * </ul>
+ * The keyframe, start-point and time rules of a data piece are {@link DataPieceRules}, which the
+ * live cutter ({@link OggLiveCutter}) shares.
  *
  * <p><b>Start points.</b> A data piece is a start point when a decoder holding the link's headers
  * can begin at its first byte: the link's first data piece always; any other when its first page
@@ -72,14 +74,8 @@ final class OggPieceCutter {
     private long headerBytes;
 
     private Piece current;
-    private long pieceId;
+    private final DataPieceRules rules = new DataPieceRules();
     private boolean firstDataOfLink;
-    private boolean startsWithKeyframe;
-    private boolean firstPageNew;
-    private long openTheoraAtStart;
-    private boolean opaqueVideoAtStart;
-    private long theoraKey;
-    private long theoraSeen;
 
     /** @param target the target length of data pieces, 1..{@link PieceInfo#MAX_LENGTH} */
     OggPieceCutter(int target) {
@@ -108,55 +104,18 @@ final class OggPieceCutter {
                 close();
             }
             if (current != null) {
-                boolean cut = current.length + pageLength > target;
-                if (!cut && f.keyframe) {
-                    cut = !(startsWithKeyframe && current.length < target / 2);
-                }
-                if (cut) {
+                if (current.length + pageLength > target || rules.keyframeCuts(f, current.length < target / 2)) {
                     close();
                 }
             }
             if (current == null) {
-                openData(f);
+                current = new Piece(length, f.link, false);
+                rules.open(f);
             }
-            track(f);
+            rules.track(f);
         }
         current.length += pageLength;
         length += pageLength;
-    }
-
-    private void openData(PageFacts f) {
-        current = new Piece(length, f.link, false);
-        pieceId++;
-        startsWithKeyframe = f.keyframe;
-        firstPageNew = !f.continued;
-        openTheoraAtStart = f.openTheora;
-        opaqueVideoAtStart = f.opaqueVideo;
-        theoraKey = 0;
-        theoraSeen = 0;
-    }
-
-    /** Per-piece bookkeeping of a data page: its stream's first page in the piece, Theora keyframes, time. */
-    private void track(PageFacts f) {
-        if (f.theoraSlot >= 0) {
-            long bit = 1L << f.theoraSlot;
-            if ((theoraSeen & bit) == 0) {
-                theoraSeen |= bit;
-                if (f.keyframe) {
-                    theoraKey |= bit;
-                }
-            }
-        }
-        if (f.stream.pieceMark != pieceId) {
-            f.stream.pieceMark = pieceId;
-            if (f.start != LogicalStreams.NONE) {
-                current.rawStart = current.rawStart == LogicalStreams.NONE ? f.start : Math.max(current.rawStart, f.start);
-            }
-        }
-        long end = f.end != LogicalStreams.NONE ? f.end : f.start;
-        if (end != LogicalStreams.NONE) {
-            current.rawEnd = current.rawEnd == LogicalStreams.NONE ? end : Math.max(current.rawEnd, end);
-        }
     }
 
     private void close() {
@@ -167,8 +126,9 @@ final class OggPieceCutter {
         if (current.header) {
             link[1]++;
         } else {
-            current.startPoint = firstDataOfLink
-                    || (firstPageNew && !opaqueVideoAtStart && (openTheoraAtStart & ~theoraKey) == 0);
+            current.startPoint = rules.startPoint(firstDataOfLink);
+            current.rawStart = rules.rawStart();
+            current.rawEnd = rules.rawEnd();
             firstDataOfLink = false;
         }
         pieces.add(current);
@@ -222,32 +182,20 @@ final class OggPieceCutter {
                     if (p.header) {
                         start = offset;
                         end = offset;
-                    } else if (i == firstData) {
-                        // the link's content begins here: playback from it starts at the link's start
-                        start = offset;
-                        end = Math.max(offset, p.rawEnd != LogicalStreams.NONE
-                                ? add(offset, Math.max(0, p.rawEnd - zero)) : offset);
-                        clock = end;
                     } else {
-                        start = p.rawStart != LogicalStreams.NONE ? add(offset, Math.max(0, p.rawStart - zero)) : clock;
-                        end = p.rawEnd != LogicalStreams.NONE ? add(offset, Math.max(0, p.rawEnd - zero)) : start;
-                        end = Math.max(end, start);
+                        // the link's first data piece starts at the link's start
+                        start = DataPieceRules.pieceStart(i == firstData, p.rawStart, offset, zero, clock);
+                        end = DataPieceRules.pieceEnd(start, p.rawEnd, offset, zero);
                         clock = Math.max(clock, end);
                     }
                 }
                 segments.add(new Segment(p.offset, p.length, start, end, p.startPoint, k));
             }
-            long linkEnd = add(offset, duration);
+            long linkEnd = DataPieceRules.add(offset, duration);
             out.add(new MediaLayout.Link(first, linkPieces.get(k)[1], timed ? offset : -1, timed ? linkEnd : -1,
                     l.codecList()));
             offset = linkEnd;
         }
         return new Result(segments, out, timed ? offset : -1);
-    }
-
-    /** {@code a + b} for times within {@link StreamCodec#TIME_LIMIT}, saturated there. */
-    private static long add(long a, long b) {
-        long r = a + b;
-        return r < 0 ? StreamCodec.TIME_LIMIT : Math.min(r, StreamCodec.TIME_LIMIT);
     }
 }

@@ -215,6 +215,90 @@ class OggResyncTest {
         assertThat(resync(new Trickle(new ByteArrayInputStream(content)))).isEqualTo(resync(content));
     }
 
+    // ---- live mode: fed in chunks, the same pages and skips ----
+
+    /** Reads {@code content} with a live reader fed in random chunks (1 byte to 64 KiB, log-uniform). */
+    static Read live(byte[] content, Random random) {
+        List<OggSkip> skips = new ArrayList<>();
+        OggPageReader reader = OggPageReader.live(skips::add, 0);
+        assertThat(reader.isLive()).isTrue();
+        List<Long> pages = new ArrayList<>();
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(content);
+        try {
+            while (true) {
+                for (OggPage page = reader.next(); page != null; page = reader.next()) {
+                    assertThat(OggCrc.page(reader.array(), reader.pageStart(), page.totalLength()))
+                            .isEqualTo(page.storedCrc());
+                    pages.add(page.offset());
+                }
+                assertThat(reader.buffered()).isLessThanOrEqualTo(OggPageReader.BUFFER_LENGTH);
+                if (!in.hasRemaining()) {
+                    break;
+                }
+                int n = Math.min(in.remaining(), 1 + random.nextInt(1 << random.nextInt(17)));
+                java.nio.ByteBuffer chunk = in.slice(in.position(), n);
+                int taken = reader.feed(chunk);
+                assertThat(taken).isPositive();
+                in.position(in.position() + taken);
+            }
+            reader.endOfInput();
+            for (OggPage page = reader.next(); page != null; page = reader.next()) {
+                pages.add(page.offset());
+            }
+        } catch (IOException | OggFormatException e) {
+            throw new AssertionError("a live reader throws nothing", e);
+        }
+        assertThat(reader.buffered()).isZero();
+        assertThat(reader.pendingSkip()).isZero();
+        assertThat(reader.skippedBytes()).isEqualTo(skips.stream().mapToLong(OggSkip::length).sum());
+        return new Read(pages, skips);
+    }
+
+    /** Fuzzed files of every fixture: fed in random chunks, a live reader finds what a resynchronising one reads. */
+    @Test
+    @Timeout(60)
+    void aLiveReaderFedInChunksFindsWhatTheResynchronisingReaderReads() throws Exception {
+        Random random = new Random(0x11fe);
+        int runs = 0;
+        for (Fixture fixture : Fixture.values()) {
+            byte[] file = fixture.bytes();
+            List<Page> pages = OggTestFiles.scan(file);
+            assertThat(live(file, random)).isEqualTo(resync(file));
+            for (int i = 0; i < 150; i++) {
+                byte[] mutant = OggTestFiles.mutate(file, pages, random);
+                assertThat(live(mutant, random)).as("%s mutant %d", fixture, i).isEqualTo(resync(mutant));
+                runs++;
+            }
+        }
+        assertThat(runs).isEqualTo(150 * Fixture.values().length);
+    }
+
+    @Test
+    void aLiveReaderCountsASkipInProgressAndContinuesItsOffsets() throws Exception {
+        List<OggSkip> skips = new ArrayList<>();
+        OggPageReader reader = OggPageReader.live(skips::add, 1000);
+        byte[] junk = "no pages here, only words".getBytes(StandardCharsets.US_ASCII);
+        reader.feed(java.nio.ByteBuffer.wrap(junk));
+        assertThat(reader.next()).isNull();
+        // all but the last three bytes, which could begin a capture pattern, are passed over
+        assertThat(reader.pendingSkip()).isEqualTo(junk.length - 3);
+        assertThat(skips).isEmpty();
+        byte[] file = Fixture.SPEEX.bytes();
+        // the capture pattern is found, but the run ends only with a whole valid page (the BOS page has 108 bytes)
+        reader.feed(java.nio.ByteBuffer.wrap(file, 0, 100));
+        assertThat(reader.next()).isNull();
+        assertThat(skips).isEmpty();
+        assertThat(reader.pendingSkip()).isEqualTo(junk.length);
+        reader.feed(java.nio.ByteBuffer.wrap(file, 100, 100));
+        assertThat(reader.next()).satisfies(p -> assertThat(p.offset()).isEqualTo(1000 + junk.length));
+        assertThat(skips).containsExactly(new OggSkip(1000, junk.length, Kind.LOST_SYNC));
+        assertThat(reader.pendingSkip()).isZero();
+        assertThatThrownBy(() -> new OggPageReader(new ByteArrayInputStream(file)).feed(java.nio.ByteBuffer.allocate(1)))
+                .isInstanceOf(IllegalStateException.class);
+        reader.endOfInput();
+        assertThatThrownBy(() -> reader.feed(java.nio.ByteBuffer.allocate(1))).isInstanceOf(IllegalStateException.class);
+    }
+
     // ---- page size and memory limits, both modes ----
 
     /**
