@@ -47,7 +47,8 @@ public final class LiveFeeder implements AutoCloseable {
 
     private final LiveFeed feed;
     private final Path media;
-    private final ByteBuffer file;
+    private final List<ByteBuffer> files;
+    private int nextFile;
     private final MediaFormat format;
     private final long targetMicros;
     private final long durationMicros;
@@ -78,14 +79,26 @@ public final class LiveFeeder implements AutoCloseable {
      *         file has no time to play it out by
      */
     public LiveFeeder(LiveFeed feed, Path media, MediaFormat format, long targetMicros) throws IOException {
+        this(feed, List.of(media), format, targetMicros);
+    }
+
+    /**
+     * A feeder playing several files one after the other (each a new chain link, as a radio changes
+     * tracks), cycling through them when looping: {@link #start} counts files played.
+     */
+    public LiveFeeder(LiveFeed feed, List<Path> media, MediaFormat format, long targetMicros) throws IOException {
         this.feed = feed;
-        this.media = media;
+        this.media = media.get(0);
         this.format = format;
         this.targetMicros = targetMicros;
-        this.file = ByteBuffer.wrap(Files.readAllBytes(media)).asReadOnlyBuffer();
+        List<ByteBuffer> all = new ArrayList<>();
+        for (Path m : media) {
+            all.add(ByteBuffer.wrap(Files.readAllBytes(m)).asReadOnlyBuffer());
+        }
+        this.files = List.copyOf(all);
         // one pass through a cutter of its own, for the duration and to find out early what is wrong
         LiveCutter probe = newCutter();
-        List<LivePiece> pieces = new ArrayList<>(probe.accept(file.duplicate()).pieces());
+        List<LivePiece> pieces = new ArrayList<>(probe.accept(files.get(0).duplicate()).pieces());
         pieces.addAll(probe.flush().pieces());
         long end = pieces.stream().mapToLong(LivePiece::endMicros).max().orElse(-1);
         if (end <= 0) {
@@ -103,7 +116,10 @@ public final class LiveFeeder implements AutoCloseable {
         return durationMicros;
     }
 
-    /** Starts playing out, {@code loops} times over (a new chain link each time). */
+    /**
+     * Starts playing out: {@code loops} files in all (the file again and again, or the files in turn),
+     * each a new chain link.
+     */
     public LiveFeeder start(int loops) {
         LiveCutter c;
         try {
@@ -136,7 +152,7 @@ public final class LiveFeeder implements AutoCloseable {
                         return;
                     }
                     loopsLeft--;
-                    input = file.duplicate();
+                    input = files.get(nextFile++ % files.size()).duplicate();
                 }
                 ByteBuffer chunk = input.slice(input.position(), Math.min(CHUNK, input.remaining()));
                 input.position(input.position() + chunk.remaining());

@@ -138,13 +138,17 @@ public final class TestMedia {
 
     /** Two Vorbis links with different parameters: 44.1 kHz stereo, then 22.05 kHz mono. */
     public static Path chainedVorbis(int secondsEach) throws IOException {
-        Path a = vorbis(secondsEach, 3);
-        Path b = cached("vorbis-" + secondsEach + "s-22k-mono.ogg", out -> {
-            Path wav = wav("vorbis-mono-" + secondsEach, secondsEach, 22_050, 1, 880);
+        return chained("chained-vorbis-" + secondsEach + "s.ogg", vorbis(secondsEach, 3),
+                chainedVorbisSecondLink(secondsEach));
+    }
+
+    /** A 22.05 kHz mono Vorbis file: the second link of {@link #chainedVorbis}. */
+    public static Path chainedVorbisSecondLink(int seconds) throws IOException {
+        return cached("vorbis-" + seconds + "s-22k-mono.ogg", out -> {
+            Path wav = wav("vorbis-mono-" + seconds, seconds, 22_050, 1, 880);
             run(List.of("oggenc", "-Q", "--serial", "4646", "-q", "2", "-o", out.toString(), wav.toString()));
             Files.delete(wav);
         });
-        return chained("chained-vorbis-" + secondsEach + "s.ogg", a, b);
     }
 
     /** Audio tracks multiplexed into one Ogg file with ffmpeg (not oggz-merge, see the tool notes). */

@@ -119,6 +119,16 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             finish(ctx, text(HttpResponseStatus.OK, index()), keepAlive);
             return;
         }
+        if (path.equals("/stats.json")) {
+            ByteBuf b = Unpooled.copiedBuffer(StatsJson.of(engine.name(), String.valueOf(engine.id()), engine.swarms()),
+                    StandardCharsets.UTF_8);
+            DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, b);
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
+                    .set(HttpHeaderNames.CONTENT_LENGTH, b.readableBytes())
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            finish(ctx, r, keepAlive);
+            return;
+        }
         if (!path.startsWith(PREFIX)) {
             sendError(ctx, HttpResponseStatus.NOT_FOUND, "no such path: " + path, keepAlive);
             return;
