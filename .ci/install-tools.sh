@@ -2,7 +2,7 @@
 # Installs the real tools the tests use: encoders that make the test media and the players
 # (ffmpeg/ffprobe) that read what IceShare serves. Debian packages only; idempotent.
 set -euo pipefail
-pkgs=(ffmpeg vorbis-tools opus-tools oggz-tools flac speex)
+pkgs=(ffmpeg vorbis-tools opus-tools oggz-tools flac speex icecast2 ezstream)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,6 +11,8 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.source.LiveSources;
+import org.iceshare.api.source.LiveStreamInfo;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.Tracker;
 import org.osgi.framework.BundleContext;
@@ -28,6 +30,9 @@ public class StatusCommand implements Action {
 
     @Reference(optional = true)
     Tracker tracker;
+
+    @Reference(optional = true)
+    LiveSources liveSources;
 
     @Override
     public Object execute() {
@@ -73,6 +78,27 @@ public class StatusCommand implements Action {
                         c.complete(), String.format(java.util.Locale.ROOT, "%.2f", c.sourceUploadFactor()));
             }
             t.emptyTableText("(nothing published)");
+            t.print(out);
+        }
+        if (liveSources != null) {
+            out.println();
+            out.println("Live sources");
+            ShellTable t = new ShellTable();
+            t.column("Name");
+            t.column("URL");
+            t.column("Input");
+            t.column("On air");
+            t.column("Pieces").alignRight();
+            t.column("Streamed").alignRight();
+            t.column("Uploaded").alignRight();
+            t.column("SUF").alignRight();
+            t.column("Problems").alignRight();
+            for (LiveStreamInfo s : liveSources.streams()) {
+                t.addRow().addContent(s.name(), s.url(), s.input(), s.onAir() ? "yes" : "no", s.pieces(),
+                        Format.bytes(s.streamed()), Format.bytes(s.uploaded()),
+                        String.format(java.util.Locale.ROOT, "%.2f", s.sourceUploadFactor()), s.problems());
+            }
+            t.emptyTableText("(no live streams)");
             t.print(out);
         }
         return null;

@@ -1,0 +1,319 @@
+package org.iceshare.source.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+import org.iceshare.api.media.LivePiece;
+import org.iceshare.api.source.LiveStreamInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The push server with real HTTP requests: java.net.http for PUT, a raw socket for the legacy SOURCE
+ * method and for control over every byte and disconnect.
+ */
+class PushServerTest {
+    private static final String PASSWORD = "s3cret-for-tests";
+    private static byte[] ogg;
+
+    private final RecordingPeer peer = new RecordingPeer("default");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private LiveSourceEngine engine;
+    private InetSocketAddress server;
+
+    @BeforeAll
+    static void media() throws IOException {
+        ogg = Files.readAllBytes(TestMedia.vorbis(3));
+    }
+
+    void start(long stallMillis, long graceMillis, int maxPushes) throws IOException {
+        SourceSettings s = SourceSettings.DEFAULTS.withPush(true, "127.0.0.1", freePort(), PASSWORD)
+                .withTimes(stallMillis, 1000, 30_000, graceMillis).withMaxPushes(maxPushes);
+        engine = new LiveSourceEngine(s, () -> List.of(TestFormats.ogg(), TestFormats.raw()),
+                n -> n.equals(peer.name()) ? peer : null);
+        engine.start();
+        server = engine.pushAddress();
+        assertThat(server).isNotNull();
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private URI mount(String name) {
+        return URI.create("http://127.0.0.1:" + server.getPort() + "/" + name);
+    }
+
+    private HttpResponse<String> put(String mount, String auth, String type, byte[] body, boolean expect)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(mount(mount)).PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .expectContinue(expect).timeout(Duration.ofSeconds(10));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        if (type != null) {
+            b.header("Content-Type", type);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void wrongOrMissingCredentialsAre401WithAChallenge() throws Exception {
+        start(5000, 60_000, 16);
+        for (String auth : new String[] {RawSource.basic("source", "wrong"), RawSource.basic("admin", PASSWORD), null,
+            "Bearer abc", "Basic !!!"}) {
+            HttpResponse<String> r = put("a.ogg", auth, "audio/ogg", ogg, false);
+            assertThat(r.statusCode()).as("auth %s", auth).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"IceShare source\"");
+        }
+        // with Expect: 100-continue the refusal comes instead of 100 (a raw socket: the JDK 17 client hangs on
+        // a final answer to an expect-continue request, JDK-8286171)
+        try (RawSource raw = new RawSource(server)) {
+            raw.head("PUT /a.ogg HTTP/1.1", "Authorization: " + RawSource.basic("source", "wrong"),
+                    "Content-Type: audio/ogg", "Expect: 100-continue");
+            String answer = raw.answer();
+            assertThat(answer).startsWith("HTTP/1.1 401 Unauthorized\r\n")
+                    .contains("WWW-Authenticate: Basic realm=\"IceShare source\"\r\n");
+        }
+        assertThat(engine.streams()).isEmpty();
+        assertThat(peer.feeds()).isEmpty();
+    }
+
+    @Test
+    void otherMethodsAre405AndBadMountsAre400() throws Exception {
+        start(5000, 60_000, 16);
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(mount("a.ogg")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("PUT, SOURCE");
+        HttpResponse<String> bad = put("..", RawSource.basic("source", PASSWORD), "audio/ogg", ogg, false);
+        assertThat(bad.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aNonOggTypeOrBodyIs415() throws Exception {
+        start(5000, 60_000, 16);
+        String auth = RawSource.basic("source", PASSWORD);
+        HttpResponse<String> type = put("a.ogg", auth, "video/webm", ogg, false);
+        assertThat(type.statusCode()).isEqualTo(415);
+        assertThat(type.body()).contains("not video/webm");
+
+        byte[] text = "this is plain text and no Ogg stream at all, whatever its Content-Type header says\n"
+                .repeat(10).getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<String> body = put("b.ogg", auth, "audio/ogg", text, false);
+        assertThat(body.statusCode()).isEqualTo(415);
+        assertThat(body.body()).contains("OggS");
+        try (RawSource raw = new RawSource(server)) {
+            raw.head("PUT /b.ogg HTTP/1.1", "Authorization: " + auth, "Content-Type: audio/ogg",
+                    "Expect: 100-continue");
+            assertThat(raw.status()).isEqualTo(100);
+            raw.send(text, 0, text.length);
+            assertThat(raw.status()).isEqualTo(415);
+        }
+        // ffmpeg's default type when -content_type is not given: the body decides
+        HttpResponse<String> mpeg = put("c.ogg", auth, "audio/mpeg", text, false);
+        assertThat(mpeg.statusCode()).isEqualTo(415);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server != null && engine.streams().isEmpty());
+        assertThat(peer.feeds()).isEmpty();
+    }
+
+    @Test
+    void aPutWithALengthOrInChunksIsTakenWhole() throws Exception {
+        start(5000, 60_000, 16);
+        String auth = RawSource.basic("source", PASSWORD);
+        HttpResponse<String> r = put("whole.ogg", auth, "application/ogg", ogg, false);
+        assertThat(r.statusCode()).isEqualTo(200);
+        RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("whole").orElse(null),
+                f -> f != null && !f.onAirNow());
+        assertThat(feed.bytes()).isEqualTo(ogg);
+        assertThat(feed.airEvents()).last().extracting(RecordingFeed.AirEvent::reason)
+                .isEqualTo("the source's request body ended");
+
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(mount("chunks.ogg"))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(ogg)))
+                .header("Authorization", auth).header("Content-Type", "audio/ogg").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(200);
+        RecordingFeed chunkedFeed = await().atMost(Duration.ofSeconds(5))
+                .until(() -> peer.feed("chunks").orElse(null), f -> f != null && !f.onAirNow());
+        assertThat(chunkedFeed.bytes()).isEqualTo(ogg);
+        assertThat(chunkedFeed.mediaType).isEqualTo("audio/ogg");
+    }
+
+    @Test
+    void sourceStreamsABusyMountIsRefusedAndAReconnectResumesTheSameStream() throws Exception {
+        start(5000, 60_000, 16);
+        int half = ogg.length / 2;
+        RawSource first = new RawSource(server).source("/show.ogg", PASSWORD).send(ogg, 0, half);
+        assertThat(first.status()).isEqualTo(200);
+        RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("show").orElse(null),
+                f -> f != null && f.received().size() >= 2);
+        assertThat(engine.streams()).singleElement().satisfies(i -> {
+            assertThat(i.name()).isEqualTo("show");
+            assertThat(i.input()).isEqualTo("push");
+            assertThat(i.onAir()).isTrue();
+            assertThat(i.url().toString()).isEqualTo("icet://127.0.0.1:7740/show");
+        });
+
+        // a second source for the same mount while the first delivers: 403
+        try (RawSource second = new RawSource(server)) {
+            second.source("/show.ogg", PASSWORD).send(ogg, 0, half);
+            assertThat(second.status()).isEqualTo(403);
+        }
+        HttpResponse<String> busy = put("show.ogg", RawSource.basic("source", PASSWORD), "audio/ogg", ogg, false);
+        assertThat(busy.statusCode()).isEqualTo(403);
+
+        // the first disconnects: off air, kept
+        first.send(ogg, half, ogg.length).close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !feed.onAirNow());
+        assertThat(feed.airEvents()).last().extracting(RecordingFeed.AirEvent::reason)
+                .isEqualTo("the source disconnected");
+        assertThat(engine.streams()).singleElement().extracting(LiveStreamInfo::onAir).isEqualTo(false);
+        long endBefore = feed.pieces().stream().mapToLong(LivePiece::endMicros).max().orElseThrow();
+        int piecesBefore = feed.received().size();
+
+        // it comes back (PUT with 100-continue, as ffmpeg does): the same stream, a new link, on air
+        try (RawSource again = new RawSource(server)) {
+            again.head("PUT /show.ogg HTTP/1.1", "Host: 127.0.0.1", "Authorization: " + RawSource.basic("source",
+                    PASSWORD), "Content-Type: audio/ogg", "Expect: 100-continue");
+            assertThat(again.status()).isEqualTo(100);
+            again.send(ogg, 0, half);
+            assertThat(again.status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> feed.received().size() > piecesBefore + 1);
+            assertThat(feed.onAirNow()).isTrue();
+            assertThat(peer.feeds()).hasSize(1);
+            LivePiece resumed = feed.pieces().get(piecesBefore);
+            assertThat(resumed.linkStart()).isTrue();
+            assertThat(resumed.startMicros()).isGreaterThanOrEqualTo(endBefore);
+            assertThat(feed.airEvents()).extracting(RecordingFeed.AirEvent::onAir).containsExactly(false, true);
+        }
+        assertThat(feed.misused()).isFalse();
+    }
+
+    @Test
+    void aStallGoesOffAirAndInputResumingPutsItBackOnAir() throws Exception {
+        start(1000, 60_000, 16);
+        int third = ogg.length / 2;
+        try (RawSource src = new RawSource(server)) {
+            src.source("/stally.ogg", PASSWORD).send(ogg, 0, third);
+            assertThat(src.status()).isEqualTo(200);
+            RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("stally").orElse(null),
+                    f -> f != null);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !feed.onAirNow());
+            assertThat(feed.airEvents()).last().extracting(RecordingFeed.AirEvent::reason).asString()
+                    .startsWith("no input for");
+            int before = feed.received().size();
+            src.send(ogg, third, ogg.length);
+            await().atMost(Duration.ofSeconds(5)).until(() -> feed.received().size() > before && feed.onAirNow());
+            assertThat(feed.airEvents()).extracting(RecordingFeed.AirEvent::onAir).containsExactly(false, true);
+            // the connection was kept: no new link, the bytes simply continued
+            assertThat(feed.linkStarts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPushToAStalledMountTakesItOver() throws Exception {
+        start(1000, 60_000, 16);
+        int half = ogg.length / 2;
+        try (RawSource stalled = new RawSource(server)) {
+            stalled.source("/take.ogg", PASSWORD).send(ogg, 0, half);
+            assertThat(stalled.status()).isEqualTo(200);
+            RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("take").orElse(null),
+                    f -> f != null && !f.onAirNow());
+            try (RawSource fresh = new RawSource(server)) {
+                fresh.source("/take.ogg", PASSWORD).send(ogg, 0, half);
+                assertThat(fresh.status()).isEqualTo(200);
+                assertThat(stalled.closedByServer()).isTrue();
+                await().atMost(Duration.ofSeconds(5)).until(feed::onAirNow);
+                assertThat(feed.linkStarts()).isEqualTo(2);
+                assertThat(peer.feeds()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void afterTheGracePeriodTheStreamIsClosedAndANewPushStartsAfresh() throws Exception {
+        start(5000, 1000, 16);
+        try (RawSource src = new RawSource(server)) {
+            src.source("/brief.ogg", PASSWORD).send(ogg, 0, ogg.length);
+            assertThat(src.status()).isEqualTo(200);
+        }
+        RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("brief").orElse(null),
+                f -> f != null && f.closed());
+        assertThat(engine.streams()).isEmpty();
+        try (RawSource src = new RawSource(server)) {
+            src.source("/brief.ogg", PASSWORD).send(ogg, 0, ogg.length);
+            assertThat(src.status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> peer.feeds().size() == 2);
+        }
+        assertThat(feed.misused()).isFalse();
+    }
+
+    @Test
+    void tooManyPushesAre503() throws Exception {
+        start(5000, 60_000, 1);
+        try (RawSource a = new RawSource(server); RawSource b = new RawSource(server)) {
+            a.source("/one.ogg", PASSWORD).send(ogg, 0, 4096);
+            assertThat(a.status()).isEqualTo(200);
+            b.source("/two.ogg", PASSWORD).send(ogg, 0, 4096);
+            assertThat(b.status()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void badInputDoesNotDisturbAnotherStream() throws Exception {
+        start(5000, 60_000, 16);
+        int part = ogg.length / 2;
+        try (RawSource good = new RawSource(server)) {
+            good.source("/good.ogg", PASSWORD).send(ogg, 0, part);
+            assertThat(good.status()).isEqualTo(200);
+            RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("good").orElse(null),
+                    f -> f != null && !f.received().isEmpty());
+
+            String auth = RawSource.basic("source", PASSWORD);
+            assertThat(put("good.ogg", RawSource.basic("source", "nope"), "audio/ogg", ogg, false).statusCode())
+                    .isEqualTo(401);
+            assertThat(put("other.ogg", auth, "audio/ogg", "not ogg ".repeat(20).getBytes(StandardCharsets.US_ASCII),
+                    false).statusCode()).isEqualTo(415);
+            try (RawSource garbage = new RawSource(server)) {
+                garbage.head("HELLO THERE");
+                assertThat(garbage.status()).isEqualTo(400);
+            }
+            try (RawSource huge = new RawSource(server)) {
+                huge.head("PUT /huge.ogg HTTP/1.1", "X-Filler: " + "x".repeat(9000));
+                assertThat(huge.status()).isEqualTo(431);
+            }
+            try (RawSource oldProtocol = new RawSource(server)) {
+                oldProtocol.head("SOURCE /old.ogg HTTP/2.0", "Authorization: " + auth);
+                assertThat(oldProtocol.status()).isEqualTo(505);
+            }
+            good.send(ogg, part, ogg.length);
+            await().atMost(Duration.ofSeconds(5)).until(() -> feed.bytes().length > ogg.length * 3 / 4);
+            assertThat(feed.airEvents()).isEmpty();
+            assertThat(engine.streams()).extracting(LiveStreamInfo::name).containsExactly("good");
+        }
+    }
+}
