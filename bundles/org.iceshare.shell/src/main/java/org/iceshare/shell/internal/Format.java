@@ -25,6 +25,28 @@ final class Format {
         return String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 
+    /**
+     * The playback figures of a live or played swarm: continuity index, startup, end-to-end latency
+     * (p95), or "-" when nothing plays.
+     */
+    static String quality(org.iceshare.api.peer.SwarmStatus s) {
+        org.iceshare.api.peer.SwarmStatus.Quality q = s.quality();
+        if (s.source() || q.piecesDue() == 0 && q.startupMillis() < 0) {
+            return s.live() && !q.onAir() ? "off air" : "-";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "CI %.4f", q.continuity()));
+        if (q.startupMillis() >= 0) {
+            sb.append(", startup ").append(q.startupMillis()).append(" ms");
+        }
+        if (q.latencyP95Millis() >= 0) {
+            sb.append(", latency p95 ").append(q.latencyP95Millis()).append(" ms");
+        }
+        if (!q.onAir()) {
+            sb.append(", off air");
+        }
+        return sb.toString();
+    }
+
     /** The cause's message of an exception from a completion stage. */
     static String reason(Throwable t) {
         Throwable c = t;

@@ -53,11 +53,13 @@ public class StatusCommand implements Action {
             t.column("Up").alignRight();
             t.column("Down").alignRight();
             t.column("Scheduler");
+            t.column("Playback");
             t.column("Player URL");
             for (SwarmStatus s : p.swarms()) {
                 t.addRow().addContent(s.url(), s.source() ? s.state() + " (source)" : s.state(),
-                        Format.percent(s.progress()), s.verified() + "/" + s.pieces(), s.connections(),
-                        Format.bytes(s.uploaded()), Format.bytes(s.downloaded()), s.scheduler(), s.playerUrl());
+                        s.live() ? "live" : Format.percent(s.progress()), s.verified() + "/" + s.pieces(),
+                        s.connections(), Format.bytes(s.uploaded()), Format.bytes(s.downloaded()), s.scheduler(),
+                        Format.quality(s), s.playerUrl());
             }
             t.emptyTableText("(no swarms)");
             t.print(out);
