@@ -26,4 +26,12 @@ public interface Tracker {
 
     /** The peers of one content, with what each holds and has moved. */
     List<TrackedPeer> peers(ContentId content);
+
+    /**
+     * How many peers hold each piece of a content (for a live stream: each piece of the window, from
+     * its oldest), for piece maps. Empty when the content is unknown.
+     *
+     * @since 1.1
+     */
+    int[] availability(ContentId content);
 }

@@ -527,6 +527,22 @@ final class LiveContent {
         return out;
     }
 
+    /** Holders per piece of the window, from the oldest piece. */
+    int[] availability() {
+        int[] out = new int[pieces.size()];
+        int i = 0;
+        for (Slot slot : pieces.values()) {
+            int n = 0;
+            for (LiveMember h : slot.holders) {
+                if (!h.banned) {
+                    n++;
+                }
+            }
+            out[i++] = n;
+        }
+        return out;
+    }
+
     /** The header block of a link, for tests and status. */
     ChainLink link(int index) {
         Announce.Link l = links.get(index);

@@ -86,4 +86,9 @@ public final class TrackerComponent implements Tracker {
     public List<TrackedPeer> peers(ContentId content) {
         return engine.peers(content);
     }
+
+    @Override
+    public int[] availability(ContentId content) {
+        return engine.availability(content);
+    }
 }

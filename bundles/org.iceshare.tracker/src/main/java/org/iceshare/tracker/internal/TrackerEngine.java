@@ -199,6 +199,25 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }, List.of());
     }
 
+    @Override
+    public int[] availability(ContentId content) {
+        return call(() -> {
+            LiveContent live = liveById.get(content);
+            if (live != null) {
+                return live.availability();
+            }
+            ContentSwarm s = byId.get(content);
+            if (s == null) {
+                return new int[0];
+            }
+            int[] out = new int[s.manifest.pieceCount()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = s.availability(i);
+            }
+            return out;
+        }, new int[0]);
+    }
+
     private TrackedContent snapshot(ContentSwarm s) {
         return new TrackedContent(s.manifest.id(), s.manifest.name(), s.manifest.length(), s.manifest.pieceCount(),
                 s.members.size(), s.complete(), s.sourceUploaded, s.totalUploaded);
