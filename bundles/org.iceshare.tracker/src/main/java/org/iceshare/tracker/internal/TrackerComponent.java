@@ -14,6 +14,7 @@ import org.iceshare.api.transport.Transport;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -52,14 +53,63 @@ public final class TrackerComponent implements Tracker {
         String transport_target() default "(transport.name=tcp)";
     }
 
-    private final TrackerEngine engine;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrackerComponent.class);
+
+    private final Transport transport;
+    private volatile TrackerEngine engine;
+    private TrackerSettings settings;
 
     @Activate
     public TrackerComponent(@Reference(name = "transport") Transport transport, Config c) throws IOException {
-        this.engine = new TrackerEngine(new TrackerSettings(c.host(), c.port(),
-                Duration.ofSeconds(c.peerTimeoutSeconds()), c.window(), c.maxServing(), Duration.ofSeconds(60)),
-                transport);
+        this.transport = transport;
+        this.settings = settings(c);
+        this.engine = new TrackerEngine(settings, transport);
         engine.start();
+    }
+
+    static TrackerSettings settings(Config c) {
+        if (c.peerTimeoutSeconds() < 5 || c.peerTimeoutSeconds() > 3600) {
+            throw new IllegalArgumentException("peerTimeoutSeconds must be in 5..3600: " + c.peerTimeoutSeconds());
+        }
+        return new TrackerSettings(c.host(), c.port(), Duration.ofSeconds(c.peerTimeoutSeconds()), c.window(),
+                c.maxServing(), Duration.ofSeconds(60));
+    }
+
+    /**
+     * A new configuration: refused, with the reason logged, when a value is invalid (the tracker keeps
+     * running as it was); otherwise the tracker restarts with it (clients reconnect and rejoin by
+     * themselves), and if that fails it comes back with the old one.
+     */
+    @Modified
+    synchronized void modified(Config c) {
+        TrackerSettings next;
+        try {
+            next = settings(c);
+        } catch (IllegalArgumentException e) {
+            LOG.error("tracker: refusing the new configuration: {}; it keeps running as configured before",
+                    e.getMessage());
+            return;
+        }
+        if (next.equals(settings)) {
+            return;
+        }
+        engine.close();
+        try {
+            TrackerEngine started = new TrackerEngine(next, transport);
+            started.start();
+            engine = started;
+            settings = next;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("tracker: cannot start with the new configuration ({}); back to the previous one",
+                    e.getMessage());
+            try {
+                TrackerEngine old = new TrackerEngine(settings, transport);
+                old.start();
+                engine = old;
+            } catch (IOException ex) {
+                LOG.error("tracker: cannot restart with the previous configuration either: {}", ex.getMessage());
+            }
+        }
     }
 
     @Deactivate

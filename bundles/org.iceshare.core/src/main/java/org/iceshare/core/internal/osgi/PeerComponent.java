@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -83,16 +84,73 @@ public final class PeerComponent implements Peer {
         long uploadRate() default 0;
     }
 
-    private final PeerEngine engine;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerComponent.class);
+
+    private final Transport transport;
+    private final PluginRegistry plugins;
+    private volatile PeerEngine engine;
+    private PeerSettings settings;
 
     @Activate
     public PeerComponent(@Reference(name = "transport") Transport transport, @Reference PluginRegistry plugins,
             Config config) throws IOException {
-        this.engine = new PeerEngine(settings(config), transport, plugins);
+        this.transport = transport;
+        this.plugins = plugins;
+        this.settings = settings(config);
+        this.engine = new PeerEngine(settings, transport, plugins);
         engine.start();
     }
 
+    /**
+     * A new configuration: refused, with the reason logged, when a value is invalid (the peer keeps
+     * running as it was); an upload rate change applies at once; anything else restarts the peer with
+     * the new settings (its storage survives, its swarms resume), and if that fails the peer comes back
+     * with the old ones.
+     */
+    @Modified
+    synchronized void modified(Config config) {
+        PeerSettings next;
+        try {
+            next = settings(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("peer {}: refusing the new configuration: {}; it keeps running as configured before",
+                    settings.name(), e.getMessage());
+            return;
+        }
+        if (next.equals(settings)) {
+            return;
+        }
+        if (next.equals(settings.withUploadRate(next.uploadRate()))) {
+            LOG.info("peer {}: upload rate now {} B/s", next.name(), next.uploadRate());
+            engine.uploadRate(next.uploadRate());
+            settings = next;
+            return;
+        }
+        LOG.info("peer {}: restarting with its new configuration", next.name());
+        engine.close();
+        try {
+            PeerEngine started = new PeerEngine(next, transport, plugins);
+            started.start();
+            engine = started;
+            settings = next;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("peer {}: cannot start with the new configuration ({}); back to the previous one",
+                    next.name(), e.getMessage());
+            try {
+                PeerEngine old = new PeerEngine(settings, transport, plugins);
+                old.start();
+                engine = old;
+            } catch (IOException ex) {
+                LOG.error("peer {}: cannot restart with the previous configuration either: {}", settings.name(),
+                        ex.getMessage());
+            }
+        }
+    }
+
     static PeerSettings settings(Config c) {
+        if (c.requestTimeoutSeconds() < 1) {
+            throw new IllegalArgumentException("requestTimeoutSeconds must be >= 1: " + c.requestTimeoutSeconds());
+        }
         String storage = c.storage().isBlank()
                 ? Paths.get(System.getProperty("karaf.data", "data"), "iceshare", c.name()).toString()
                 : c.storage();
@@ -105,8 +163,12 @@ public final class PeerComponent implements Peer {
         if (s == null || s.isBlank()) {
             return null;
         }
-        IcetUrl url = IcetUrl.parse("icet://" + s.trim() + "/x");
-        return InetSocketAddress.createUnresolved(url.host(), url.port());
+        try {
+            IcetUrl url = IcetUrl.parse("icet://" + s.trim() + "/x");
+            return InetSocketAddress.createUnresolved(url.host(), url.port());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tracker must be host:port, got '" + s + "'", e);
+        }
     }
 
     @Deactivate

@@ -77,6 +77,15 @@ public final class PluginRegistry implements Plugins {
     void modified(Config config) {
         String name = config.name().trim();
         String stream = config.streaming().trim();
+        List<String> installed = schedulerNames();
+        for (String n : List.of(name, stream)) {
+            if (!installed.contains(n)) {
+                LOG.error("refusing scheduler selection '{}' (streaming '{}'): no scheduler '{}' is installed "
+                        + "(installed: {}); keeping '{}' (streaming '{}')", name, stream, n, installed, selected,
+                        streamingSelected);
+                return;
+            }
+        }
         if (!name.equals(selected) || !stream.equals(streamingSelected)) {
             LOG.info("scheduler selection changed from '{}' (streaming '{}') to '{}' (streaming '{}')", selected,
                     streamingSelected, name, stream);
