@@ -5,7 +5,7 @@ public sealed interface IcetMessage permits Hello, ErrorReport, Ping, Pong, Publ
         Assign, Peers, Verified, BadPiece, FetchFailed, Leave, Revoke, Seek, Announce, Request, Piece, Reject, Cancel {
 
     /** The current protocol version, sent in every {@link Hello}. */
-    int PROTOCOL_VERSION = 1;
+    int PROTOCOL_VERSION = 2;
 
     /** Longest string field (UTF-8 bytes) any message carries. */
     int MAX_STRING = 1024;

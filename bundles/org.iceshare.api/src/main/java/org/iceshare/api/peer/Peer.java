@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.api.swarm.PeerId;
 import org.osgi.annotation.versioning.ProviderType;
@@ -27,7 +28,7 @@ public interface Peer {
 
     PeerId id();
 
-    /** Where other peers reach this one. */
+    /** Where other peers reach this one over its preferred transport (see {@link #endpoints()}). */
     InetSocketAddress address();
 
     /** The base of the player endpoint, for example {@code http://127.0.0.1:8190/}. */
@@ -69,4 +70,18 @@ public interface Peer {
     List<SwarmStatus> swarms();
 
     Optional<SwarmStatus> swarm(ContentId content);
+
+    /**
+     * Where this peer listens: one endpoint per transport, in its order of preference. Other peers
+     * reach it over the first transport in their own preference that is in this list.
+     */
+    default List<Endpoint> endpoints() {
+        InetSocketAddress a = address();
+        return a == null ? List.of() : List.of(new Endpoint("tcp", a.getPort()));
+    }
+
+    /** The connections open now, to trackers and peers, with the transport each one uses. */
+    default List<ConnectionInfo> connections() {
+        return List.of();
+    }
 }

@@ -2,6 +2,7 @@ package org.iceshare.icet.internal;
 
 import java.nio.ByteBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.iceshare.api.icet.Announce;
@@ -30,6 +31,7 @@ import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
 
@@ -111,7 +113,7 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
             case JOINED -> 256 + 64 * ((Joined) message).manifest().pieceCount();
             case ASSIGN -> 32 + IcetMessageDecoder.ASSIGN_ENTRY_SIZE * ((Assign) message).entries().size();
             case ANNOUNCE -> announceSize((Announce) message);
-            case PEERS -> 16 + 48 * ((Peers) message).peers().size();
+            case PEERS -> 16 + 64 * ((Peers) message).peers().size();
             default -> 64;
         };
     }
@@ -126,6 +128,9 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
                 writeString(buf, m.host());
                 buf.writeShort(m.listenPort());
                 writeString(buf, m.agent());
+                if (m.version() >= 2) {
+                    writeEndpoints(buf, m.endpoints());
+                }
             }
             case ERROR -> {
                 ErrorReport m = (ErrorReport) message;
@@ -159,6 +164,7 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
                     writeId(buf, p.id());
                     writeString(buf, p.host());
                     buf.writeShort(p.port());
+                    writeEndpoints(buf, p.endpoints());
                 }
             }
             case VERIFIED -> {
@@ -299,6 +305,16 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
     }
 
     /** u16 byte length, then UTF-8. The API records already hold every string to {@link IcetMessage#MAX_STRING} bytes. */
+    private static void writeEndpoints(ByteBuf buf, List<Endpoint> endpoints) {
+        buf.writeByte(endpoints.size());
+        for (Endpoint e : endpoints) {
+            byte[] name = e.transport().getBytes(StandardCharsets.US_ASCII);
+            buf.writeByte(name.length);
+            buf.writeBytes(name);
+            buf.writeShort(e.port());
+        }
+    }
+
     private static void writeString(ByteBuf buf, String s) {
         int lengthIndex = buf.writerIndex();
         buf.writeShort(0);

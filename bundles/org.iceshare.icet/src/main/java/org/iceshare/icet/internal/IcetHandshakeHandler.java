@@ -38,7 +38,7 @@ import io.netty.util.concurrent.Future;
 public final class IcetHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     /** The lowest protocol version this implementation speaks. */
-    public static final int LOWEST_VERSION = 1;
+    public static final int LOWEST_VERSION = 2;
 
     private final long timeoutMillis;
     private final int lowest;

@@ -34,6 +34,7 @@ import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
 
@@ -64,7 +65,10 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
     /** One Assign entry: u32 piece, id16 source, u32 availability. */
     static final int ASSIGN_ENTRY_SIZE = 4 + PeerId.LENGTH + 4;
     /** The smallest Peers entry: id16, an empty string, u16 port. */
-    static final int MIN_PEER_ENTRY_SIZE = PeerId.LENGTH + 2 + 2;
+    /** An endpoint: name length, a name of at least one byte, port. */
+    static final int MIN_ENDPOINT_SIZE = 1 + 1 + 2;
+    /** A peer: id, host length, port, endpoint count, its first endpoint (a host has at least one byte too). */
+    static final int MIN_PEER_ENTRY_SIZE = PeerId.LENGTH + 2 + 2 + 1 + MIN_ENDPOINT_SIZE;
     /** The smallest piece table entry: u32 length, u8 hash length, one hash byte. */
     static final int MIN_PIECE_ENTRY_SIZE = 4 + 1 + 1 + 8 + 8 + 1 + 4;
     /** Smallest Announce entry: index, offset, length, one-byte hash, start, end, flags, link, cut time. */
@@ -126,8 +130,7 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
     private static IcetMessage read(MessageType type, Reader in) {
         // Arguments are evaluated left to right, which is the order of the fields on the wire.
         return switch (type) {
-            case HELLO -> new Hello(in.u8("version"), in.role("role"), in.peerId("peerId"), in.string("host"),
-                    in.u16("listenPort"), in.string("agent"));
+            case HELLO -> in.hello();
             case ERROR -> new ErrorReport(in.errorCode("code"), in.string("message"));
             case PING -> new Ping(in.i64("nonce"));
             case PONG -> new Pong(in.i64("nonce"));
@@ -251,6 +254,38 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
             byte[] b = new byte[n];
             buf.readBytes(b);
             return b;
+        }
+
+        /**
+         * A HELLO: its endpoints (version 2) are read only from a sender of version 2 or later, so that an
+         * older peer's HELLO still decodes and gets a clean UNSUPPORTED_VERSION answer.
+         */
+        Hello hello() {
+            int version = u8("version");
+            Role role = role("role");
+            PeerId peerId = peerId("peerId");
+            String host = string("host");
+            int listenPort = u16("listenPort");
+            String agent = string("agent");
+            if (version < 2) {
+                return new Hello(version, role, peerId, host, listenPort, agent);
+            }
+            return new Hello(version, role, peerId, host, listenPort, agent, endpoints("endpoints"));
+        }
+
+        /** A u8 count (at most {@link Endpoint#MAX_ENDPOINTS}), then each: u8 name length, name, u16 port. */
+        List<Endpoint> endpoints(String field) {
+            int n = u8(field + " count");
+            if (n > Endpoint.MAX_ENDPOINTS) {
+                throw malformed(n + " " + field + ", limit " + Endpoint.MAX_ENDPOINTS);
+            }
+            need((long) n * MIN_ENDPOINT_SIZE, n + " " + field);
+            List<Endpoint> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] name = bytes8(field + " transport");
+                list.add(new Endpoint(new String(name, StandardCharsets.US_ASCII), u16(field + " port")));
+            }
+            return list;
         }
 
         Role role(String field) {
@@ -381,7 +416,7 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
             int n = count("peers", Peers.MAX_PEERS, MIN_PEER_ENTRY_SIZE);
             List<PeerInfo> peers = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                peers.add(new PeerInfo(peerId("peer id"), string("host"), u16("port")));
+                peers.add(new PeerInfo(peerId("peer id"), string("host"), u16("port"), endpoints("endpoints")));
             }
             return new Peers(peers);
         }

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -68,6 +69,18 @@ public final class IcetPipeline {
         pipeline.addLast(HANDSHAKE, new IcetHandshakeHandler(limits.handshakeTimeoutMillis()));
     }
 
+    private static void shutdownOutput(DuplexChannel duplex) {
+        if (!duplex.isActive() || duplex.isOutputShutdown()) {
+            duplex.close();
+            return;
+        }
+        duplex.shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                duplex.close();
+            }
+        });
+    }
+
     /**
      * Closes a channel gracefully, so the peer reads everything queued, {@code last} included:
      * <ol>
@@ -90,11 +103,13 @@ public final class IcetPipeline {
         channel.writeAndFlush(tail).addListener((ChannelFuture written) -> {
             if (written.isSuccess() && channel instanceof DuplexChannel duplex && duplex.isActive()
                     && !duplex.isOutputShutdown()) {
-                duplex.shutdownOutput().addListener(shut -> {
-                    if (!shut.isSuccess()) {
-                        channel.close();
-                    }
-                });
+                SslHandler tls = channel.pipeline().get(SslHandler.class);
+                if (tls != null) {
+                    // TLS first says goodbye (close_notify), so the peer sees an orderly end, not a truncation
+                    tls.closeOutbound().addListener(notified -> shutdownOutput(duplex));
+                } else {
+                    shutdownOutput(duplex);
+                }
             } else {
                 channel.close();
             }

@@ -25,6 +25,7 @@ import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -138,7 +139,7 @@ class IcetCodecRoundTripTest {
     void emptyListsAndStrings() {
         assertThat(roundTrip(new Assign(CONTENT, List.of()))).isEqualTo(new Assign(CONTENT, List.of()));
         assertThat(roundTrip(new Peers(List.of()))).isEqualTo(new Peers(List.of()));
-        Hello anonymous = new Hello(1, Role.PEER, ALICE, "", 0, "");
+        Hello anonymous = new Hello(2, Role.PEER, ALICE, "", 0, "");
         assertThat(roundTrip(anonymous)).isEqualTo(anonymous);
     }
 
@@ -149,6 +150,20 @@ class IcetCodecRoundTripTest {
         assertThat(roundTrip(report)).isEqualTo(report);
         Hello hello = new Hello(255, Role.TRACKER, ALICE, "bücher.example", 65535, "Ice🧊Share");
         assertThat(roundTrip(hello)).isEqualTo(hello);
+    }
+
+    @Test
+    void endpointsRoundTrip() {
+        List<Endpoint> eight = new ArrayList<>();
+        for (int i = 0; i < Endpoint.MAX_ENDPOINTS; i++) {
+            eight.add(new Endpoint(i == 0 ? "a" : "transport-" + "x".repeat(20) + "." + i, 1 + i));
+        }
+        Hello tracker = new Hello(2, Role.TRACKER, ALICE, "", 0, "t", eight);
+        assertThat(roundTrip(tracker)).isEqualTo(tracker);
+        Hello peer = new Hello(2, Role.PEER, ALICE, "", 1, "p", eight);
+        assertThat(roundTrip(peer)).isEqualTo(peer);
+        Peers peers = new Peers(List.of(PeerInfo.of(ALICE, "10.0.0.1", eight), new PeerInfo(ALICE, "h", 9)));
+        assertThat(roundTrip(peers)).isEqualTo(peers);
     }
 
     @Test
@@ -200,8 +215,13 @@ class IcetCodecRoundTripTest {
         String content = CONTENT.toHex();
         assertThat(hex(new Request(CONTENT, 258))).isEqualTo("00000015" + "20" + content + "00000102");
         assertThat(hex(new Ping(1))).isEqualTo("00000009" + "03" + "0000000000000001");
-        assertThat(hex(new Hello(1, Role.CLIENT, ALICE, "h", 7741, "ab")))
-                .isEqualTo("0000001c" + "01" + "01" + "01" + ALICE.toHex() + "000168" + "1e3d" + "00026162");
+        assertThat(hex(new Hello(2, Role.CLIENT, ALICE, "h", 7741, "ab")))
+                .isEqualTo("00000023" + "01" + "02" + "01" + ALICE.toHex() + "000168" + "1e3d" + "00026162"
+                        + "01" + "03" + "746370" + "1e3d");
+        assertThat(hex(new Peers(List.of(PeerInfo.of(ALICE, "h", List.of(new Endpoint("tls", 7742),
+                new Endpoint("tcp", 7741)))))))
+                .isEqualTo("00000027" + "15" + "00000001" + ALICE.toHex() + "000168" + "1e3e"
+                        + "02" + "03" + "746c73" + "1e3e" + "03" + "746370" + "1e3d");
         assertThat(hex(new ErrorReport(ErrorCode.FRAME_TOO_LARGE, "x"))).isEqualTo("00000005" + "02" + "02" + "000178");
         assertThat(hex(new Verified(CONTENT, 1, ALICE, new byte[] {(byte) 0xab, (byte) 0xcd})))
                 .isEqualTo("00000028" + "16" + content + "00000001" + ALICE.toHex() + "02abcd");

@@ -23,6 +23,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 class IcetHandshakeHandlerTest {
 
     private static final Hello HELLO_V1 = new Hello(1, Role.PEER, ALICE, "", 7741, "test");
+    private static final Hello HELLO_V2 = new Hello(2, Role.PEER, ALICE, "", 7741, "test");
 
     private EmbeddedChannel channel(IcetHandshakeHandler handshake) {
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -35,11 +36,11 @@ class IcetHandshakeHandlerTest {
     @Test
     void helloPassesAndTheHandlerRemovesItself() {
         EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
-        channel.writeInbound(frames(HELLO_V1, new Ping(5)));
-        assertThat((Object) channel.readInbound()).isEqualTo(HELLO_V1);
+        channel.writeInbound(frames(HELLO_V2, new Ping(5)));
+        assertThat((Object) channel.readInbound()).isEqualTo(HELLO_V2);
         assertThat((Object) channel.readInbound()).isEqualTo(new Ping(5));
         assertThat(channel.pipeline().get(IcetHandshakeHandler.class)).isNull();
-        assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(1);
+        assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(2);
         assertThat((Object) channel.readOutbound()).isNull();
         channel.advanceTimeBy(2, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
@@ -64,6 +65,16 @@ class IcetHandshakeHandlerTest {
         channel.writeInbound(frames(new Hello(2, Role.PEER, ALICE, "", 0, "")));
         assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(2);
         assertThat(channel.finishAndReleaseAll()).isTrue();
+    }
+
+    @Test
+    void aVersionOneHelloIsRefusedCleanly() {
+        EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
+        channel.writeInbound(frames(HELLO_V1));
+        ErrorReport report = readReport(channel);
+        assertThat(report.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+        assertThat(report.message()).isEqualTo("unsupported version: peer speaks up to 1, this side 2..2");
+        assertThat(channel.isOpen()).isFalse();
     }
 
     @Test

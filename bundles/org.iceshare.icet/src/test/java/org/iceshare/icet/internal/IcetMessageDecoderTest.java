@@ -97,13 +97,13 @@ class IcetMessageDecoderTest {
     @Test
     void listCountLargerThanTheFrameAllowsIsRefusedBeforeAllocating() {
         assertMalformed(body(ASSIGN, CONTENT, u32(1000)), "truncated ASSIGN: need 24000 bytes for 1000 entries, 0 left");
-        assertMalformed(body(PEERS, u32(65536)), "truncated PEERS: need 1310720 bytes for 65536 peers, 0 left");
+        assertMalformed(body(PEERS, u32(65536)), "truncated PEERS: need 1638400 bytes for 65536 peers, 0 left");
     }
 
     @Test
     void truncatedListEntry() {
-        assertMalformed(body(PEERS, u32(2), ALICE, "peer-a.example.org", u16(7741), ALICE, 0),
-                "truncated PEERS: need 2 bytes for host length, 1 left");
+        assertMalformed(body(PEERS, u32(2), ALICE, "peer-a.example.org", u16(7741), 1, ep("tcp", 7741), ALICE, "x",
+                1), "truncated PEERS: need 2 bytes for port, 1 left");
     }
 
     @Test
@@ -184,13 +184,36 @@ class IcetMessageDecoderTest {
     }
 
     @Test
+    void badEndpoints() {
+        assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 9), "HELLO: 9 endpoints, limit 8");
+        assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 2, ep("tcp", 7741)),
+                "truncated HELLO: need 8 bytes for 2 endpoints, 6 left");
+        assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 1, ep("TCP", 7741)),
+                "HELLO: transport name must be 1..32 of [a-z0-9.-], starting with a letter or digit: TCP");
+        assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 2, ep("tcp", 7741), ep("tcp", 7742)),
+                "HELLO: transport tcp listed twice");
+        assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 1, ep("tls", 7742)),
+                "HELLO: listen port 7741 must be the first endpoint's, got [tls:7742]");
+        assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 0),
+                "HELLO: listen port 7741 must be the first endpoint's, got []");
+        assertMalformed(body(PEERS, u32(1), ALICE, "10.0.0.1", u16(7741), 0, new byte[4]),
+                "PEERS: peer port 7741 must be the first endpoint's, got []");
+    }
+
+    private static Object[] ep(String transport, int port) {
+        return new Object[] {transport.length(), transport.getBytes(StandardCharsets.US_ASCII), u16(port)};
+    }
+
+    @Test
     void valuesOutOfRange() {
         assertMalformed(body(REQUEST, CONTENT, u32(0x80000000L)), "REQUEST: piece out of range: 2147483648");
         assertMalformed(body(HELLO, 0, 1, ALICE, "", u16(0), ""), "HELLO: protocol version out of range 1..255: 0");
         assertMalformed(body(VERIFIED, CONTENT, u32(1), ALICE, 0), "VERIFIED: digest must be 1..64 bytes");
         assertMalformed(body(VERIFIED, CONTENT, u32(1), ALICE, 65, new byte[65]), "VERIFIED: digest must be 1..64 bytes");
-        assertMalformed(body(PEERS, u32(1), ALICE, "10.0.0.1", u16(0)), "PEERS: peer port out of range 1..65535: 0");
-        assertMalformed(body(PEERS, u32(1), ALICE, " ", u16(7741)), "PEERS: peer host must be 1..255 characters");
+        assertMalformed(body(PEERS, u32(1), ALICE, "10.0.0.1", u16(0), 1, ep("tcp", 0)),
+                "PEERS: endpoint port out of range 1..65535: 0");
+        assertMalformed(body(PEERS, u32(1), ALICE, " ", u16(7741), 1, ep("tcp", 7741)),
+                "PEERS: peer host must be 1..255 characters");
         assertMalformed(body(ASSIGN, CONTENT, u32(1), u32(1), ALICE, u32(0xffffffffL)),
                 "ASSIGN: availability out of range: 4294967295");
     }

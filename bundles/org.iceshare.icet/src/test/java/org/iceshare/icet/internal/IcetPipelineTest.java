@@ -59,7 +59,7 @@ class IcetPipelineTest {
     @Test
     void messagesFlowBothWaysAndBytesAreCounted() {
         EmbeddedChannel channel = channel(IcetLimits.DEFAULTS);
-        Hello hello = new Hello(1, Role.PEER, ALICE, "", 7741, "test");
+        Hello hello = new Hello(2, Role.PEER, ALICE, "", 7741, "test");
         ByteBuf in = frames(hello, new Ping(1));
         int inBytes = in.readableBytes();
         channel.writeInbound(in);
@@ -88,7 +88,7 @@ class IcetPipelineTest {
         EmbeddedChannel channel = channel(new IcetLimits(IcetLimits.DEFAULT_MAX_FRAME_SIZE, 100_000, 90));
         channel.advanceTimeBy(60, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
-        channel.writeInbound(frames(new Hello(1, Role.PEER, ALICE, "", 0, "")));
+        channel.writeInbound(frames(new Hello(2, Role.PEER, ALICE, "", 0, "")));
         channel.advanceTimeBy(89, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isTrue();

@@ -85,7 +85,7 @@ final class Samples {
             entries.add(new Assign.Entry(i, i % 3 == 0 ? ALICE : BOB, 1 + i % 5));
         }
         List<IcetMessage> all = List.of(
-                new Hello(1, Role.CLIENT, ALICE, "peer-a.example.org", 7741, "IceShare/0.1.0 (Karaf 4.4.10)"),
+                new Hello(2, Role.CLIENT, ALICE, "peer-a.example.org", 7741, "IceShare/0.1.0 (Karaf 4.4.10)"),
                 new ErrorReport(ErrorCode.UNKNOWN_CONTENT, "no content named 'concert-2023.ogg'"),
                 new Ping(0x0123456789abcdefL),
                 new Pong(-42L),

@@ -47,6 +47,39 @@ final class Format {
         return sb.toString();
     }
 
+    /**
+     * Whether a swarm has playback figures: a live stream or a played file at a peer that is not its
+     * source.
+     */
+    static boolean hasPlayback(org.iceshare.api.peer.SwarmStatus s) {
+        org.iceshare.api.peer.SwarmStatus.Quality q = s.quality();
+        return !s.source() && (s.live() || q.piecesDue() > 0 || q.startupMillis() >= 0);
+    }
+
+    /** Milliseconds, or "-" for a figure not known yet (negative). */
+    static String millis(long ms) {
+        return ms < 0 ? "-" : ms + " ms";
+    }
+
+    /** A ratio such as a source upload factor, two decimals. */
+    static String factor(double f) {
+        return String.format(Locale.ROOT, "%.2f", f);
+    }
+
+    /** {@code n thing} or {@code n things}. */
+    static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
+    }
+
+    /** host:port, without the resolved form's slash ({@code /127.0.0.1:7740}). */
+    static String address(java.net.InetSocketAddress a) {
+        if (a == null) {
+            return "-";
+        }
+        String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
     /** The cause's message of an exception from a completion stage. */
     static String reason(Throwable t) {
         Throwable c = t;

@@ -31,10 +31,17 @@ import org.iceshare.api.source.LiveStreamInfo;
                 + "the live source: feature:install iceshare-source.")
 public class LiveCommand implements Action {
 
+    /** What the live commands say when the live source is not installed. */
+    static final String NO_SOURCE = "Error: the live source is not installed: feature:install iceshare-source";
+
     @Reference
     Session session;
 
-    @Reference
+    /**
+     * Optional: a mandatory reference would hold back every command of this bundle until the live
+     * source is installed (Karaf registers a bundle's commands once all their references are there).
+     */
+    @Reference(optional = true)
     LiveSources sources;
 
     @Argument(index = 0, name = "input", description = "A media file, or the http(s):// URL of an Icecast mount",
@@ -51,6 +58,10 @@ public class LiveCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        if (sources == null) {
+            session.getConsole().println(LiveCommand.NO_SOURCE);
+            return null;
+        }
         String lower = input.toLowerCase(Locale.ROOT);
         CompletionStage<LiveStreamInfo> started;
         if (lower.startsWith("http://") || lower.startsWith("https://")) {

@@ -17,7 +17,11 @@ public class LiveStopCommand implements Action {
     @Reference
     Session session;
 
-    @Reference
+    /**
+     * Optional: a mandatory reference would hold back every command of this bundle until the live
+     * source is installed (Karaf registers a bundle's commands once all their references are there).
+     */
+    @Reference(optional = true)
     LiveSources sources;
 
     @Argument(index = 0, name = "name", description = "The stream's name (see iceshare:status)", required = true)
@@ -26,6 +30,10 @@ public class LiveStopCommand implements Action {
 
     @Override
     public Object execute() {
+        if (sources == null) {
+            session.getConsole().println(LiveCommand.NO_SOURCE);
+            return null;
+        }
         if (sources.stop(name)) {
             session.getConsole().println("Stopped live stream " + name);
         } else {

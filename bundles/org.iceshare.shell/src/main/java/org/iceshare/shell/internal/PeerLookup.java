@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import org.iceshare.api.peer.Peer;
+import org.iceshare.api.swarm.ContentId;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -56,5 +57,37 @@ final class PeerLookup {
         return peers.stream().filter(p -> p.name().equals("default")).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("several peers run; choose one with --peer: "
                         + peers.stream().map(Peer::name).toList()));
+    }
+
+    /**
+     * The peer to act on a swarm it takes part in: the one named {@code name}, or with no name the
+     * only peer in that swarm.
+     *
+     * @throws IllegalArgumentException with a message for the operator: no such peer, the peer is
+     *         not in the swarm, no peer is, or several are and none was named
+     */
+    static Peer holder(List<Peer> peers, ContentId content, String label, String name) {
+        if (peers.isEmpty()) {
+            throw new IllegalArgumentException("no IceShare peer is running");
+        }
+        if (name != null) {
+            Peer p = peers.stream().filter(x -> x.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no peer named '" + name + "'; peers: "
+                            + peers.stream().map(Peer::name).toList()));
+            if (p.swarm(content).isEmpty()) {
+                throw new IllegalArgumentException("peer " + name + " is not in the swarm of " + label
+                        + "; its swarms: " + p.swarms().stream().map(s -> s.url().name()).toList());
+            }
+            return p;
+        }
+        List<Peer> in = peers.stream().filter(p -> p.swarm(content).isPresent()).toList();
+        if (in.isEmpty()) {
+            throw new IllegalArgumentException("no peer here is in the swarm of " + label);
+        }
+        if (in.size() > 1) {
+            throw new IllegalArgumentException("several peers are in the swarm of " + label
+                    + "; choose one with --peer: " + in.stream().map(Peer::name).toList());
+        }
+        return in.get(0);
     }
 }

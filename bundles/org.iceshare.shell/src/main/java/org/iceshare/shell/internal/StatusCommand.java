@@ -42,8 +42,8 @@ public class StatusCommand implements Action {
             out.println("No IceShare peer is running.");
         }
         for (Peer p : peers) {
-            out.println("Peer " + p.name() + " (" + p.id().shortHex() + ") on " + p.address() + ", players at "
-                    + p.httpBase());
+            out.println("Peer " + p.name() + " (" + p.id().shortHex() + ") on " + Format.address(p.address())
+                    + ", players at " + p.httpBase());
             ShellTable t = new ShellTable();
             t.column("URL");
             t.column("State");
@@ -66,7 +66,7 @@ public class StatusCommand implements Action {
             out.println();
         }
         if (tracker != null && tracker.address() != null) {
-            out.println("Tracker on " + tracker.address());
+            out.println("Tracker on " + Format.address(tracker.address()));
             ShellTable t = new ShellTable();
             t.column("Name");
             t.column("Content");

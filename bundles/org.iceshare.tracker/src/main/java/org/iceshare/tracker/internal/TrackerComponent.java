@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.tracker.Tracker;
@@ -16,11 +20,19 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** IceTracker as a DS component (PID {@code org.iceshare.tracker}): thin wiring around {@link TrackerEngine}. */
+/**
+ * IceTracker as a DS component (PID {@code org.iceshare.tracker}): thin wiring around
+ * {@link TrackerEngine}. It listens on every {@link Transport} service there is (a dynamic, greedy,
+ * optional reference; without any it waits for one): a transport that arrives is listened on at once,
+ * and when one leaves its clients come back over the others.
+ */
 @Component(service = Tracker.class, configurationPid = "org.iceshare.tracker", immediate = true)
 @Designate(ocd = TrackerComponent.Config.class)
 public final class TrackerComponent implements Tracker {
@@ -48,23 +60,48 @@ public final class TrackerComponent implements Tracker {
                 + "others are preferred.", min = "1", max = "1024")
         int maxServing() default 12;
 
-        @AttributeDefinition(name = "Transport", description = "LDAP filter selecting the transport service "
-                + "the tracker listens on.")
-        String transport_target() default "(transport.name=tcp)";
+        @AttributeDefinition(name = "Transport ports", description = "Ports of the transports other than tcp, "
+                + "for example 'tls=7750'; a transport not listed listens on a free port. Clients learn them when "
+                + "they connect. The tcp port is 'Port'.")
+        String transportPorts() default "";
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrackerComponent.class);
 
-    private final Transport transport;
+    private final Set<Transport> transports = new CopyOnWriteArraySet<>();
     private volatile TrackerEngine engine;
     private TrackerSettings settings;
+    private boolean started;
+    private boolean deactivated;
 
+    /** SCR binds the transports after this constructor; the tracker starts with the first. */
     @Activate
-    public TrackerComponent(@Reference(name = "transport") Transport transport, Config c) throws IOException {
-        this.transport = transport;
+    public TrackerComponent(Config c) {
         this.settings = settings(c);
-        this.engine = new TrackerEngine(settings, transport);
-        engine.start();
+        this.engine = new TrackerEngine(settings, List.of());
+    }
+
+    @Reference(service = Transport.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindTransport(Transport transport) {
+        transports.add(transport);
+        if (deactivated) {
+            return;
+        }
+        engine.addTransport(transport);
+        if (!started) {
+            try {
+                engine.start();
+                started = true;
+            } catch (IOException e) {
+                LOG.error("tracker: cannot start: {}", e.getMessage());
+            }
+        }
+    }
+
+    synchronized void unbindTransport(Transport transport) {
+        transports.remove(transport);
+        engine.removeTransport(transport);
     }
 
     static TrackerSettings settings(Config c) {
@@ -72,7 +109,15 @@ public final class TrackerComponent implements Tracker {
             throw new IllegalArgumentException("peerTimeoutSeconds must be in 5..3600: " + c.peerTimeoutSeconds());
         }
         return new TrackerSettings(c.host(), c.port(), Duration.ofSeconds(c.peerTimeoutSeconds()), c.window(),
-                c.maxServing(), Duration.ofSeconds(60));
+                c.maxServing(), Duration.ofSeconds(60), transportPorts(c.transportPorts()));
+    }
+
+    private static Map<String, Integer> transportPorts(String configured) {
+        try {
+            return Endpoint.parsePorts(configured);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("transportPorts: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -95,15 +140,15 @@ public final class TrackerComponent implements Tracker {
         }
         engine.close();
         try {
-            TrackerEngine started = new TrackerEngine(next, transport);
-            started.start();
-            engine = started;
+            TrackerEngine restarted = new TrackerEngine(next, transports);
+            restarted.start();
+            engine = restarted;
             settings = next;
         } catch (IOException | RuntimeException e) {
             LOG.error("tracker: cannot start with the new configuration ({}); back to the previous one",
                     e.getMessage());
             try {
-                TrackerEngine old = new TrackerEngine(settings, transport);
+                TrackerEngine old = new TrackerEngine(settings, transports);
                 old.start();
                 engine = old;
             } catch (IOException ex) {
@@ -113,8 +158,14 @@ public final class TrackerComponent implements Tracker {
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        deactivated = true;
         engine.close();
+    }
+
+    /** Where the tracker listens, one endpoint per transport. */
+    public List<Endpoint> endpoints() {
+        return engine.endpoints();
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.iceshare.tracker.internal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,11 +47,13 @@ import org.iceshare.api.icet.Verified;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.tracker.Tracker;
+import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.Listener;
 import org.iceshare.api.transport.Transport;
 import org.slf4j.Logger;
@@ -84,7 +88,8 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final TrackerSettings settings;
-    private final Transport transport;
+    private final Map<String, Transport> transports = new ConcurrentHashMap<>();
+    private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final PeerId trackerId = PeerId.random();
     private final ScheduledExecutorService exec;
     private final Map<String, ContentSwarm> byName = new HashMap<>();
@@ -96,13 +101,21 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private final Map<PeerId, ClientSession> byPeer = new HashMap<>();
     private final Map<PeerId, long[]> ratios = new HashMap<>();
     private final Random random = new Random();
-    private Listener listener;
+    private boolean started;
     private volatile InetSocketAddress address;
     private Thread thread;
 
+    /** A tracker with one transport; more can come and go with {@link #addTransport} and {@link #removeTransport}. */
     public TrackerEngine(TrackerSettings settings, Transport transport) {
+        this(settings, List.of(transport));
+    }
+
+    /** A tracker listening on each of {@code transports} once started. */
+    public TrackerEngine(TrackerSettings settings, Collection<Transport> transports) {
         this.settings = settings;
-        this.transport = transport;
+        for (Transport t : transports) {
+            this.transports.put(t.name(), t);
+        }
         int n = INSTANCES.incrementAndGet();
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "iceshare-tracker-" + n);
@@ -113,23 +126,123 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     }
 
     public synchronized void start() throws IOException {
-        if (listener != null) {
+        if (started) {
             return;
         }
-        listener = transport.listen(new InetSocketAddress(settings.host(), settings.port()),
-                () -> new ClientSession(this));
-        address = listener.localAddress();
+        IOException failed = null;
+        for (Transport t : transports.values()) {
+            try {
+                listen(t);
+            } catch (IOException e) {
+                failed = e;
+            }
+        }
+        if (listeners.isEmpty() && failed != null) {
+            throw failed;
+        }
+        started = true;
         long tick = Math.min(1000, Math.max(50, settings.peerTimeout().toMillis() / 4));
         exec.scheduleWithFixedDelay(() -> guarded(this::tick), tick, tick, TimeUnit.MILLISECONDS);
-        LOG.info("IceTracker listening on {} over {}", address, transport.name());
+        LOG.info("IceTracker listening on {} {}", settings.host(), endpoints());
+    }
+
+    private void listen(Transport t) throws IOException {
+        Listener l = t.listen(new InetSocketAddress(settings.host(), settings.portFor(t.name())),
+                () -> new ClientSession(this));
+        Listener old = listeners.put(t.name(), l);
+        if (old != null) {
+            old.close();
+        }
+        address = primary();
+    }
+
+    /** The tcp listener's address (the port of icet:// URLs), else the first other one's. */
+    private InetSocketAddress primary() {
+        Listener tcp = listeners.get("tcp");
+        if (tcp != null) {
+            return tcp.localAddress();
+        }
+        List<Endpoint> e = endpoints();
+        return e.isEmpty() ? null : listeners.get(e.get(0).transport()).localAddress();
+    }
+
+    /** Where the tracker listens: tcp first, then the others by name. */
+    public List<Endpoint> endpoints() {
+        List<String> names = new ArrayList<>(listeners.keySet());
+        names.sort(Comparator.comparing((String n) -> !n.equals("tcp")).thenComparing(n -> n));
+        List<Endpoint> out = new ArrayList<>();
+        for (String n : names) {
+            Listener l = listeners.get(n);
+            if (l != null) {
+                out.add(new Endpoint(n, l.localAddress().getPort()));
+            }
+        }
+        return out;
+    }
+
+    /** A transport arrived: the tracker listens on it too and tells its clients. Any thread. */
+    public synchronized void addTransport(Transport t) {
+        transports.put(t.name(), t);
+        if (!started) {
+            return;
+        }
+        try {
+            listen(t);
+            LOG.info("IceTracker: listening over {} too; now {}", t.name(), endpoints());
+        } catch (IOException e) {
+            LOG.error("IceTracker: cannot listen over {}: {}", t.name(), e.getMessage());
+            return;
+        }
+        execute(this::announceEndpoints);
+    }
+
+    /**
+     * A transport is going away: the tracker stops listening on it; its clients over it lose their
+     * connection and come back over another transport. Any thread.
+     */
+    public synchronized void removeTransport(Transport t) {
+        if (!transports.remove(t.name(), t)) {
+            return;
+        }
+        Listener l = listeners.remove(t.name());
+        if (l != null) {
+            l.close();
+        }
+        address = primary();
+        if (started) {
+            LOG.info("IceTracker: transport {} removed; listening on {}", t.name(), endpoints());
+            execute(() -> {
+                for (ClientSession s : new ArrayList<>(sessions)) {
+                    Connection c = s.connection;
+                    if (c != null && c.transport().equals(t.name())) {
+                        c.close("transport " + t.name() + " removed");
+                    }
+                }
+                announceEndpoints();
+            });
+        }
+    }
+
+    private Hello hello() {
+        return new Hello(IcetMessage.PROTOCOL_VERSION, Role.TRACKER, trackerId, "", 0, AGENT, endpoints());
+    }
+
+    /** Sends the tracker's endpoints again to every client (a second Hello). Tracker thread. */
+    private void announceEndpoints() {
+        Hello h = hello();
+        for (ClientSession s : sessions) {
+            if (s.ready) {
+                s.send(h);
+            }
+        }
     }
 
     @Override
     public synchronized void close() {
-        if (listener != null) {
-            listener.close();
-            listener = null;
+        for (Listener l : listeners.values()) {
+            l.close();
         }
+        listeners.clear();
         address = null;
         try {
             exec.submit(() -> {
@@ -275,7 +388,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
 
     void onOpened(ClientSession s) {
         sessions.add(s);
-        s.send(new Hello(IcetMessage.PROTOCOL_VERSION, Role.TRACKER, trackerId, "", 0, AGENT));
+        s.send(hello());
     }
 
     void onClosed(ClientSession s, String reason) {
@@ -307,6 +420,10 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             } else {
                 refuse(s, ErrorCode.PROTOCOL, m.type() + " before Hello");
             }
+            return;
+        }
+        if (m instanceof Hello h) {
+            endpointsChanged(s, h);
             return;
         }
         if (m instanceof Publish p) {
@@ -362,10 +479,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             return;
         }
         s.id = h.peerId();
-        if (h.listenPort() > 0) {
-            String host = h.host().isEmpty() ? s.connection.remoteAddress().getAddress().getHostAddress() : h.host();
-            s.info = new PeerInfo(h.peerId(), host, h.listenPort());
-        }
+        s.info = peerInfo(s, h);
         ClientSession old = byPeer.put(s.id, s);
         if (old != null && old != s) {
             LOG.info("tracker: peer {} reconnected; dropping its old session", s.id);
@@ -374,6 +488,40 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             byPeer.put(s.id, s);
         }
         s.ready = true;
+    }
+
+    private static PeerInfo peerInfo(ClientSession s, Hello h) {
+        if (h.listenPort() == 0) {
+            return null;
+        }
+        String host = h.host().isEmpty() ? s.connection.remoteAddress().getAddress().getHostAddress() : h.host();
+        return new PeerInfo(h.peerId(), host, h.listenPort(), h.endpoints());
+    }
+
+    /**
+     * A later Hello from a client: its endpoints changed (a transport came or went). Clients that were
+     * sent its address get the new one.
+     */
+    private void endpointsChanged(ClientSession s, Hello h) {
+        if (h.role() != Role.CLIENT || !h.peerId().equals(s.id)) {
+            refuse(s, ErrorCode.PROTOCOL, "a later Hello must come from the same client");
+            return;
+        }
+        PeerInfo info = peerInfo(s, h);
+        if (info == null && s.info != null) {
+            refuse(s, ErrorCode.PROTOCOL, "a client serving pieces cannot stop listening");
+            return;
+        }
+        if (java.util.Objects.equals(info, s.info)) {
+            return;
+        }
+        s.info = info;
+        LOG.debug("tracker: {} now listens on {}", s, info);
+        for (ClientSession other : sessions) {
+            if (other != s && other.ready && other.known.contains(s.id)) {
+                other.send(new Peers(List.of(info)));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ publish / join / leave

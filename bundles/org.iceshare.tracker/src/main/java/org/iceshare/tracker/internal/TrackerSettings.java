@@ -1,20 +1,24 @@
 package org.iceshare.tracker.internal;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+
+import org.iceshare.api.swarm.Endpoint;
 
 /**
  * The settings of a tracker.
  *
  * @param host address to bind
- * @param port port to bind (0 picks a free one)
+ * @param port port of the {@code tcp} transport, the port of icet:// URLs (0 picks a free one)
  * @param peerTimeout a client silent this long is dropped (clients ping every 15 s)
  * @param window assignments outstanding per client: how far ahead a client is given work
  * @param maxServing assignments one peer serves at a time before others are preferred
  * @param assignmentTimeout an assignment neither verified nor reported failed this long is re-planned
+ * @param transportPorts ports of the transports other than {@code tcp}; one not in here listens on a free port
  */
 public record TrackerSettings(String host, int port, Duration peerTimeout, int window, int maxServing,
-        Duration assignmentTimeout) {
+        Duration assignmentTimeout, Map<String, Integer> transportPorts) {
 
     public TrackerSettings {
         Objects.requireNonNull(host, "host");
@@ -32,6 +36,23 @@ public record TrackerSettings(String host, int port, Duration peerTimeout, int w
         if (peerTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("peer timeout below 100 ms: " + peerTimeout);
         }
+        transportPorts = Map.copyOf(transportPorts);
+        transportPorts.forEach((t, p) -> {
+            Endpoint.checkName(t);
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("port of transport " + t + " out of range 0..65535: " + p);
+            }
+        });
+    }
+
+    public TrackerSettings(String host, int port, Duration peerTimeout, int window, int maxServing,
+            Duration assignmentTimeout) {
+        this(host, port, peerTimeout, window, maxServing, assignmentTimeout, Map.of());
+    }
+
+    /** The port to listen on with {@code transport}: {@link #port()} for tcp, the configured one or 0 for others. */
+    public int portFor(String transport) {
+        return transport.equals("tcp") ? port : transportPorts.getOrDefault(transport, 0);
     }
 
     /** Loopback on a free port with default limits, for tests and embedded use. */

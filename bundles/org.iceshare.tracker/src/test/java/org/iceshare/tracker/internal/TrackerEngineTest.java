@@ -29,20 +29,22 @@ import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
-import org.iceshare.transport.tcp.internal.TcpSettings;
-import org.iceshare.transport.tcp.internal.TcpTransport;
+import org.iceshare.icet.internal.NettyTransport;
+import org.iceshare.icet.internal.TransportSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The tracker's orchestration, driven by scripted clients over real sockets. */
 class TrackerEngineTest {
-    private TcpTransport transport;
+    private NettyTransport transport;
     private TrackerEngine tracker;
     private final List<Client> clients = new ArrayList<>();
 
@@ -54,8 +56,12 @@ class TrackerEngineTest {
         volatile String closedReason;
 
         Client(int listenPort) throws Exception {
-            connection = transport.connect(tracker.address(), this).toCompletableFuture().get(5, TimeUnit.SECONDS);
-            connection.send(new Hello(1, Role.CLIENT, id, "127.0.0.1", listenPort, "test"));
+            this(listenPort, transport, tracker.address());
+        }
+
+        Client(int listenPort, NettyTransport over, InetSocketAddress to) throws Exception {
+            connection = over.connect(to, this).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            connection.send(new Hello(2, Role.CLIENT, id, "127.0.0.1", listenPort, "test"));
             assertThat(next()).isInstanceOf(Hello.class);
             clients.add(this);
         }
@@ -108,7 +114,7 @@ class TrackerEngineTest {
 
     @BeforeEach
     void start() throws Exception {
-        transport = new TcpTransport(TcpSettings.DEFAULTS);
+        transport = NettyTransport.tcp(TransportSettings.DEFAULTS);
         tracker = new TrackerEngine(new TrackerSettings("127.0.0.1", 0, Duration.ofMillis(800), 16, 12,
                 Duration.ofSeconds(60)), transport);
         tracker.start();
@@ -224,9 +230,48 @@ class TrackerEngineTest {
     }
 
     @Test
-    void aSecondHelloIsAProtocolError() throws Exception {
+    void aLaterHelloUpdatesTheClientsEndpointsForThoseWhoKnowIt() throws Exception {
+        Manifest m = manifest("h.ogg", 2, 1);
         Client a = new Client(5000);
-        a.send(new Hello(1, Role.CLIENT, a.id, "", 5000, "again"));
+        a.send(new Publish(m));
+        a.next(Published.class);
+        Client b = new Client(5001);
+        b.send(new Join("h.ogg"));
+        b.next(Joined.class);
+        assertThat(b.next(Peers.class).peers()).singleElement()
+                .satisfies(p -> assertThat(p.endpoints()).containsExactly(new Endpoint("tcp", 5000)));
+        // a's transports changed: it now prefers tls on 6000 and keeps tcp on 5000
+        List<Endpoint> now = List.of(new Endpoint("tls", 6000), new Endpoint("tcp", 5000));
+        a.send(new Hello(2, Role.CLIENT, a.id, "127.0.0.1", 6000, "test", now));
+        PeerInfo updated = b.next(Peers.class).peers().get(0);
+        assertThat(updated.id()).isEqualTo(a.id);
+        assertThat(updated.endpoints()).isEqualTo(now);
+        assertThat(updated.port()).isEqualTo(6000);
+    }
+
+    @Test
+    void theTrackerTellsItsEndpointsAndAddsATransportAtRunTime() throws Exception {
+        Client a = new Client(5000);
+        assertThat(tracker.endpoints()).extracting(Endpoint::transport).containsExactly("tcp");
+        try (NettyTransport second = new NettyTransport("alt", TransportSettings.DEFAULTS, null)) {
+            tracker.addTransport(second);
+            Hello again = a.next(Hello.class);
+            assertThat(again.endpoints()).extracting(Endpoint::transport).containsExactly("tcp", "alt");
+            int altPort = again.endpoints().get(1).port();
+            // a client over the second transport is served like any other
+            Client overAlt = new Client(5001, second, new InetSocketAddress("127.0.0.1", altPort));
+            assertThat(overAlt.connection.transport()).isEqualTo("alt");
+            tracker.removeTransport(second);
+            await().atMost(Duration.ofSeconds(5)).until(() -> overAlt.closedReason != null);
+            assertThat(overAlt.closedReason).contains("closed by peer");
+            assertThat(a.next(Hello.class).endpoints()).extracting(Endpoint::transport).containsExactly("tcp");
+        }
+    }
+
+    @Test
+    void aSecondHelloFromAnotherClientIsAProtocolError() throws Exception {
+        Client a = new Client(5000);
+        a.send(new Hello(2, Role.CLIENT, PeerId.random(), "", 5000, "someone else"));
         assertThat(a.next(ErrorReport.class).code()).isEqualTo(ErrorCode.PROTOCOL);
         await().until(() -> a.closedReason != null);
         assertThat(tracker.address()).isNotNull();

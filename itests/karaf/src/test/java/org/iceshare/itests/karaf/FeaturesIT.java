@@ -43,13 +43,16 @@ public class FeaturesIT extends IceShareTestSupport {
         "org.iceshare.core",
         "org.iceshare.tracker",
         "org.iceshare.transport.tcp",
+        "org.iceshare.transport.tls",
         "org.iceshare.scheduler.rarest",
         "org.iceshare.scheduler.sequential",
         "org.iceshare.scheduler.deadline",
+        "org.iceshare.source",
         "org.iceshare.verify.sha256",
         "org.iceshare.media.ogg",
         "org.iceshare.media.raw",
-        "org.iceshare.shell");
+        "org.iceshare.shell",
+        "org.iceshare.webconsole");
 
     @Test
     public void everyIceShareFeatureInstalls() throws Exception {

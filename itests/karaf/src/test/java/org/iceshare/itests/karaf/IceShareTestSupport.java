@@ -269,6 +269,7 @@ public abstract class IceShareTestSupport {
     }
 
     protected String executeCommand(String command, Duration timeout) {
+        awaitCommand(command.strip().split("\\s+", 2)[0]);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "itest-command"));
@@ -289,6 +290,23 @@ public abstract class IceShareTestSupport {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /**
+     * Karaf registers a bundle's commands asynchronously, once the services they reference are
+     * there; a test that types a command right after its bundle started must wait for it as an
+     * operator would.
+     */
+    protected void awaitCommand(String scopedName) {
+        int colon = scopedName.indexOf(':');
+        if (colon < 0) {
+            return;
+        }
+        String scope = scopedName.substring(0, colon);
+        String name = scopedName.substring(colon + 1);
+        waitUntil("command " + scopedName + " is registered", () -> sessionFactory.getRegistry()
+            .getCommands().stream()
+            .anyMatch(c -> scope.equals(c.getScope()) && name.equals(c.getName())));
     }
 
     /**

@@ -5,20 +5,22 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.transport.Transport;
 import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.peer.PeerSettings;
+import org.iceshare.icet.internal.NettyTransport;
+import org.iceshare.icet.internal.TransportSettings;
 import org.iceshare.media.ogg.internal.OggFormat;
 import org.iceshare.scheduler.deadline.internal.DeadlineScheduler;
 import org.iceshare.scheduler.rarest.internal.RarestFirstScheduler;
 import org.iceshare.tracker.internal.TrackerEngine;
 import org.iceshare.tracker.internal.TrackerSettings;
-import org.iceshare.transport.tcp.internal.TcpSettings;
-import org.iceshare.transport.tcp.internal.TcpTransport;
 import org.iceshare.verify.sha256.internal.Sha256Verifier;
 
 /**
@@ -28,7 +30,7 @@ import org.iceshare.verify.sha256.internal.Sha256Verifier;
  */
 public final class SwarmFixture implements AutoCloseable {
     private final Path root;
-    private final TcpTransport transport;
+    private final NettyTransport transport;
     private final SwitchablePlugins plugins;
     private final TrackerEngine tracker;
     private final List<PeerEngine> peers = new ArrayList<>();
@@ -48,7 +50,7 @@ public final class SwarmFixture implements AutoCloseable {
      */
     public SwarmFixture(Path root, TrackerSettings trackerSettings, List<MediaFormat> formats) throws IOException {
         this.root = root;
-        this.transport = new TcpTransport(TcpSettings.DEFAULTS);
+        this.transport = NettyTransport.tcp(TransportSettings.DEFAULTS);
         this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(), formats);
         plugins.streamingScheduler(new DeadlineScheduler());
         this.tracker = new TrackerEngine(trackerSettings, transport);
@@ -67,7 +69,7 @@ public final class SwarmFixture implements AutoCloseable {
         return plugins;
     }
 
-    public TcpTransport transport() {
+    public NettyTransport transport() {
         return transport;
     }
 
@@ -77,8 +79,14 @@ public final class SwarmFixture implements AutoCloseable {
     }
 
     public PeerEngine addPeer(String name, UnaryOperator<PeerSettings> customize) throws IOException {
+        return addPeer(name, customize, List.of(transport));
+    }
+
+    /** Starts a peer with its own set of transports (the fixture's TCP transport among them or not). */
+    public PeerEngine addPeer(String name, UnaryOperator<PeerSettings> customize, Collection<Transport> transports)
+            throws IOException {
         PeerSettings s = customize.apply(PeerSettings.loopback(name, root.resolve(name), trackerAddress()));
-        PeerEngine p = new PeerEngine(s, transport, plugins);
+        PeerEngine p = new PeerEngine(s, transports, plugins);
         p.start();
         synchronized (peers) {
             peers.add(p);

@@ -6,13 +6,19 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArraySet;
 
+import org.iceshare.api.peer.ConnectionInfo;
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.transport.Transport;
@@ -24,14 +30,19 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * A peer per factory configuration of {@code org.iceshare.peer}: thin DS wiring around
- * {@link PeerEngine}. A configuration change restarts the peer; its storage survives and its swarms
- * resume.
+ * {@link PeerEngine}. It uses every {@link Transport} service there is (a dynamic, greedy, optional reference):
+ * a transport that arrives is listened on at once, one that leaves has its connections moved to the
+ * others. A change of the rate caps or of the transport preference applies at once; any other
+ * configuration change restarts the peer (its storage survives and its swarms resume).
  */
 @Component(service = Peer.class, configurationPid = "org.iceshare.peer", immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -67,9 +78,15 @@ public final class PeerComponent implements Peer {
                 + "tracker is given.")
         String tracker() default "127.0.0.1:7740";
 
-        @AttributeDefinition(name = "Transport", description = "LDAP filter selecting the transport service "
-                + "this peer uses.")
-        String transport_target() default "(transport.name=tcp)";
+        @AttributeDefinition(name = "Transports", description = "Transport preference, comma-separated, for "
+                + "example 'tls,tcp': a new connection uses the first of these that both sides have. The peer "
+                + "listens on every installed transport; changing this applies to new connections at once, open "
+                + "ones carry on.")
+        String transports() default "tcp,tls";
+
+        @AttributeDefinition(name = "Transport ports", description = "Ports of the transports other than tcp, "
+                + "for example 'tls=7751'; a transport not listed listens on a free port. The tcp port is 'Port'.")
+        String transportPorts() default "";
 
         @AttributeDefinition(name = "Requests per peer", description = "Piece requests in flight to one peer at "
                 + "a time (1..64).", min = "1", max = "64")
@@ -82,23 +99,51 @@ public final class PeerComponent implements Peer {
         @AttributeDefinition(name = "Upload rate", description = "Upload cap in bytes per second; 0 means "
                 + "no cap.", min = "0")
         long uploadRate() default 0;
+
+        @AttributeDefinition(name = "Download rate", description = "Download cap in bytes per second; 0 means "
+                + "no cap. Requests are paced so that pieces arrive no faster. Applies at once.", min = "0")
+        long downloadRate() default 0;
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerComponent.class);
 
-    private final Transport transport;
     private final PluginRegistry plugins;
+    /** Every transport service bound now. */
+    private final Set<Transport> transports = new CopyOnWriteArraySet<>();
     private volatile PeerEngine engine;
     private PeerSettings settings;
+    private boolean started;
+    private boolean deactivated;
 
+    /**
+     * SCR binds the transports after this constructor; the engine starts with the first one. Until a
+     * transport is there the peer does nothing (its methods report that it is not running).
+     */
     @Activate
-    public PeerComponent(@Reference(name = "transport") Transport transport, @Reference PluginRegistry plugins,
-            Config config) throws IOException {
-        this.transport = transport;
+    public PeerComponent(@Reference PluginRegistry plugins, Config config) {
         this.plugins = plugins;
         this.settings = settings(config);
-        this.engine = new PeerEngine(settings, transport, plugins);
-        engine.start();
+        this.engine = new PeerEngine(settings, List.of(), plugins);
+    }
+
+    @Reference(service = Transport.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindTransport(Transport transport) throws IOException {
+        transports.add(transport);
+        if (deactivated) {
+            return;
+        }
+        engine.addTransport(transport);
+        if (!started) {
+            engine.start();
+            started = true;
+        }
+    }
+
+    synchronized void unbindTransport(Transport transport) {
+        transports.remove(transport);
+        PeerEngine e = engine;
+        e.removeTransport(transport);
     }
 
     /**
@@ -120,16 +165,25 @@ public final class PeerComponent implements Peer {
         if (next.equals(settings)) {
             return;
         }
-        if (next.equals(settings.withUploadRate(next.uploadRate()))) {
-            LOG.info("peer {}: upload rate now {} B/s", next.name(), next.uploadRate());
-            engine.uploadRate(next.uploadRate());
+        if (next.equals(settings.withLiveSettingsOf(next))) {
+            if (next.uploadRate() != settings.uploadRate()) {
+                LOG.info("peer {}: upload rate now {} B/s", next.name(), next.uploadRate());
+                engine.uploadRate(next.uploadRate());
+            }
+            if (next.downloadRate() != settings.downloadRate()) {
+                LOG.info("peer {}: download rate now {} B/s", next.name(), next.downloadRate());
+                engine.downloadRate(next.downloadRate());
+            }
+            if (!next.transports().equals(settings.transports())) {
+                engine.transportPreference(next.transports());
+            }
             settings = next;
             return;
         }
         LOG.info("peer {}: restarting with its new configuration", next.name());
         engine.close();
         try {
-            PeerEngine started = new PeerEngine(next, transport, plugins);
+            PeerEngine started = new PeerEngine(next, transports, plugins);
             started.start();
             engine = started;
             settings = next;
@@ -137,7 +191,7 @@ public final class PeerComponent implements Peer {
             LOG.error("peer {}: cannot start with the new configuration ({}); back to the previous one",
                     next.name(), e.getMessage());
             try {
-                PeerEngine old = new PeerEngine(settings, transport, plugins);
+                PeerEngine old = new PeerEngine(settings, transports, plugins);
                 old.start();
                 engine = old;
             } catch (IOException ex) {
@@ -156,7 +210,35 @@ public final class PeerComponent implements Peer {
                 : c.storage();
         return new PeerSettings(c.name(), c.host(), c.port(), c.httpHost(), c.httpPort(), Path.of(storage),
                 parseTracker(c.tracker()), c.slotsPerPeer(), Duration.ofSeconds(c.requestTimeoutSeconds()),
-                c.uploadRate(), Duration.ofSeconds(15), true);
+                c.uploadRate(), Duration.ofSeconds(15), true, parseTransports(c.transports()),
+                portsOf(c.transportPorts()), c.downloadRate());
+    }
+
+    private static Map<String, Integer> portsOf(String configured) {
+        try {
+            return Endpoint.parsePorts(configured);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("transportPorts: " + e.getMessage(), e);
+        }
+    }
+
+    /** "tls, tcp" to [tls, tcp]. */
+    static List<String> parseTransports(String s) {
+        List<String> out = new ArrayList<>();
+        for (String part : (s == null ? "" : s).split(",")) {
+            String name = part.trim();
+            if (!name.isEmpty()) {
+                try {
+                    out.add(Endpoint.checkName(name));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("transports: " + e.getMessage());
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("transports must name at least one transport, for example 'tcp,tls'");
+        }
+        return out;
     }
 
     static InetSocketAddress parseTracker(String s) {
@@ -172,8 +254,29 @@ public final class PeerComponent implements Peer {
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        deactivated = true;
         engine.close();
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return engine.endpoints();
+    }
+
+    @Override
+    public List<ConnectionInfo> connections() {
+        return engine.connections();
+    }
+
+    /** The names of the transports this peer has now. */
+    public Set<String> transportNames() {
+        return engine.transportNames();
+    }
+
+    /** The transport preference in force. */
+    public synchronized List<String> transportPreference() {
+        return settings.transports();
     }
 
     @Override

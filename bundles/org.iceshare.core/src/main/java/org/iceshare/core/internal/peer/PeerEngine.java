@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +52,7 @@ import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Request;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
+import org.iceshare.api.peer.ConnectionInfo;
 import org.iceshare.api.peer.LiveFeed;
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.peer.PublishException;
@@ -60,6 +63,7 @@ import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.Listener;
@@ -91,8 +95,11 @@ public final class PeerEngine implements Peer, AutoCloseable {
     private static final long LIVE_REQUEST_TIMEOUT_NANOS = 2_000_000_000L;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final PeerSettings settings;
-    private final Transport transport;
+    private volatile PeerSettings settings;
+    /** The transports this peer has, by name; changed on the engine thread, read anywhere. */
+    private final Map<String, Transport> transports = new ConcurrentHashMap<>();
+    /** Where this peer listens, by transport name; engine thread (and start/close). */
+    private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final Plugins plugins;
     private final ScheduledExecutorService exec;
     private final ExecutorService work;
@@ -103,17 +110,25 @@ public final class PeerEngine implements Peer, AutoCloseable {
     private final Map<String, TrackerLink> trackers = new HashMap<>();
     private final ArrayDeque<PeerLink> uploadRotation = new ArrayDeque<>();
     private final TokenBucket uploadBucket;
+    private final TokenBucket downloadBucket;
     private ScheduledFuture<?> uploadWake;
     private Storage storage;
     private PeerId id;
-    private Listener listener;
     private PlayerHttpServer http;
     private volatile boolean running;
     private Thread engineThread;
 
+    /** A peer with one transport; more can come and go with {@link #addTransport} and {@link #removeTransport}. */
     public PeerEngine(PeerSettings settings, Transport transport, Plugins plugins) {
+        this(settings, List.of(transport), plugins);
+    }
+
+    /** A peer with the given transports (possibly none yet). */
+    public PeerEngine(PeerSettings settings, Collection<Transport> transports, Plugins plugins) {
         this.settings = settings;
-        this.transport = transport;
+        for (Transport t : transports) {
+            this.transports.put(t.name(), t);
+        }
         this.plugins = plugins;
         String tag = settings.name() + "-" + INSTANCES.incrementAndGet();
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -128,6 +143,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
             return t;
         });
         this.uploadBucket = new TokenBucket(settings.uploadRate(), System.nanoTime());
+        this.downloadBucket = new TokenBucket(settings.downloadRate(), System.nanoTime());
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -139,22 +155,30 @@ public final class PeerEngine implements Peer, AutoCloseable {
         }
         storage = new Storage(settings.storage());
         id = storage.peerId();
-        listener = transport.listen(new InetSocketAddress(settings.host(), settings.port()),
-                () -> new PeerLink(this, false, null));
+        IOException failed = null;
+        for (Transport t : transports.values()) {
+            try {
+                listen(t);
+            } catch (IOException e) {
+                failed = e;
+            }
+        }
+        if (listeners.isEmpty() && failed != null) {
+            throw failed;
+        }
         try {
             if (settings.httpPort() >= 0) {
                 http = new PlayerHttpServer(this, settings.httpHost(), settings.httpPort());
             }
         } catch (IOException | RuntimeException e) {
-            listener.close();
+            closeListeners();
             throw e;
         }
         running = true;
         long tick = Math.max(100, Math.min(250, settings.requestTimeout().toMillis() / 4));
         exec.scheduleWithFixedDelay(() -> guarded(this::tick), tick, tick, TimeUnit.MILLISECONDS);
-        LOG.info("peer {} ({}) listening on {} over {}, players on {}, storage {}", settings.name(), id.shortHex(),
-                listener.localAddress(), transport.name(), http == null ? "(disabled)" : httpBase(),
-                settings.storage());
+        LOG.info("peer {} ({}) listening on {} {}, players on {}, storage {}", settings.name(), id.shortHex(),
+                settings.host(), endpoints(), http == null ? "(disabled)" : httpBase(), settings.storage());
         if (settings.resume()) {
             resumeStoredSwarms();
         }
@@ -193,14 +217,187 @@ public final class PeerEngine implements Peer, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("peer {} did not stop cleanly: {}", settings.name(), e.getMessage());
         }
-        if (listener != null) {
-            listener.close();
-        }
+        closeListeners();
         if (http != null) {
             http.close();
         }
         shutdownExecutors();
         LOG.info("peer {} stopped", settings.name());
+    }
+
+    private void listen(Transport t) throws IOException {
+        Listener l = t.listen(new InetSocketAddress(settings.host(), settings.portFor(t.name())),
+                () -> new PeerLink(this, false, null));
+        Listener old = listeners.put(t.name(), l);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    private void closeListeners() {
+        for (Listener l : listeners.values()) {
+            l.close();
+        }
+        listeners.clear();
+    }
+
+    // ------------------------------------------------------------------ transports
+
+    /**
+     * A transport arrived: the peer listens on it too, tells its trackers, and uses it for new
+     * connections where the preference and the other side allow. Any thread.
+     */
+    public void addTransport(Transport t) {
+        transports.put(t.name(), t);
+        if (!running) {
+            return;
+        }
+        execute(() -> {
+            if (transports.get(t.name()) != t || !running) {
+                return;
+            }
+            try {
+                listen(t);
+                LOG.info("peer {}: listening over {} too, on {}", settings.name(), t.name(),
+                        listeners.get(t.name()).localAddress());
+            } catch (IOException e) {
+                LOG.error("peer {}: cannot listen over {}: {}", settings.name(), t.name(), e.getMessage());
+                return;
+            }
+            announceEndpoints();
+            // trackers this peer could not reach may be reachable now: try at once, not at the next backoff
+            for (TrackerLink tl : trackers.values()) {
+                if (tl.connection == null && !tl.connecting && !tl.swarms.isEmpty()) {
+                    if (tl.reconnect != null) {
+                        tl.reconnect.cancel(false);
+                    }
+                    connect(tl);
+                }
+            }
+        });
+    }
+
+    /**
+     * A transport is going away: the peer stops listening on it and closes its connections over it;
+     * the swarms fetch what was in flight again, over the transports left, and the trackers are
+     * reached over another transport. Blocks until done (at most a few seconds). Any thread but the
+     * engine's.
+     */
+    public void removeTransport(Transport t) {
+        if (!transports.remove(t.name(), t)) {
+            return;
+        }
+        if (!running) {
+            return;
+        }
+        try {
+            call(() -> {
+                Listener l = listeners.remove(t.name());
+                if (l != null) {
+                    l.close();
+                }
+                String why = "transport " + t.name() + " removed";
+                for (PeerLink link : new ArrayList<>(allLinks)) {
+                    Connection c = link.connection;
+                    if (c != null && c.transport().equals(t.name())) {
+                        link.close(why);
+                        onPeerClosed(link, why);
+                    }
+                }
+                for (TrackerLink tl : trackers.values()) {
+                    if (tl.connection != null && tl.connection.transport().equals(t.name())) {
+                        Connection c = tl.connection;
+                        c.close(why);
+                        onTrackerClosed(tl, c, why);
+                    }
+                }
+                LOG.info("peer {}: {}; listening on {}", settings.name(), why, endpoints());
+                announceEndpoints();
+                return null;
+            });
+        } catch (IOException e) {
+            LOG.warn("peer {}: removing transport {}: {}", settings.name(), t.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * A new transport preference: connections opened from now on follow it; open ones carry on and
+     * finish what they are moving. Any thread.
+     */
+    public void transportPreference(List<String> preference) {
+        PeerSettings next = settings.withTransports(preference);
+        settings = next;
+        LOG.info("peer {}: transport preference now {}", next.name(), next.transports());
+        if (running) {
+            execute(this::announceEndpoints);
+        }
+    }
+
+    /** The names of the transports this peer has now. */
+    public Set<String> transportNames() {
+        return Set.copyOf(transports.keySet());
+    }
+
+    /** Where this peer listens, in its order of preference. */
+    @Override
+    public List<Endpoint> endpoints() {
+        List<Endpoint> out = new ArrayList<>();
+        List<String> order = new ArrayList<>(settings.transports());
+        List<String> others = new ArrayList<>(listeners.keySet());
+        Collections.sort(others);
+        for (String name : others) {
+            if (!order.contains(name)) {
+                order.add(name);
+            }
+        }
+        for (String name : order) {
+            Listener l = listeners.get(name);
+            if (l != null) {
+                out.add(new Endpoint(name, l.localAddress().getPort()));
+            }
+        }
+        return out;
+    }
+
+    /** Tells every connected tracker where this peer listens now (a second Hello). Engine thread. */
+    private void announceEndpoints() {
+        Hello h = hello(Role.CLIENT);
+        for (TrackerLink t : trackers.values()) {
+            if (t.ready && t.connection != null) {
+                t.connection.send(h);
+            }
+        }
+    }
+
+    /** The transport to reach {@code offered} with, by preference, or null. */
+    private Endpoint choose(List<Endpoint> offered) {
+        return Endpoint.choose(settings.transports(), offered, transports.keySet());
+    }
+
+    @Override
+    public List<ConnectionInfo> connections() {
+        try {
+            return call(() -> {
+                List<ConnectionInfo> out = new ArrayList<>();
+                for (TrackerLink t : trackers.values()) {
+                    Connection c = t.connection;
+                    if (c != null && c.isOpen()) {
+                        out.add(new ConnectionInfo(ConnectionInfo.Kind.TRACKER, null, c.remoteAddress(),
+                                c.transport(), true, c.bytesRead(), c.bytesWritten()));
+                    }
+                }
+                for (PeerLink l : allLinks) {
+                    Connection c = l.connection;
+                    if (c != null && c.isOpen() && !l.closed) {
+                        out.add(new ConnectionInfo(ConnectionInfo.Kind.PEER, l.remote, c.remoteAddress(),
+                                c.transport(), l.outbound, c.bytesRead(), c.bytesWritten()));
+                    }
+                }
+                return out;
+            });
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private void shutdownExecutors() {
@@ -290,9 +487,14 @@ public final class PeerEngine implements Peer, AutoCloseable {
         return id;
     }
 
+    /** Where this peer listens over its preferred transport, or null before it started. */
     @Override
     public InetSocketAddress address() {
-        Listener l = listener;
+        List<Endpoint> e = endpoints();
+        if (e.isEmpty()) {
+            return null;
+        }
+        Listener l = listeners.get(e.get(0).transport());
         return l == null ? null : l.localAddress();
     }
 
@@ -306,10 +508,6 @@ public final class PeerEngine implements Peer, AutoCloseable {
         return URI.create("http://" + hostForUrl(a.getHostString()) + ":" + a.getPort() + "/");
     }
 
-    /** The transport this peer listens on. */
-    public String transportName() {
-        return transport.name();
-    }
 
     @Override
     public CompletionStage<IcetUrl> publish(Path file, String name, InetSocketAddress tracker) {
@@ -516,6 +714,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
     private Swarm newSwarm(Pieces store, IcetUrl url, boolean source) {
         Manifest m = store.manifest();
         Swarm s = new Swarm(this, store, url, source, plugins.verifier(m.verifier()), settings.slotsPerPeer());
+        s.state.budget(this::takeDownload);
         swarms.put(m.id(), s);
         return s;
     }
@@ -674,9 +873,9 @@ public final class PeerEngine implements Peer, AutoCloseable {
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "";
         }
-        Listener l = listener;
-        return new Hello(IcetMessage.PROTOCOL_VERSION, role, id, host, l == null ? 0 : l.localAddress().getPort(),
-                AGENT);
+        List<Endpoint> e = endpoints();
+        return new Hello(IcetMessage.PROTOCOL_VERSION, role, id, host, e.isEmpty() ? 0 : e.get(0).port(), AGENT,
+                e);
     }
 
     void execute(Runnable r) {
@@ -730,6 +929,9 @@ public final class PeerEngine implements Peer, AutoCloseable {
                 s.expire(now, Math.min(timeout, LIVE_REQUEST_TIMEOUT_NANOS));
             }
             s.tickPlayback(now);
+            if (s.state.throttled()) {
+                s.scheduleSoon(); // the download budget refilled a little
+            }
         }
         long keepAlive = settings.keepAlive().toNanos();
         for (TrackerLink t : trackers.values()) {
@@ -761,11 +963,18 @@ public final class PeerEngine implements Peer, AutoCloseable {
             if (info == null || !running) {
                 return false;
             }
+            Endpoint via = choose(info.endpoints());
+            if (via == null) {
+                LOG.debug("peer {}: no common transport with {} (it offers {}, this peer has {})", settings.name(),
+                        info, info.endpoints(), transports.keySet());
+                return false;
+            }
+            Transport transport = transports.get(via.transport());
             PeerLink l = new PeerLink(this, true, peer);
             link = l;
             links.put(peer, l);
             allLinks.add(l);
-            InetSocketAddress to = new InetSocketAddress(info.host(), info.port());
+            InetSocketAddress to = new InetSocketAddress(info.host(), via.port());
             transport.connect(to, l).whenComplete((c, err) -> {
                 if (err != null) {
                     execute(() -> onPeerClosed(l, "cannot connect to " + to + ": " + unwrap(err).getMessage()));
@@ -951,6 +1160,25 @@ public final class PeerEngine implements Peer, AutoCloseable {
         });
     }
 
+    /** Changes the download cap (bytes per second, 0 for none) at once. Any thread. */
+    public void downloadRate(long bytesPerSecond) {
+        execute(() -> {
+            downloadBucket.setRate(bytesPerSecond, System.nanoTime());
+            for (Swarm s : swarms.values()) {
+                s.scheduleSoon();
+            }
+        });
+    }
+
+    /** The download budget of every swarm: requests are paced so that pieces arrive no faster than the cap. */
+    private boolean takeDownload(int bytes, long now) {
+        if (downloadBucket.delayNanos(now) > 0) {
+            return false;
+        }
+        downloadBucket.consume(bytes, now);
+        return true;
+    }
+
     // ------------------------------------------------------------------ trackers
 
     private TrackerLink tracker(String host, int port) {
@@ -965,8 +1193,34 @@ public final class PeerEngine implements Peer, AutoCloseable {
         }
         t.connecting = true;
         InetSocketAddress to;
+        Transport transport;
         try {
-            to = new InetSocketAddress(t.address.getHostString(), t.address.getPort());
+            Endpoint via;
+            if (!t.endpoints.isEmpty()) {
+                via = choose(t.endpoints);
+                if (via == null) {
+                    throw new IOException("no common transport: the tracker offers " + t.endpoints + ", this peer has "
+                            + transports.keySet());
+                }
+            } else {
+                // not yet known which transport the tracker's URL port speaks: try ours in turn
+                List<String> candidates = new ArrayList<>();
+                for (String name : settings.transports()) {
+                    if (transports.containsKey(name)) {
+                        candidates.add(name);
+                    }
+                }
+                List<String> rest = new ArrayList<>(transports.keySet());
+                Collections.sort(rest);
+                rest.removeAll(candidates);
+                candidates.addAll(rest);
+                if (candidates.isEmpty()) {
+                    throw new IOException("this peer has no transport");
+                }
+                via = new Endpoint(candidates.get(Math.floorMod(t.probe, candidates.size())), t.address.getPort());
+            }
+            transport = transports.get(via.transport());
+            to = new InetSocketAddress(t.address.getHostString(), via.port());
             if (to.isUnresolved()) {
                 throw new IOException("unknown host " + t.address.getHostString());
             }
@@ -983,6 +1237,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
 
     private void onTrackerConnectFailed(TrackerLink t, Throwable err) {
         t.connecting = false;
+        t.probe++;
         String why = "cannot reach tracker " + t.key + ": " + err.getMessage();
         failPending(t, why);
         retryLater(t, why);
@@ -1004,7 +1259,15 @@ public final class PeerEngine implements Peer, AutoCloseable {
                 c.close("protocol error: expected a tracker, got " + h.role());
                 return;
             }
+            if (t.ready) {
+                // the tracker's endpoints changed
+                t.endpoints = h.endpoints();
+                return;
+            }
             boolean reconnected = t.failures > 0 || !t.swarms.isEmpty();
+            if (!h.endpoints().isEmpty()) {
+                t.endpoints = h.endpoints();
+            }
             t.ready = true;
             t.failures = 0;
             while (!t.queued.isEmpty()) {

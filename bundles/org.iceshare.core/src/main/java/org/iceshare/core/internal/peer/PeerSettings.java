@@ -3,14 +3,19 @@ package org.iceshare.core.internal.peer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+
+import org.iceshare.api.swarm.Endpoint;
 
 /**
  * The settings of one peer.
  *
  * @param name unique name in the container
  * @param host address the peer port binds to and advertises
- * @param port peer port (0 picks a free one)
+ * @param port peer port of the {@code tcp} transport (0 picks a free one)
  * @param httpHost address the player endpoint binds to
  * @param httpPort player endpoint port (0 picks a free one, -1 disables it)
  * @param storage the storage folder
@@ -20,10 +25,18 @@ import java.util.Objects;
  * @param uploadRate upload cap in bytes per second, 0 for none
  * @param keepAlive interval of Pings on idle connections
  * @param resume rejoin the swarms found in storage at start
+ * @param transports the transport preference: new connections use the first of these that both sides
+ *        have; a transport not named here is still listened on and used last
+ * @param transportPorts ports of the transports other than {@code tcp}; a transport not in here listens
+ *        on a free port
+ * @param downloadRate download cap in bytes per second, 0 for none
  */
 public record PeerSettings(String name, String host, int port, String httpHost, int httpPort, Path storage,
         InetSocketAddress tracker, int slotsPerPeer, Duration requestTimeout, long uploadRate, Duration keepAlive,
-        boolean resume) {
+        boolean resume, List<String> transports, Map<String, Integer> transportPorts, long downloadRate) {
+
+    /** The transport preference when none is configured: plain TCP first, then TLS. */
+    public static final List<String> DEFAULT_TRANSPORTS = List.of("tcp", "tls");
 
     public PeerSettings {
         Objects.requireNonNull(name, "name");
@@ -47,26 +60,72 @@ public record PeerSettings(String name, String host, int port, String httpHost, 
         if (uploadRate < 0) {
             throw new IllegalArgumentException("upload rate must be >= 0: " + uploadRate);
         }
+        if (downloadRate < 0) {
+            throw new IllegalArgumentException("download rate must be >= 0: " + downloadRate);
+        }
+        transports = List.copyOf(transports);
+        if (transports.isEmpty()) {
+            throw new IllegalArgumentException("the transport preference must name at least one transport");
+        }
+        for (String t : transports) {
+            Endpoint.checkName(t);
+        }
+        if (new HashSet<>(transports).size() != transports.size()) {
+            throw new IllegalArgumentException("a transport is named twice in the preference " + transports);
+        }
+        transportPorts = Map.copyOf(transportPorts);
+        transportPorts.forEach((t, p) -> {
+            Endpoint.checkName(t);
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("port of transport " + t + " out of range 0..65535: " + p);
+            }
+        });
     }
 
     /** Settings for tests and embedded use: loopback, free ports, default limits. */
     public static PeerSettings loopback(String name, Path storage, InetSocketAddress tracker) {
         return new PeerSettings(name, "127.0.0.1", 0, "127.0.0.1", 0, storage, tracker, 4, Duration.ofSeconds(20), 0,
-                Duration.ofSeconds(15), true);
+                Duration.ofSeconds(15), true, DEFAULT_TRANSPORTS, Map.of(), 0);
+    }
+
+    /**
+     * The port to listen on with {@code transport}: {@link #port()} for {@code tcp}, the configured one
+     * for others, else 0 (a free one).
+     */
+    public int portFor(String transport) {
+        if (transport.equals("tcp")) {
+            return port;
+        }
+        return transportPorts.getOrDefault(transport, 0);
     }
 
     public PeerSettings withUploadRate(long bytesPerSecond) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
-                bytesPerSecond, keepAlive, resume);
+                bytesPerSecond, keepAlive, resume, transports, transportPorts, downloadRate);
+    }
+
+    public PeerSettings withDownloadRate(long bytesPerSecond) {
+        return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
+                uploadRate, keepAlive, resume, transports, transportPorts, bytesPerSecond);
+    }
+
+    public PeerSettings withTransports(List<String> preference) {
+        return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
+                uploadRate, keepAlive, resume, preference, transportPorts, downloadRate);
     }
 
     public PeerSettings withHttpPort(int port) {
         return new PeerSettings(name, host, this.port, httpHost, port, storage, tracker, slotsPerPeer, requestTimeout,
-                uploadRate, keepAlive, resume);
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate);
     }
 
     public PeerSettings withRequestTimeout(Duration timeout) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, timeout,
-                uploadRate, keepAlive, resume);
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate);
+    }
+
+    /** The settings with the rate caps and the transport preference of {@code other}: what changes without a restart. */
+    public PeerSettings withLiveSettingsOf(PeerSettings other) {
+        return withUploadRate(other.uploadRate).withDownloadRate(other.downloadRate).withTransports(other.transports);
     }
 }

@@ -3,12 +3,14 @@ package org.iceshare.core.internal.peer;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Role;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 
@@ -36,6 +38,10 @@ final class TrackerLink implements ConnectionHandler {
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
     final Set<Swarm> swarms = new LinkedHashSet<>();
     int failures;
+    /** Counts failed connects, to try the next transport at the URL's port while {@link #endpoints} is unknown. */
+    int probe;
+    /** The tracker's endpoints from its Hello; empty until known. */
+    List<Endpoint> endpoints = List.of();
     ScheduledFuture<?> reconnect;
     long lastReceivedNanos = System.nanoTime();
 

@@ -18,6 +18,8 @@ import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.SwarmView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one swarm at one peer: which pieces are verified (read through a predicate, so the
@@ -33,6 +35,8 @@ import org.iceshare.api.swarm.SwarmView;
  * <p><b>Threading:</b> not thread-safe; confined to the swarm's serial executor.
  */
 public final class SwarmState {
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmState.class);
+
 
     /** The piece-log name of requests the core places for a waiting player, ahead of any scheduler. */
     public static final String PLAYER = "player";
@@ -55,6 +59,8 @@ public final class SwarmState {
     private final Set<PeerId> excluded = new HashSet<>();
     private final Map<String, Long> requestsByScheduler = new TreeMap<>();
     private IntToLongFunction deadlines = piece -> Long.MAX_VALUE;
+    private DownloadBudget budget = (bytes, now) -> true;
+    private boolean throttled;
     private int base;
     private int end;
     private int inFlightTotal;
@@ -308,6 +314,7 @@ public final class SwarmState {
     public List<InFlight> schedule(PieceScheduler scheduler, long now) {
         List<InFlight> placed = new ArrayList<>();
         String name = scheduler.name();
+        throttled = false;
         RequestSink sink = (piece, source) -> {
             if (!inWindow(piece) || source == null || verified.test(piece)) {
                 return false;
@@ -315,6 +322,10 @@ public final class SwarmState {
             int slot = slot(piece);
             List<PeerId> s = sources[slot];
             if (s == null || !s.contains(source) || freeSlots(source) <= 0 || find(piece, source) != null) {
+                return false;
+            }
+            if (throttled || !budget.take(lengthOf.applyAsInt(piece), now)) {
+                throttled = true;
                 return false;
             }
             InFlight r = new InFlight(piece, source, now, name);
@@ -330,8 +341,34 @@ public final class SwarmState {
             placed.add(r);
             return true;
         };
-        scheduler.schedule(view, sink);
+        try {
+            scheduler.schedule(view, sink);
+        } catch (RuntimeException e) {
+            // what it placed before failing stands (the state counts it as in flight): the caller sends it
+            LOG.error("scheduler {} failed on {} after placing {} request(s); those go out, the rest waits for the"
+                    + " next round", name, content.shortHex(), placed.size(), e);
+        }
         return placed;
+    }
+
+    /**
+     * Sets what paces new requests: each takes its piece's length from the budget, and none is placed
+     * while it refuses (a download rate cap).
+     */
+    public void budget(DownloadBudget budget) {
+        this.budget = budget;
+    }
+
+    /** True when the last scheduling round stopped early because the download budget was spent. */
+    public boolean throttled() {
+        return throttled;
+    }
+
+    /** Paces requests: a download rate cap. Called on the swarm's thread. */
+    @FunctionalInterface
+    public interface DownloadBudget {
+        /** Takes {@code bytes} at {@code nowNanos}, or returns false when none may be requested now. */
+        boolean take(int bytes, long nowNanos);
     }
 
     /**
@@ -351,6 +388,10 @@ public final class SwarmState {
         }
         for (PeerId source : s) {
             if (freeSlots(source) > 0) {
+                if (!budget.take(lengthOf.applyAsInt(piece), now)) {
+                    throttled = true;
+                    return null;
+                }
                 InFlight r = new InFlight(piece, source, now, PLAYER);
                 List<InFlight> f = inFlight[slot];
                 if (f == null) {

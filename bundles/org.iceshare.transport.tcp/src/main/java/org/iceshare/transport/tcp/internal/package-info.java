@@ -1,5 +1,5 @@
 /**
- * The Netty TCP transport: {@link TcpTransport} (plain Java, usable without OSGi) and its DS wrapper
+ * The Netty TCP transport: {@link NettyTransport} (plain Java, usable without OSGi) and its DS wrapper
  * {@link TcpTransportComponent}. The IceT codec comes from {@code org.iceshare.icet.internal}, inlined
  * into this bundle. Nothing here is exported.
  */

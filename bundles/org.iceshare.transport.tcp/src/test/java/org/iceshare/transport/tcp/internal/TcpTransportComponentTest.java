@@ -16,11 +16,14 @@ import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.Listener;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.icet.internal.NettyTransport;
+import org.iceshare.icet.internal.TransportSettings;
+import org.iceshare.testkit.RecordingHandler;
 import org.junit.jupiter.api.Test;
 
 class TcpTransportComponentTest {
 
-    private static final Hello HELLO = new Hello(1, Role.PEER, PeerId.parse("0123456789abcdef0123456789abcdef"), "", 0,
+    private static final Hello HELLO = new Hello(2, Role.PEER, PeerId.parse("0123456789abcdef0123456789abcdef"), "", 0,
             "test");
 
     /** A Config as SCR would build it: the given values, the annotation's defaults for the rest. */
@@ -66,7 +69,7 @@ class TcpTransportComponentTest {
         TcpTransportComponent component = new TcpTransportComponent(config(Map.of()));
         try {
             assertThat(component.name()).isEqualTo("tcp");
-            assertThat(component.transport().settings()).isEqualTo(TcpSettings.DEFAULTS);
+            assertThat(component.transport().settings()).isEqualTo(TransportSettings.DEFAULTS);
         } finally {
             component.deactivate();
         }
@@ -93,7 +96,7 @@ class TcpTransportComponentTest {
     void anInvalidInitialConfigurationFallsBackToTheDefaults() {
         TcpTransportComponent component = new TcpTransportComponent(config(Map.of("ioThreads", 0)));
         try {
-            assertThat(component.transport().settings()).isEqualTo(TcpSettings.DEFAULTS);
+            assertThat(component.transport().settings()).isEqualTo(TransportSettings.DEFAULTS);
         } finally {
             component.deactivate();
         }
@@ -102,7 +105,7 @@ class TcpTransportComponentTest {
     @Test
     void reconfiguringKeepsOpenConnectionsAndDeactivationClosesThem() throws Exception {
         TcpTransportComponent component = new TcpTransportComponent(config(Map.of()));
-        TcpTransport client = new TcpTransport(TcpSettings.DEFAULTS);
+        NettyTransport client = NettyTransport.tcp(TransportSettings.DEFAULTS);
         try {
             RecordingHandler server = new RecordingHandler(HELLO);
             Transport transport = component;
@@ -135,14 +138,14 @@ class TcpTransportComponentTest {
 
     @Test
     void settingsAreValidatedWithClearMessages() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TcpSettings(4 * 1024 * 1024, 2, 10_000, 90,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TransportSettings(4 * 1024 * 1024, 2, 10_000, 90,
                 1 << 20, 4 << 20, 10_000)).hasMessage("maxFrameSize must be in 4195328..268435456, got 4194304");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TcpSettings(8 << 20, 2, 10_000, 90, 4 << 20,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TransportSettings(8 << 20, 2, 10_000, 90, 4 << 20,
                 1 << 20, 10_000)).hasMessage(
                         "writeBufferHighWaterMark (1048576) must not be below writeBufferLowWaterMark (4194304)");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TcpSettings(8 << 20, 0, 10_000, 90, 1 << 20,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TransportSettings(8 << 20, 0, 10_000, 90, 1 << 20,
                 4 << 20, 10_000)).hasMessage("ioThreads must be in 1..256, got 0");
-        assertThat(TcpSettings.DEFAULTS.limits().maxFrameSize()).isEqualTo(8 << 20);
-        assertThat(TcpSettings.DEFAULTS.waterMark().high()).isEqualTo(4 << 20);
+        assertThat(TransportSettings.DEFAULTS.limits().maxFrameSize()).isEqualTo(8 << 20);
+        assertThat(TransportSettings.DEFAULTS.waterMark().high()).isEqualTo(4 << 20);
     }
 }

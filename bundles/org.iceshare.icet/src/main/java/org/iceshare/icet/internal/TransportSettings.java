@@ -1,0 +1,76 @@
+package org.iceshare.icet.internal;
+
+
+import io.netty.channel.WriteBufferWaterMark;
+
+/**
+ * The settings of a {@link NettyTransport}. Immutable; the constructor refuses values out of range with a
+ * message naming the setting.
+ *
+ * @param maxFrameSize largest accepted frame (length field value), {@value #MIN_MAX_FRAME_SIZE}..{@value #MAX_MAX_FRAME_SIZE}
+ * @param ioThreads I/O threads, {@value #MIN_IO_THREADS}..{@value #MAX_IO_THREADS}
+ * @param handshakeTimeoutMillis how long a new connection may take to send its Hello,
+ *        {@value #MIN_TIMEOUT_MILLIS}..{@value #MAX_TIMEOUT_MILLIS}
+ * @param idleTimeoutSeconds close a connection that received nothing for this long,
+ *        {@value #MIN_IDLE_SECONDS}..{@value #MAX_IDLE_SECONDS}
+ * @param writeBufferLowWaterMark a connection becomes writable again below this many queued bytes
+ * @param writeBufferHighWaterMark a connection stops being writable above this many queued bytes;
+ *        at least the low mark, both {@value #MIN_WATER_MARK}..{@value #MAX_WATER_MARK}
+ * @param connectTimeoutMillis how long an outgoing connect may take,
+ *        {@value #MIN_TIMEOUT_MILLIS}..{@value #MAX_TIMEOUT_MILLIS}
+ */
+public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeTimeoutMillis, int idleTimeoutSeconds,
+        int writeBufferLowWaterMark, int writeBufferHighWaterMark, long connectTimeoutMillis) {
+
+    public static final int MIN_MAX_FRAME_SIZE = IcetLimits.MIN_MAX_FRAME_SIZE;
+    public static final int MAX_MAX_FRAME_SIZE = 256 * 1024 * 1024;
+    public static final int MIN_IO_THREADS = 1;
+    public static final int MAX_IO_THREADS = 256;
+    public static final long MIN_TIMEOUT_MILLIS = 100;
+    public static final long MAX_TIMEOUT_MILLIS = 600_000;
+    public static final int MIN_IDLE_SECONDS = 1;
+    public static final int MAX_IDLE_SECONDS = 86_400;
+    public static final int MIN_WATER_MARK = 1024;
+    public static final int MAX_WATER_MARK = 256 * 1024 * 1024;
+
+    public static final int DEFAULT_MAX_FRAME_SIZE = IcetLimits.DEFAULT_MAX_FRAME_SIZE;
+    public static final int DEFAULT_IO_THREADS = 2;
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = IcetLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = IcetLimits.DEFAULT_IDLE_TIMEOUT_SECONDS;
+    public static final int DEFAULT_WRITE_BUFFER_LOW_WATER_MARK = 1024 * 1024;
+    public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 4 * 1024 * 1024;
+    public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    public static final TransportSettings DEFAULTS = new TransportSettings(DEFAULT_MAX_FRAME_SIZE, DEFAULT_IO_THREADS,
+            DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_WRITE_BUFFER_LOW_WATER_MARK,
+            DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK, DEFAULT_CONNECT_TIMEOUT_MILLIS);
+
+    public TransportSettings {
+        check("maxFrameSize", maxFrameSize, MIN_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE);
+        check("ioThreads", ioThreads, MIN_IO_THREADS, MAX_IO_THREADS);
+        check("handshakeTimeoutMillis", handshakeTimeoutMillis, MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
+        check("idleTimeoutSeconds", idleTimeoutSeconds, MIN_IDLE_SECONDS, MAX_IDLE_SECONDS);
+        check("writeBufferLowWaterMark", writeBufferLowWaterMark, MIN_WATER_MARK, MAX_WATER_MARK);
+        check("writeBufferHighWaterMark", writeBufferHighWaterMark, MIN_WATER_MARK, MAX_WATER_MARK);
+        if (writeBufferHighWaterMark < writeBufferLowWaterMark) {
+            throw new IllegalArgumentException("writeBufferHighWaterMark (" + writeBufferHighWaterMark
+                    + ") must not be below writeBufferLowWaterMark (" + writeBufferLowWaterMark + ")");
+        }
+        check("connectTimeoutMillis", connectTimeoutMillis, MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
+    }
+
+    private static void check(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", got " + value);
+        }
+    }
+
+    /** The codec limits of a new connection. */
+    public IcetLimits limits() {
+        return new IcetLimits(maxFrameSize, handshakeTimeoutMillis, idleTimeoutSeconds);
+    }
+
+    public WriteBufferWaterMark waterMark() {
+        return new WriteBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark);
+    }
+}
