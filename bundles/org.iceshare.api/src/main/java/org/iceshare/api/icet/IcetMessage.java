@@ -2,7 +2,7 @@ package org.iceshare.api.icet;
 
 /** An IceT protocol message. Every implementation is an immutable record in this package. */
 public sealed interface IcetMessage permits Hello, ErrorReport, Ping, Pong, Publish, Published, Join, Joined,
-        Assign, Peers, Verified, BadPiece, FetchFailed, Leave, Revoke, Seek, Announce, Request, Piece, Reject, Cancel {
+        Assign, Peers, Verified, BadPiece, FetchFailed, Leave, Revoke, Seek, Announce, Rates, Request, Piece, Reject, Cancel {
 
     /** The current protocol version, sent in every {@link Hello}. */
     int PROTOCOL_VERSION = 2;

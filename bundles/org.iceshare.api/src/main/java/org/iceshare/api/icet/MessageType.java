@@ -21,6 +21,8 @@ public enum MessageType {
     SEEK(0x1B),
     /** @since 1.2 */
     ANNOUNCE(0x1C),
+    /** @since 1.3 */
+    RATES(0x1D),
     REQUEST(0x20),
     PIECE(0x21),
     REJECT(0x22),

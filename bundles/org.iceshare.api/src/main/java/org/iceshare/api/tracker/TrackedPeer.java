@@ -13,7 +13,15 @@ import org.iceshare.api.swarm.PeerId;
  * @param downloaded bytes it received and verified (in this swarm)
  * @param ratio its all-time uploaded ÷ downloaded over every swarm, under its key
  * @param banned true once it served a corrupt piece
+ * @param uploadCap the upload cap it reported (bytes per second), 0 for none or unknown
+ * @param uploadRate the upload it last measured and reported (bytes per second), 0 when unknown
  */
 public record TrackedPeer(PeerId id, String address, boolean source, int pieces, long uploaded, long downloaded,
-        double ratio, boolean banned) {
+        double ratio, boolean banned, long uploadCap, long uploadRate) {
+
+    /** A peer whose bandwidth the tracker does not know (no RATES received). */
+    public TrackedPeer(PeerId id, String address, boolean source, int pieces, long uploaded, long downloaded,
+            double ratio, boolean banned) {
+        this(id, address, source, pieces, uploaded, downloaded, ratio, banned, 0, 0);
+    }
 }

@@ -25,6 +25,7 @@ import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Reject;
 import org.iceshare.api.icet.Request;
 import org.iceshare.api.icet.Seek;
+import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Verified;
 import org.iceshare.api.swarm.ChainLink;
@@ -198,6 +199,13 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
                 writeString(buf, m.reason());
             }
             case ANNOUNCE -> writeAnnounce(buf, (Announce) message);
+            case RATES -> {
+                Rates m = (Rates) message;
+                buf.writeLong(m.uploadCap());
+                buf.writeLong(m.downloadCap());
+                buf.writeLong(m.uploadRate());
+                buf.writeLong(m.downloadRate());
+            }
             case SEEK -> {
                 Seek m = (Seek) message;
                 writeId(buf, m.content());

@@ -27,6 +27,7 @@ import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Reject;
 import org.iceshare.api.icet.Request;
 import org.iceshare.api.icet.Seek;
+import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
@@ -153,6 +154,8 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
             case REJECT -> new Reject(in.contentId("content"), in.index("piece"), in.errorCode("code"),
                     in.string("reason"));
             case CANCEL -> new Cancel(in.contentId("content"), in.index("piece"));
+            case RATES -> new Rates(in.u63("uploadCap"), in.u63("downloadCap"), in.u63("uploadRate"),
+                    in.u63("downloadRate"));
             case SEEK -> new Seek(in.contentId("content"), in.i64("micros"), in.i32("piece"));
             case ANNOUNCE -> in.announce();
         };

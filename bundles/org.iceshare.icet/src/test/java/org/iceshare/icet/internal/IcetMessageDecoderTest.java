@@ -184,6 +184,13 @@ class IcetMessageDecoderTest {
     }
 
     @Test
+    void negativeRatesAreMalformed() {
+        assertMalformed(body(0x1D, new byte[8], new byte[8], new byte[] {(byte) 0x80, 0, 0, 0, 0, 0, 0, 0},
+                new byte[8]), "RATES: uploadRate out of range: 9223372036854775808");
+        assertMalformed(body(0x1D, new byte[8], new byte[8]), "truncated RATES: need 8 bytes for uploadRate, 0 left");
+    }
+
+    @Test
     void badEndpoints() {
         assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 9), "HELLO: 9 endpoints, limit 8");
         assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 2, ep("tcp", 7741)),

@@ -377,10 +377,9 @@ class NettyTransportTest {
         listener.close();
         listener.close();
         assertThat(listener.localAddress().getPort()).isPositive();
-        CompletableFuture<Connection> refused = transport.connect(listener.localAddress(), new RecordingHandler(null))
-                .toCompletableFuture();
-        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(ConnectException.class);
+        // the server socket is closed (connecting to the freed port is no test: an ephemeral port can be
+        // reused at once, even by the connecting socket itself, which then talks to itself)
+        assertThat(((NettyListener) listener).isOpen()).isFalse();
 
         c.send(new Ping(3));
         assertThat(server.next()).isEqualTo(new Ping(3));

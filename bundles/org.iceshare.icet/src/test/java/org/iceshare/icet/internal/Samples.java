@@ -109,6 +109,7 @@ final class Samples {
                                 600_000_000L, 600_500_000L, true, 3), 1_764_230_000_500L)),
                         List.of(new org.iceshare.api.icet.Announce.Link(new org.iceshare.api.swarm.ChainLink(3, 1200, 0,
                                 600_000_000L, -1, "vorbis"), data(4200, 3))), true),
+                new org.iceshare.api.icet.Rates(2_500_000L, 0L, 1_234_567L, 987_654L),
                 new Request(CONTENT, 42),
                 new Piece(CONTENT, 42, data(256 * 1024, 42)),
                 new Reject(CONTENT, 43, ErrorCode.BUSY, "12 uploads in progress, limit 12"),

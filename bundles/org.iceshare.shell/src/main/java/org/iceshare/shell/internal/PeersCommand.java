@@ -68,13 +68,16 @@ public class PeersCommand implements Action {
         t.column("Up").alignRight();
         t.column("Down").alignRight();
         t.column("Ratio").alignRight();
+        t.column("Up cap").alignRight();
+        t.column("Up rate").alignRight();
         t.column("Banned");
         for (TrackedPeer p : peers) {
             String local = locals.stream().filter(l -> l.id().equals(p.id())).map(Peer::name).findFirst()
                     .orElse("");
             t.addRow().addContent(p.address(), p.id().shortHex(), local, p.source() ? "yes" : "",
                     p.pieces() + "/" + tracked.pieces(), Format.bytes(p.uploaded()), Format.bytes(p.downloaded()),
-                    ratio(p.ratio()), p.banned() ? "BANNED" : "no");
+                    ratio(p.ratio()), p.uploadCap() > 0 ? Format.bytes(p.uploadCap()) + "/s" : "-",
+                    Format.bytes(p.uploadRate()) + "/s", p.banned() ? "BANNED" : "no");
         }
         t.emptyTableText("(no peer in this swarm)");
         t.print(out);

@@ -25,6 +25,11 @@ final class ClientSession implements ConnectionHandler {
     long lastSeenNanos = System.nanoTime();
     final Set<ContentSwarm> swarms = new LinkedHashSet<>();
     final Set<LiveContent> liveStreams = new LinkedHashSet<>();
+    /** Its bandwidth, from its last RATES (bytes per second; 0: no cap, or not measured yet). */
+    long uploadCap;
+    long downloadCap;
+    long uploadRate;
+    long downloadRate;
     /** Peers whose address this client was sent. */
     final Set<PeerId> known = new HashSet<>();
 
@@ -47,6 +52,21 @@ final class ClientSession implements ConnectionHandler {
     public void closed(Connection c, String reason) {
         tracker.execute(() -> tracker.onClosed(this, reason));
     }
+
+    /**
+     * How many pieces of {@code pieceLength} bytes this client may serve at once: {@code maxServing},
+     * or fewer when its upload cap moves less than that in {@link #PLANNING_SECONDS}.
+     */
+    int servingSlots(int pieceLength, int maxServing) {
+        if (uploadCap <= 0 || pieceLength <= 0) {
+            return maxServing;
+        }
+        long fits = (long) Math.ceil(uploadCap * PLANNING_SECONDS / pieceLength);
+        return (int) Math.max(1, Math.min(maxServing, fits));
+    }
+
+    /** The horizon of planning: a peer should not hold more assignments than its cap serves in this time. */
+    static final double PLANNING_SECONDS = 2.0;
 
     void send(IcetMessage m) {
         Connection c = connection;

@@ -469,6 +469,7 @@ final class LiveContent {
      */
     private LiveMember chooseServer(Slot slot, LiveMember m) {
         LiveMember best = null;
+        double bestLoad = 0;
         LiveMember source = null;
         boolean others = false;
         for (LiveMember h : slot.holders) {
@@ -476,13 +477,18 @@ final class LiveContent {
                 continue;
             }
             others |= !h.source;
-            if (h.serving >= maxServing) {
+            int slots = h.session.servingSlots(slot.info.length(), maxServing);
+            if (h.serving >= slots) {
                 continue;
             }
             if (h.source) {
                 source = h;
-            } else if (best == null || h.serving < best.serving) {
-                best = h;
+            } else {
+                double load = (double) h.serving / slots;
+                if (best == null || load < bestLoad) {
+                    best = h;
+                    bestLoad = load;
+                }
             }
         }
         if (best != null) {
@@ -522,7 +528,7 @@ final class LiveContent {
         for (LiveMember m : members.values()) {
             out.add(new TrackedPeer(m.id, m.session.info == null ? "-" : m.session.info.host() + ":"
                     + m.session.info.port(), m.source, m.have.size(), m.uploaded, m.downloaded,
-                    tracker.ratio(m.id), m.banned));
+                    tracker.ratio(m.id), m.banned, m.session.uploadCap, m.session.uploadRate));
         }
         return out;
     }

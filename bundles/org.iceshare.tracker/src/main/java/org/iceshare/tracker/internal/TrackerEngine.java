@@ -39,6 +39,7 @@ import org.iceshare.api.icet.Peers;
 import org.iceshare.api.icet.Ping;
 import org.iceshare.api.icet.Pong;
 import org.iceshare.api.icet.Publish;
+import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Seek;
@@ -306,7 +307,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             for (Member m : s.members.values()) {
                 out.add(new TrackedPeer(m.id, m.session.info == null ? "-" : m.session.info.host() + ":"
                         + m.session.info.port(), m.source, m.have.cardinality(), m.uploaded, m.downloaded,
-                        ratio(m.id), m.banned));
+                        ratio(m.id), m.banned, m.session.uploadCap, m.session.uploadRate));
             }
             return out;
         }, List.of());
@@ -424,6 +425,13 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
         if (m instanceof Hello h) {
             endpointsChanged(s, h);
+            return;
+        }
+        if (m instanceof Rates r) {
+            s.uploadCap = r.uploadCap();
+            s.downloadCap = r.downloadCap();
+            s.uploadRate = r.uploadRate();
+            s.downloadRate = r.downloadRate();
             return;
         }
         if (m instanceof Publish p) {
@@ -906,22 +914,30 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     /** As above; {@code urgent} (a player waits) lets the source serve whenever no one else can. */
     private Member chooseServer(ContentSwarm swarm, int piece, Member m, long now, boolean urgent) {
         Member best = null;
+        double bestLoad = 0;
         Member source = null;
         boolean otherHolders = false;
+        int length = swarm.manifest.piece(piece).length();
         for (Member h : swarm.holders[piece]) {
             if (h == m || !h.canServe() || h.session.closed) {
                 continue;
             }
             otherHolders |= !h.source;
-            if (h.serving >= settings.maxServing() || m.avoids(piece, h.id, now)) {
+            int slots = h.session.servingSlots(length, settings.maxServing());
+            if (h.serving >= slots || m.avoids(piece, h.id, now)) {
                 continue;
             }
             if (h.source) {
                 if (source == null || h.serving < source.serving) {
                     source = h;
                 }
-            } else if (best == null || h.serving < best.serving) {
-                best = h;
+            } else {
+                // the least loaded for its capacity: a capped peer fills up sooner than an uncapped one
+                double load = (double) h.serving / slots;
+                if (best == null || load < bestLoad) {
+                    best = h;
+                    bestLoad = load;
+                }
             }
         }
         if (best != null) {

@@ -26,6 +26,7 @@ import org.iceshare.api.icet.Joined;
 import org.iceshare.api.icet.Peers;
 import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
@@ -34,6 +35,7 @@ import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.icet.internal.NettyTransport;
@@ -227,6 +229,46 @@ class TrackerEngineTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> source.closedReason != null);
         assertThat(source.closedReason).contains("closed by peer");
         await().until(() -> tracker.content("e.ogg").orElseThrow().peers() == 0);
+    }
+
+    @Test
+    void theTrackerPlansWithTheUploadCapAPeerReports() throws Exception {
+        Manifest m = manifest("capped.ogg", 10, 2);
+        Client source = new Client(5000);
+        // 500 B/s moves one 1000-byte piece in the 2 s planning horizon: one assignment at a time
+        source.send(new Rates(500, 0, 0, 0));
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client b = new Client(5001);
+        b.send(new Join("capped.ogg"));
+        b.next(Joined.class);
+        Assign first = b.next(Assign.class);
+        assertThat(first.entries()).as("a capped source serves one piece at a time").hasSize(1);
+        TrackedPeer tracked = tracker.peers(m.id()).stream().filter(p -> p.id().equals(source.id)).findFirst()
+                .orElseThrow();
+        assertThat(tracked.uploadCap()).isEqualTo(500);
+
+        // the same with no cap: the source gets the whole window at once
+        Manifest free = manifest("free.ogg", 10, 3);
+        Client other = new Client(5002);
+        other.send(new Publish(free));
+        other.next(Published.class);
+        Client c = new Client(5003);
+        c.send(new Join("free.ogg"));
+        c.next(Joined.class);
+        assertThat(c.next(Assign.class).entries()).hasSize(10);
+    }
+
+    @Test
+    void servingSlotsFollowTheCap() {
+        ClientSession s = new ClientSession(tracker);
+        assertThat(s.servingSlots(256 * 1024, 12)).as("no cap").isEqualTo(12);
+        s.uploadCap = 256 * 1024;
+        assertThat(s.servingSlots(256 * 1024, 12)).as("two pieces in 2 s").isEqualTo(2);
+        s.uploadCap = 1;
+        assertThat(s.servingSlots(256 * 1024, 12)).as("at least one").isEqualTo(1);
+        s.uploadCap = 100L * 1024 * 1024;
+        assertThat(s.servingSlots(256 * 1024, 12)).as("never above maxServing").isEqualTo(12);
     }
 
     @Test

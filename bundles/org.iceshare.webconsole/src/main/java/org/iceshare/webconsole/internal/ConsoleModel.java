@@ -234,7 +234,8 @@ final class ConsoleModel {
                     .with("local", localNames.get(tp.id())).with("address", tp.address())
                     .with("transports", List.copyOf(transportsTo.getOrDefault(tp.id(), Set.of())))
                     .with("source", tp.source()).with("pieces", tp.pieces()).with("uploaded", tp.uploaded())
-                    .with("downloaded", tp.downloaded()).with("ratio", tp.ratio()).with("banned", tp.banned())
+                    .with("downloaded", tp.downloaded()).with("ratio", tp.ratio()).with("uploadCap", tp.uploadCap())
+                    .with("reportedUploadRate", tp.uploadRate()).with("banned", tp.banned())
                     .with("upRate", r.up()).with("downRate", r.down()));
         }
         return out.with("pieces", availability.length).with("availability", availability)

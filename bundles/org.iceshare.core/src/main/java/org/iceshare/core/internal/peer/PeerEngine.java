@@ -47,6 +47,7 @@ import org.iceshare.api.icet.Ping;
 import org.iceshare.api.icet.Pong;
 import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Reject;
 import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Request;
@@ -94,6 +95,8 @@ public final class PeerEngine implements Peer, AutoCloseable {
     /** A live piece not delivered in this time is fetched elsewhere: it would be late anyway. */
     private static final long LIVE_REQUEST_TIMEOUT_NANOS = 2_000_000_000L;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** How often the measured rates are sent to the trackers. */
+    private static final long RATES_INTERVAL_NANOS = 5_000_000_000L;
 
     private volatile PeerSettings settings;
     /** The transports this peer has, by name; changed on the engine thread, read anywhere. */
@@ -111,6 +114,13 @@ public final class PeerEngine implements Peer, AutoCloseable {
     private final ArrayDeque<PeerLink> uploadRotation = new ArrayDeque<>();
     private final TokenBucket uploadBucket;
     private final TokenBucket downloadBucket;
+    /** Bytes moved by every swarm since start, and the rates measured from them (engine thread). */
+    private long uploadedTotal;
+    private long downloadedTotal;
+    private long ratesAtNanos = System.nanoTime();
+    private long ratesUploaded;
+    private long ratesDownloaded;
+    private Rates rates = new Rates(0, 0, 0, 0);
     private ScheduledFuture<?> uploadWake;
     private Storage storage;
     private PeerId id;
@@ -933,6 +943,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
                 s.scheduleSoon(); // the download budget refilled a little
             }
         }
+        measureRates(now);
         long keepAlive = settings.keepAlive().toNanos();
         for (TrackerLink t : trackers.values()) {
             if (t.ready && now - t.lastReceivedNanos > keepAlive) {
@@ -1157,6 +1168,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
         execute(() -> {
             uploadBucket.setRate(bytesPerSecond, System.nanoTime());
             pumpUploads();
+            sendRates();
         });
     }
 
@@ -1167,7 +1179,48 @@ public final class PeerEngine implements Peer, AutoCloseable {
             for (Swarm s : swarms.values()) {
                 s.scheduleSoon();
             }
+            sendRates();
         });
+    }
+
+    void countUpload(int bytes) {
+        uploadedTotal += bytes;
+    }
+
+    void countDownload(int bytes) {
+        downloadedTotal += bytes;
+    }
+
+    /** The caps in force and the rates measured over the last interval. Engine thread. */
+    private Rates currentRates() {
+        rates = new Rates(uploadBucket.rate(), downloadBucket.rate(), rates.uploadRate(), rates.downloadRate());
+        return rates;
+    }
+
+    /** Measures the rates (at most every {@link #RATES_INTERVAL_NANOS}) and tells the trackers. Engine thread. */
+    private void measureRates(long now) {
+        long elapsed = now - ratesAtNanos;
+        if (elapsed < RATES_INTERVAL_NANOS) {
+            return;
+        }
+        double seconds = elapsed / 1e9;
+        rates = new Rates(uploadBucket.rate(), downloadBucket.rate(),
+                Math.round((uploadedTotal - ratesUploaded) / seconds),
+                Math.round((downloadedTotal - ratesDownloaded) / seconds));
+        ratesAtNanos = now;
+        ratesUploaded = uploadedTotal;
+        ratesDownloaded = downloadedTotal;
+        sendRates();
+    }
+
+    /** Tells every connected tracker the caps and the measured rates. Engine thread. */
+    private void sendRates() {
+        Rates r = currentRates();
+        for (TrackerLink t : trackers.values()) {
+            if (t.ready && t.connection != null) {
+                t.connection.send(r);
+            }
+        }
     }
 
     /** The download budget of every swarm: requests are paced so that pieces arrive no faster than the cap. */
@@ -1270,6 +1323,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
             }
             t.ready = true;
             t.failures = 0;
+            c.send(currentRates());
             while (!t.queued.isEmpty()) {
                 c.send(t.queued.poll());
             }

@@ -221,6 +221,7 @@ final class Swarm {
             return;
         }
         downloaded += info.length();
+        engine.countDownload(info.length());
         partners.add(from);
         long now = System.nanoTime();
         for (InFlight other : state.settle(piece)) {
@@ -460,6 +461,7 @@ final class Swarm {
 
     void noteUpload(PeerId to, int bytes) {
         uploaded += bytes;
+        engine.countUpload(bytes);
         partners.add(to);
     }
 
