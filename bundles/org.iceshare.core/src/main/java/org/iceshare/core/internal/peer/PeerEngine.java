@@ -316,9 +316,21 @@ public final class PeerEngine implements Peer, AutoCloseable {
                 }
                 for (TrackerLink tl : trackers.values()) {
                     if (tl.connection != null && tl.connection.transport().equals(t.name())) {
+                        // not a failure: reach the tracker again at once, over a transport that is left
                         Connection c = tl.connection;
+                        tl.connection = null;
+                        tl.ready = false;
+                        tl.connecting = false;
                         c.close(why);
-                        onTrackerClosed(tl, c, why);
+                        failPending(tl, why);
+                        if (transports.isEmpty()) {
+                            LOG.info("peer {}: {}; tracker {} is reached again when a transport comes",
+                                    settings.name(), why, tl.key);
+                        } else if (!tl.swarms.isEmpty()) {
+                            LOG.info("peer {}: {}; reaching tracker {} over another transport", settings.name(), why,
+                                    tl.key);
+                            connect(tl);
+                        }
                     }
                 }
                 LOG.info("peer {}: {}; listening on {}", settings.name(), why, endpoints());
