@@ -52,7 +52,8 @@ import org.osgi.framework.ServiceReference;
  * see a swarm moving (the default peer publishes a real Ogg Vorbis file with its upload capped, a
  * second peer fetches it), switch the file scheduler from the page and find the switch in the
  * configuration (and in {@code iceshare:scheduler} where the shell has it), play the content in the
- * page's player until its currentTime advances, and save a screenshot in
+ * page's player at the peer still downloading it (its local HTTP endpoint streams what the swarm
+ * brings, and fetches ahead of the player) until its currentTime advances, and save a screenshot in
  * {@code target/screenshots/webconsole.png}.</li>
  * </ul>
  */
@@ -80,6 +81,8 @@ public class WebConsoleIT extends IceShareTestSupport {
         long uploadRate = Math.max(16_384, size / 150);
         return new Option[] {composite(super.config()),
             editConfigurationFilePut("etc/org.iceshare.peer-default.cfg", "uploadRate", Long.toString(uploadRate)),
+            // pieces of 2 s of audio: the player at the downloading peer waits for small pieces
+            editConfigurationFilePut("etc/org.iceshare.media.ogg.cfg", "pieceDuration", "2000"),
             systemProperty("iceshare.itest.vorbis").value(media.toAbsolutePath().toString())};
     }
 
@@ -190,7 +193,7 @@ public class WebConsoleIT extends IceShareTestSupport {
         env.put("ICESHARE_USER", USER);
         env.put("ICESHARE_PASSWORD", PASSWORD);
         env.put("ICESHARE_SCHEDULER", target);
-        env.put("ICESHARE_PLAY_PEER", publisher.name());
+        env.put("ICESHARE_PLAY_PEER", leech.name());
         env.put("ICESHARE_SCREENSHOT", screenshot.toString());
         env.put("ICESHARE_PROFILE_DIR", browserDir.resolve("profiles").toString());
         env.put("CHROMIUM", chromium.toString());

@@ -12,6 +12,7 @@ import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.media.ogg.internal.OggFormat;
 import org.iceshare.tracker.internal.TrackerSettings;
 
 /**
@@ -28,19 +29,25 @@ public final class StreamingRun {
 
     /** The figures of one run. */
     public record Figures(int peers, double bitrateMbps, double suf, long neededP50, long neededP95, long neededMax,
-            double seconds) {
+            double seconds, long firstPlayableP95) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d players, %.1f Mbit/s file: startup needed p50 %d ms, p95 %d ms, "
-                    + "max %d ms; SUF %.3f; all complete in %.1f s", peers, bitrateMbps, neededP50, neededP95,
-                    neededMax, suf, seconds);
+            return String.format(Locale.ROOT, "%d players, %.2f Mbit/s file: startup needed p50 %d ms, p95 %d ms, "
+                    + "max %d ms; first playable byte p95 %d ms; SUF %.3f; all complete in %.1f s", peers,
+                    bitrateMbps, neededP50, neededP95, neededMax, firstPlayableP95, suf, seconds);
         }
     }
 
     public static Figures run(Path root, Path media, int peers, double sourceRateFactor, int pieceSize)
             throws Exception {
+        return run(root, media, peers, sourceRateFactor, new OggFormat(pieceSize));
+    }
+
+    /** As above, with the Ogg format (its piece size and duration) the source cuts the file with. */
+    public static Figures run(Path root, Path media, int peers, double sourceRateFactor, OggFormat format)
+            throws Exception {
         long size = Files.size(media);
-        try (SwarmFixture swarm = new SwarmFixture(root, TrackerSettings.loopback(), pieceSize)) {
+        try (SwarmFixture swarm = new SwarmFixture(root, TrackerSettings.loopback(), List.of(format))) {
             PeerEngine source = swarm.addPeer("source");
             IcetUrl url = source.publish(media, "movie.ogv", null).toCompletableFuture().get(5, TimeUnit.MINUTES);
             long durationMicros = source.store(source.swarms().get(0).content()).manifest().durationMicros();
@@ -66,18 +73,21 @@ public final class StreamingRun {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             List<Long> needed = new ArrayList<>();
+            List<Long> firstPlayable = new ArrayList<>();
             for (PeerEngine p : players) {
                 SwarmStatus s = p.swarm(id).orElseThrow();
                 if (!SwarmFixture.sameBytes(media, swarm.dataFile(p, id))) {
                     throw new IllegalStateException("copy at " + p.name() + " differs");
                 }
                 needed.add(s.quality().bufferNeededMillis());
+                firstPlayable.add(s.quality().startupMillis());
             }
             Collections.sort(needed);
+            Collections.sort(firstPlayable);
             double suf = (double) source.swarm(id).orElseThrow().uploaded() / size;
             return new Figures(peers, bytesPerSecond * 8 / 1e6, suf, needed.get(needed.size() / 2),
                     needed.get(Math.max(0, (int) Math.ceil(0.95 * needed.size()) - 1)), needed.get(needed.size() - 1),
-                    seconds);
+                    seconds, firstPlayable.get(Math.max(0, (int) Math.ceil(0.95 * firstPlayable.size()) - 1)));
         }
     }
 }

@@ -79,7 +79,21 @@ final class Playback {
         if (cutMillis > 0) {
             latencies[latencyCount++ % LATENCY_SAMPLES] = Math.max(0, System.currentTimeMillis() - cutMillis);
         }
-        if (startPiece < 0 || piece < nextToCount) {
+        if (startPiece < 0) {
+            return;
+        }
+        if (piece < nextToCount) {
+            // a header piece after the start piece: playback can begin now
+            if (!anchored && startupMillis < 0 && arrivedAt.containsKey(startPiece)) {
+                PieceInfo start = window.info(startPiece);
+                if (start != null && start.startPoint() && start.startMicros() >= 0
+                        && headersHere.test(start.link())) {
+                    anchored = true;
+                    anchorNanos = nowNanos;
+                    anchorMicros = start.startMicros();
+                    startupMillis = (nowNanos - joinedNanos) / 1_000_000;
+                }
+            }
             return;
         }
         arrivedAt.put(piece, nowNanos);
@@ -122,7 +136,14 @@ final class Playback {
             return Long.MAX_VALUE;
         }
         if (!anchored) {
-            return (piece - Math.max(startPiece, nextToCount)) * 100L;
+            // not playing yet: a piece is needed its media time after the one playback starts from
+            int from = Math.max(startPiece, nextToCount);
+            PieceInfo info = window.info(piece);
+            PieceInfo start = window.info(from);
+            if (info != null && start != null && info.startMicros() >= 0 && start.startMicros() >= 0) {
+                return Math.max(0, info.startMicros() - start.startMicros()) / 1000;
+            }
+            return (piece - from) * 100L;
         }
         PieceInfo info = window.info(piece);
         if (info == null || info.startMicros() < 0) {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@link LogicalStreams});</li>
  * </ul>
  * and then it cuts ({@link OggPieceCutter}): every link's header pages form its header pieces,
- * data pages are grouped up to the target size, Theora keyframes start pieces, and every piece gets
+ * data pages are grouped up to the target size (and, when set, the target duration), Theora
+ * keyframes start pieces, and every piece gets
  * its presentation time, its start-point flag and its link. Every piece boundary is a page boundary,
  * and the pieces tile the content.
  *
@@ -62,22 +63,61 @@ public final class OggFormat implements MediaFormat {
     private static final Logger LOG = LoggerFactory.getLogger(OggFormat.class);
     private static final int[] CAPTURE = {'O', 'g', 'g', 'S'};
 
+    /**
+     * A piece duration for audio files played while they download (see {@link OggPieceCutter}): 2 s.
+     * Not the default: pieces are cut by size unless a duration is configured.
+     */
+    public static final long STREAMING_PIECE_MICROS = 2_000_000;
+    /** The longest piece duration accepted: 60 s. */
+    public static final long MAX_PIECE_MICROS = 60_000_000;
+
     private final int targetPieceSize;
+    private final long targetPieceMicros;
+    private final int durationCutPieces;
 
     /**
+     * Pieces cut by size only.
+     *
      * @param targetPieceSize the target length of data pieces in bytes, 1..{@link PieceInfo#MAX_LENGTH}
      * @throws IllegalArgumentException when out of range
      */
     public OggFormat(int targetPieceSize) {
+        this(targetPieceSize, 0);
+    }
+
+    /**
+     * @param targetPieceSize the target length of data pieces in bytes, 1..{@link PieceInfo#MAX_LENGTH}
+     * @param targetPieceMicros the target duration of data pieces, 1..{@value #MAX_PIECE_MICROS}
+     *        microseconds, or 0 to cut by size only; a piece ends at whichever target it reaches first
+     *        (duration only once it holds 16 KiB)
+     * @throws IllegalArgumentException when out of range
+     */
+    public OggFormat(int targetPieceSize, long targetPieceMicros) {
+        this(targetPieceSize, targetPieceMicros, OggPieceCutter.DURATION_CUT_PIECES);
+    }
+
+    /** As above, with the number of pieces that may be cut by duration (for tests). */
+    OggFormat(int targetPieceSize, long targetPieceMicros, int durationCutPieces) {
         if (targetPieceSize < 1 || targetPieceSize > PieceInfo.MAX_LENGTH) {
             throw new IllegalArgumentException("target piece size must be 1.." + PieceInfo.MAX_LENGTH + " bytes: "
                     + targetPieceSize);
         }
+        if (targetPieceMicros < 0 || targetPieceMicros > MAX_PIECE_MICROS) {
+            throw new IllegalArgumentException("target piece duration must be 0.." + MAX_PIECE_MICROS + " us: "
+                    + targetPieceMicros);
+        }
         this.targetPieceSize = targetPieceSize;
+        this.targetPieceMicros = targetPieceMicros;
+        this.durationCutPieces = durationCutPieces;
     }
 
     public int targetPieceSize() {
         return targetPieceSize;
+    }
+
+    /** The target duration of data pieces in microseconds; 0 when pieces are cut by size only. */
+    public long targetPieceMicros() {
+        return targetPieceMicros;
     }
 
     @Override
@@ -145,7 +185,7 @@ public final class OggFormat implements MediaFormat {
     Analysis analyse(InputStream content, boolean record) throws IOException, OggFormatException {
         OggPageReader reader = new OggPageReader(content);
         LogicalStreams streams = new LogicalStreams(record);
-        OggPieceCutter cutter = new OggPieceCutter(targetPieceSize);
+        OggPieceCutter cutter = new OggPieceCutter(targetPieceSize, targetPieceMicros, durationCutPieces);
         for (OggPage page = reader.next(); page != null; page = reader.next()) {
             cutter.accept(page, streams.accept(page, reader.pageCount() - 1, reader.array(), reader.pageStart()));
         }
@@ -188,6 +228,7 @@ public final class OggFormat implements MediaFormat {
 
     @Override
     public String toString() {
-        return "OggFormat[target piece size " + targetPieceSize + " bytes]";
+        return "OggFormat[target piece size " + targetPieceSize + " bytes"
+                + (targetPieceMicros > 0 ? ", " + targetPieceMicros / 1000 + " ms" : "") + "]";
     }
 }

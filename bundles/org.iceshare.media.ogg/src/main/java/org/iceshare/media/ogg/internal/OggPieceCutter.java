@@ -19,6 +19,12 @@ import org.iceshare.media.ogg.internal.LogicalStreams.PageFacts;
  * <li>Data pages are grouped greedily in order: a piece takes pages while it stays within the
  * target size, and always takes at least one page (so it exceeds the target only when a single page
  * does).</li>
+ * <li>With a target duration, a data piece of at least {@link #DURATION_CUT_MIN_BYTES} also ends
+ * before a page that would carry it past that duration of media. Low-bitrate content (audio) then
+ * gets pieces of a few seconds rather than of minutes, so a player streaming it waits for a small
+ * first piece; high-bitrate content reaches the size target first. Duration cuts stop after
+ * {@link #DURATION_CUT_PIECES} pieces, so a very long content stays within the manifest's piece
+ * limit with pieces of the target size.</li>
  * <li>Keyframes shape pieces in links with Theora: a page on which a keyframe begins (its first
  * packet is an intra frame) starts a new piece, unless the current piece itself began with a
  * keyframe and holds less than half the target. So every group of pictures longer than half a piece
@@ -66,7 +72,14 @@ final class OggPieceCutter {
         }
     }
 
+    /** A piece is never cut by duration below this many bytes: 16 KiB. */
+    static final int DURATION_CUT_MIN_BYTES = 16_384;
+    /** Duration cuts happen among the first this many pieces only (half the manifest's limit). */
+    static final int DURATION_CUT_PIECES = 32_768;
+
     private final int target;
+    private final long targetMicros;
+    private final int durationCutPieces;
     private final List<Piece> pieces = new ArrayList<>();
     private final List<int[]> linkPieces = new ArrayList<>();
     private long length;
@@ -79,7 +92,18 @@ final class OggPieceCutter {
 
     /** @param target the target length of data pieces, 1..{@link PieceInfo#MAX_LENGTH} */
     OggPieceCutter(int target) {
+        this(target, 0, DURATION_CUT_PIECES);
+    }
+
+    /**
+     * @param target the target length of data pieces, 1..{@link PieceInfo#MAX_LENGTH}
+     * @param targetMicros the target duration of data pieces, or 0 to cut by size only
+     * @param durationCutPieces how many pieces may be cut by duration (see the class comment)
+     */
+    OggPieceCutter(int target, long targetMicros, int durationCutPieces) {
         this.target = target;
+        this.targetMicros = targetMicros;
+        this.durationCutPieces = durationCutPieces;
     }
 
     /** Takes the next page (its facts are read now, not kept). */
@@ -104,7 +128,8 @@ final class OggPieceCutter {
                 close();
             }
             if (current != null) {
-                if (current.length + pageLength > target || rules.keyframeCuts(f, current.length < target / 2)) {
+                if (current.length + pageLength > target || rules.keyframeCuts(f, current.length < target / 2)
+                        || overDuration(f)) {
                     close();
                 }
             }
@@ -116,6 +141,16 @@ final class OggPieceCutter {
         }
         current.length += pageLength;
         length += pageLength;
+    }
+
+    /** Whether the data page {@code f} would carry the open data piece past the target duration. */
+    private boolean overDuration(PageFacts f) {
+        if (targetMicros <= 0 || current.length < DURATION_CUT_MIN_BYTES || pieces.size() >= durationCutPieces) {
+            return false;
+        }
+        long start = rules.rawStart();
+        long end = f.end != LogicalStreams.NONE ? f.end : f.start;
+        return start != LogicalStreams.NONE && end != LogicalStreams.NONE && end - start > targetMicros;
     }
 
     private void close() {

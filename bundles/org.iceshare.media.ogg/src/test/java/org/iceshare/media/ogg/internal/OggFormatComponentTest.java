@@ -62,6 +62,46 @@ class OggFormatComponentTest {
     }
 
     @Test
+    void aPieceDurationCutsAudioShorter() throws Exception {
+        OggFormatComponent component = new OggFormatComponent(config(() -> OggFormat.DEFAULT_PIECE_SIZE,
+                () -> 2_000));
+        assertThat(component.pieceSize()).isEqualTo(OggFormat.DEFAULT_PIECE_SIZE);
+        assertThat(component.pieceMicros()).isEqualTo(OggFormat.STREAMING_PIECE_MICROS);
+        // 5 s of Vorbis: the header piece, then pieces of at most 2 s (0-2, 2-4, 4-5) instead of one piece
+        assertThat(component.layout(new ByteArrayInputStream(Fixture.VORBIS.bytes())).pieces()).hasSize(4);
+
+        component.configure(config(() -> OggFormat.DEFAULT_PIECE_SIZE, () -> 0));
+        assertThat(component.layout(new ByteArrayInputStream(Fixture.VORBIS.bytes())).pieces()).hasSize(2);
+    }
+
+    @Test
+    void theDefaultIsBySizeOnly() throws Exception {
+        java.lang.reflect.Method m = OggFormatComponent.Config.class.getMethod("pieceDuration");
+        assertThat(m.getDefaultValue()).isEqualTo(0);
+    }
+
+    @Test
+    void thePieceDurationIsValidatedApartFromTheSize() {
+        OggFormatComponent component = new OggFormatComponent(config(() -> 32_768, () -> 1_000));
+        assertThat(component.pieceMicros()).isEqualTo(1_000_000);
+
+        for (int bad : new int[] {-1, 1, OggFormatComponent.MIN_PIECE_DURATION_MS - 1, 60_001}) {
+            component.configure(config(() -> 65_536, () -> bad));
+            assertThat(component.pieceMicros()).as("%d ms is refused", bad).isEqualTo(1_000_000);
+            assertThat(component.pieceSize()).as("the valid size still applies").isEqualTo(65_536);
+        }
+        component.configure(config(() -> 65_536, () -> {
+            throw new IllegalArgumentException("cannot coerce 'long' to int");
+        }));
+        assertThat(component.pieceMicros()).isEqualTo(1_000_000);
+
+        component.configure(config(() -> 65_536, () -> 0));
+        assertThat(component.pieceMicros()).as("0: by size only").isZero();
+        component.configure(config(() -> 65_536, () -> 60_000));
+        assertThat(component.pieceMicros()).isEqualTo(60_000_000);
+    }
+
+    @Test
     void delegatesToTheFormat() throws Exception {
         OggFormatComponent component = new OggFormatComponent(config(OggFormat.DEFAULT_PIECE_SIZE));
         byte[] file = Fixture.THEORA_VORBIS.bytes();
@@ -76,11 +116,21 @@ class OggFormatComponentTest {
         return config(() -> pieceSize);
     }
 
+    /** A piece size, with pieces cut by size only (duration 0). */
     private static OggFormatComponent.Config config(IntSupplier pieceSize) {
+        return config(pieceSize, () -> 0);
+    }
+
+    private static OggFormatComponent.Config config(IntSupplier pieceSize, IntSupplier pieceDuration) {
         return new OggFormatComponent.Config() {
             @Override
             public int pieceSize() {
                 return pieceSize.getAsInt();
+            }
+
+            @Override
+            public int pieceDuration() {
+                return pieceDuration.getAsInt();
             }
 
             @Override

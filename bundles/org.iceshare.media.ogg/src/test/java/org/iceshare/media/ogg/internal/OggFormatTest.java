@@ -385,12 +385,87 @@ class OggFormatTest {
         assertThat(direct.position()).isZero();
     }
 
+    /**
+     * With a target duration, low-bitrate audio is cut into pieces of about that much media: each
+     * data piece but the last lasts at most the target, unless it had not reached 16 KiB before its
+     * last page. The pieces still tile the file on page boundaries.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Fixture.class, names = {"VORBIS", "OPUS"})
+    void aTargetDurationCutsAudioIntoShortPieces(Fixture fixture) throws Exception {
+        byte[] file = fixture.bytes();
+        List<Page> pages = OggTestFiles.scan(file);
+        Map<Long, Page> byEnd = pages.stream().collect(Collectors.toMap(Page::end, p -> p));
+        long target = 1_000_000;
+
+        MediaLayout bySize = new OggFormat(OggFormat.DEFAULT_PIECE_SIZE).layout(new ByteArrayInputStream(file));
+        MediaLayout byTime = new OggFormat(OggFormat.DEFAULT_PIECE_SIZE, target).layout(new ByteArrayInputStream(file));
+
+        assertThat(bySize.pieces()).hasSize(2);
+        // 5 s of about 79 kbit/s (Vorbis, 49 KB) and 45 kbit/s (Opus, 28 KB): pieces of 1 s, or of 16 KiB when 1 s is less
+        assertThat(byTime.pieces().size()).as("%s: %s", fixture, byTime.pieces())
+                .isEqualTo(fixture == Fixture.VORBIS ? 4 : 3);
+        assertThat(byTime.pieces().get(0)).isEqualTo(bySize.pieces().get(0));
+        assertThat(byTime.links()).isEqualTo(bySize.links());
+        long offset = 0;
+        for (int i = 0; i < byTime.pieces().size(); i++) {
+            Segment piece = byTime.pieces().get(i);
+            assertThat(piece.offset()).isEqualTo(offset);
+            offset += piece.length();
+            Page last = byEnd.get(offset);
+            assertThat(last).as("piece %d ends on a page boundary", i).isNotNull();
+            if (i > 0) {
+                assertThat(piece.startPoint()).as("audio: every data piece is a start point").isTrue();
+            }
+            if (i > 0 && i < byTime.pieces().size() - 1) {
+                assertThat(piece.endMicros() - piece.startMicros() <= target
+                        || piece.length() - last.length() < OggPieceCutter.DURATION_CUT_MIN_BYTES)
+                        .as("data piece %d: %s lasts at most the target, or was under 16 KiB before its last page",
+                                i, piece).isTrue();
+                assertThat(piece.length()).as("no piece cut by time under 16 KiB")
+                        .isGreaterThanOrEqualTo(OggPieceCutter.DURATION_CUT_MIN_BYTES);
+            }
+        }
+        assertThat(offset).isEqualTo(file.length);
+        assertThat(byTime.pieces().get(byTime.pieces().size() - 1).endMicros()).isEqualTo(fixture.durationMicros);
+    }
+
+    @Test
+    void durationCutsStopAfterTheirPieceLimit() throws Exception {
+        byte[] file = Fixture.VORBIS.bytes();
+        MediaLayout unlimited = new OggFormat(OggFormat.DEFAULT_PIECE_SIZE, 1_000_000).layout(
+                new ByteArrayInputStream(file));
+        MediaLayout limited = new OggFormat(OggFormat.DEFAULT_PIECE_SIZE, 1_000_000, 2).layout(
+                new ByteArrayInputStream(file));
+
+        assertThat(unlimited.pieces()).hasSize(4);
+        // the header piece and one data piece cut by time, then the rest by size: one piece
+        assertThat(limited.pieces()).hasSize(3);
+        assertThat(limited.pieces().subList(0, 2)).isEqualTo(unlimited.pieces().subList(0, 2));
+    }
+
+    @Test
+    void videoAtItsBitrateReachesTheSizeFirst() throws Exception {
+        byte[] file = Fixture.THEORA_VORBIS.bytes();
+        for (int target : new int[] {16_384, 65_536}) {
+            MediaLayout bySize = new OggFormat(target).layout(new ByteArrayInputStream(file));
+            MediaLayout both = new OggFormat(target, 2_000_000).layout(new ByteArrayInputStream(file));
+            assertThat(both.pieces()).isEqualTo(bySize.pieces());
+        }
+    }
+
     @Test
     void nameAndTargetRange() {
         assertThat(new OggFormat(1).name()).isEqualTo("ogg");
         assertThat(new OggFormat(PieceInfo.MAX_LENGTH).targetPieceSize()).isEqualTo(PieceInfo.MAX_LENGTH);
         assertThatThrownBy(() -> new OggFormat(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OggFormat(PieceInfo.MAX_LENGTH + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new OggFormat(65_536, OggFormat.MAX_PIECE_MICROS).targetPieceMicros())
+                .isEqualTo(OggFormat.MAX_PIECE_MICROS);
+        assertThat(new OggFormat(65_536).targetPieceMicros()).isZero();
+        assertThatThrownBy(() -> new OggFormat(65_536, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OggFormat(65_536, OggFormat.MAX_PIECE_MICROS + 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /**

@@ -931,6 +931,11 @@ class OggLiveCutterTest {
             }
 
             @Override
+            public int pieceDuration() {
+                return 2_000;
+            }
+
+            @Override
             public Class<? extends java.lang.annotation.Annotation> annotationType() {
                 return OggFormatComponent.Config.class;
             }
