@@ -38,6 +38,11 @@ public final class StreamingRun {
         }
     }
 
+    /** The 95th percentile (nearest rank) of a sorted, non-empty list. */
+    private static long p95(List<Long> sorted) {
+        return sorted.get(Math.max(0, (int) Math.ceil(0.95 * sorted.size()) - 1));
+    }
+
     public static Figures run(Path root, Path media, int peers, double sourceRateFactor, int pieceSize)
             throws Exception {
         return run(root, media, peers, sourceRateFactor, new OggFormat(pieceSize));
@@ -85,9 +90,8 @@ public final class StreamingRun {
             Collections.sort(needed);
             Collections.sort(firstPlayable);
             double suf = (double) source.swarm(id).orElseThrow().uploaded() / size;
-            return new Figures(peers, bytesPerSecond * 8 / 1e6, suf, needed.get(needed.size() / 2),
-                    needed.get(Math.max(0, (int) Math.ceil(0.95 * needed.size()) - 1)), needed.get(needed.size() - 1),
-                    seconds, firstPlayable.get(Math.max(0, (int) Math.ceil(0.95 * firstPlayable.size()) - 1)));
+            return new Figures(peers, bytesPerSecond * 8 / 1e6, suf, needed.get(needed.size() / 2), p95(needed),
+                    needed.get(needed.size() - 1), seconds, p95(firstPlayable));
         }
     }
 }

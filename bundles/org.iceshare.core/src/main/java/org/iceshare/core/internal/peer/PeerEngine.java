@@ -318,11 +318,8 @@ public final class PeerEngine implements Peer, AutoCloseable {
                     if (tl.connection != null && tl.connection.transport().equals(t.name())) {
                         // not a failure: reach the tracker again at once, over a transport that is left
                         Connection c = tl.connection;
-                        tl.connection = null;
-                        tl.ready = false;
-                        tl.connecting = false;
+                        detach(tl, why);
                         c.close(why);
-                        failPending(tl, why);
                         if (transports.isEmpty()) {
                             LOG.info("peer {}: {}; tracker {} is reached again when a transport comes",
                                     settings.name(), why, tl.key);
@@ -1417,12 +1414,17 @@ public final class PeerEngine implements Peer, AutoCloseable {
         if (t.connection != c) {
             return;
         }
+        String why = "tracker " + t.key + " closed the connection: " + reason;
+        detach(t, why);
+        retryLater(t, why);
+    }
+
+    /** The link has no connection any more: what waited for an answer over it fails with {@code why}. */
+    private void detach(TrackerLink t, String why) {
         t.connection = null;
         t.ready = false;
         t.connecting = false;
-        String why = "tracker " + t.key + " closed the connection: " + reason;
         failPending(t, why);
-        retryLater(t, why);
     }
 
     private void failPending(TrackerLink t, String why) {

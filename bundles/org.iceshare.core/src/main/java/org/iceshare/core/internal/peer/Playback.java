@@ -88,10 +88,7 @@ final class Playback {
                 PieceInfo start = window.info(startPiece);
                 if (start != null && start.startPoint() && start.startMicros() >= 0
                         && headersHere.test(start.link())) {
-                    anchored = true;
-                    anchorNanos = nowNanos;
-                    anchorMicros = start.startMicros();
-                    startupMillis = (nowNanos - joinedNanos) / 1_000_000;
+                    anchor(start, nowNanos);
                 }
             }
             return;
@@ -112,16 +109,22 @@ final class Playback {
             boolean first = startupMillis < 0;
             if (info != null && info.startPoint() && info.startMicros() >= 0 && (first ? piece == startPiece : true)
                     && headersHere.test(info.link())) {
-                anchored = true;
-                anchorNanos = nowNanos;
-                anchorMicros = info.startMicros();
-                if (first) {
-                    startupMillis = (nowNanos - joinedNanos) / 1_000_000;
-                } else {
+                anchor(info, nowNanos);
+                if (!first) {
                     arrivedAt.keySet().removeIf(p -> p < piece);
                     nextToCount = piece;
                 }
             }
+        }
+    }
+
+    /** Playback (re)starts now at a start point; the first time, that is the startup time. */
+    private void anchor(PieceInfo at, long nowNanos) {
+        anchored = true;
+        anchorNanos = nowNanos;
+        anchorMicros = at.startMicros();
+        if (startupMillis < 0) {
+            startupMillis = (nowNanos - joinedNanos) / 1_000_000;
         }
     }
 
