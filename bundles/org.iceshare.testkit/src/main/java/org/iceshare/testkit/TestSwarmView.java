@@ -123,6 +123,23 @@ public final class TestSwarmView implements SwarmView {
         return inFlight[window(piece)];
     }
 
+    /**
+     * The declared peers with a request for the piece in flight (its {@code r} cells, and the requests
+     * a sink placed since), in declaration order. Requests the {@code inflight} row counts beyond those
+     * go to peers the picture does not show, which are not listed.
+     */
+    @Override
+    public List<PeerId> requestedFrom(int piece) {
+        window(piece);
+        List<PeerId> out = new ArrayList<>(2);
+        for (Peer p : peers) {
+            if (p.requested[piece]) {
+                out.add(p.id);
+            }
+        }
+        return out;
+    }
+
     @Override
     public int availability(int piece) {
         return availability[window(piece)];

@@ -29,9 +29,6 @@ import org.iceshare.api.swarm.PieceInfo;
 public record Announce(ContentId content, List<Entry> entries, List<Link> links, boolean onAir)
         implements IcetMessage {
 
-    /** Largest header block of a link: 1 MiB (Vorbis comments with cover art can be large). */
-    public static final int MAX_HEADERS = 1 << 20;
-
     /** At most this many pieces per message. */
     public static final int MAX_ENTRIES = 4096;
 
@@ -67,8 +64,9 @@ public record Announce(ContentId content, List<Entry> entries, List<Link> links,
         public Link {
             Objects.requireNonNull(link, "link");
             Objects.requireNonNull(headers, "headers");
-            if (headers.remaining() > MAX_HEADERS) {
-                throw new IllegalArgumentException("link headers longer than " + MAX_HEADERS + " bytes");
+            if (headers.remaining() > ChainLink.MAX_HEADER_BYTES) {
+                throw new IllegalArgumentException("link headers longer than " + ChainLink.MAX_HEADER_BYTES
+                        + " bytes");
             }
             headers = headers.asReadOnlyBuffer();
         }

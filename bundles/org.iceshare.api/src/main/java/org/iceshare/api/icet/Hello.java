@@ -41,10 +41,15 @@ public record Hello(int version, Role role, PeerId peerId, String host, int list
         }
     }
 
-    /** A Hello from a sender listening over TCP only, on {@code listenPort} (0: not at all). */
-    public Hello(int version, Role role, PeerId peerId, String host, int listenPort, String agent) {
-        this(version, role, peerId, host, listenPort, agent,
-                listenPort == 0 ? List.of() : List.of(new Endpoint("tcp", listenPort)));
+    /**
+     * A Hello whose listen port is its first endpoint's (0 when it lists none).
+     *
+     * @since 1.4
+     */
+    public static Hello of(int version, Role role, PeerId peerId, String host, String agent,
+            List<Endpoint> endpoints) {
+        return new Hello(version, role, peerId, host, endpoints.isEmpty() ? 0 : endpoints.get(0).port(), agent,
+                endpoints);
     }
 
     @Override

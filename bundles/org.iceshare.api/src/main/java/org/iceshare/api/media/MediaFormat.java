@@ -49,4 +49,39 @@ public interface MediaFormat {
     default java.util.Optional<LiveCutter> liveCutter(long targetMicros) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * True when content of this media type is this format's: for Ogg, {@code audio/ogg},
+     * {@code video/ogg} and {@code application/ogg}. The type is given without parameters, in lower
+     * case. A live stream registered with a media type is of the format that handles it; a push declaring
+     * a type no format handles is refused.
+     *
+     * @since 1.3
+     */
+    default boolean handles(String mediaType) {
+        return false;
+    }
+
+    /**
+     * The media type players are told for a live stream of this format whose first link has these
+     * codecs (comma-separated, maybe empty), when its input declared {@code declared} (a base type in
+     * lower case, or null when it declared none).
+     *
+     * @since 1.3
+     */
+    default String mediaType(String codecs, String declared) {
+        return declared != null ? declared : "application/octet-stream";
+    }
+
+    /**
+     * The content read so that it can follow a copy of itself as a new chain link, for a file played in
+     * a loop ({@code round} 1 is the first repeat). Ogg gives every logical stream new serial numbers
+     * (RFC 3533 wants each link's streams to have their own). A format without links returns the stream
+     * as it is. Never reads ahead further than one page.
+     *
+     * @since 1.3
+     */
+    default InputStream relinked(InputStream content, int round) {
+        return content;
+    }
 }

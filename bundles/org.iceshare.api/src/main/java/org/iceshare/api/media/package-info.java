@@ -3,7 +3,7 @@
  * pieces at boundaries a player can live with (whole Ogg pages, for example).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.iceshare.api.media;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,6 +23,18 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Peer {
 
+    /** The factory configuration PID of peers: one configuration per peer of a container. @since 1.3 */
+    String FACTORY_PID = "org.iceshare.peer";
+
+    /**
+     * The property of a peer's configuration holding its transport preference, a comma-separated list of
+     * transport names. @since 1.3
+     */
+    String TRANSPORTS_PROPERTY = "transports";
+
+    /** The transport preference when a peer's configuration gives none. @since 1.3 */
+    String DEFAULT_TRANSPORTS = "tcp,tls";
+
     /** The configured name, unique in the container. */
     String name();
 
@@ -72,13 +84,11 @@ public interface Peer {
     Optional<SwarmStatus> swarm(ContentId content);
 
     /**
-     * Where this peer listens: one endpoint per transport, in its order of preference. Other peers
-     * reach it over the first transport in their own preference that is in this list.
+     * Where this peer listens: one endpoint per transport, in its order of preference (empty before it
+     * started or while it has no transport). Other peers reach it over the first transport in their own
+     * preference that is in this list.
      */
-    default List<Endpoint> endpoints() {
-        InetSocketAddress a = address();
-        return a == null ? List.of() : List.of(new Endpoint("tcp", a.getPort()));
-    }
+    List<Endpoint> endpoints();
 
     /** The connections open now, to trackers and peers, with the transport each one uses. */
     default List<ConnectionInfo> connections() {

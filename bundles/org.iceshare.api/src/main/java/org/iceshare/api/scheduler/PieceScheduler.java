@@ -19,6 +19,27 @@ public interface PieceScheduler {
     /** Service property naming the scheduler, for example {@code rarest}. */
     String NAME_PROPERTY = "scheduler.name";
 
+    /**
+     * The configuration PID that selects a container's schedulers: {@value #SELECTION_FILES} for files
+     * being downloaded, {@value #SELECTION_STREAMING} for live streams and files a player plays as they
+     * arrive.
+     *
+     * @since 1.1
+     */
+    String SELECTION_PID = "org.iceshare.scheduler";
+
+    /** The property of {@value #SELECTION_PID} naming the scheduler for files. @since 1.1 */
+    String SELECTION_FILES = "name";
+
+    /** The scheduler for files when {@value #SELECTION_PID} names none. @since 1.1 */
+    String DEFAULT_FILES = "rarest";
+
+    /** The property of {@value #SELECTION_PID} naming the scheduler for streaming. @since 1.1 */
+    String SELECTION_STREAMING = "streaming";
+
+    /** The scheduler for streaming when {@value #SELECTION_PID} names none. @since 1.1 */
+    String DEFAULT_STREAMING = "deadline";
+
     /** The scheduler's name, equal to its {@value #NAME_PROPERTY} property. */
     String name();
 

@@ -4,7 +4,7 @@
  * owns all swarm state, so a scheduler can be swapped mid-transfer without losing anything.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.iceshare.api.scheduler;
 
 import org.osgi.annotation.bundle.Export;

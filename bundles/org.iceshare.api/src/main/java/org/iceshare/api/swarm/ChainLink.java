@@ -19,6 +19,14 @@ import java.util.Objects;
 public record ChainLink(int index, int firstPiece, int headerPieces, long startMicros, long endMicros,
         String codecs) {
 
+    /**
+     * The largest header block of one link, in bytes: 1 MiB (Vorbis comments with cover art can be
+     * large). Media formats refuse a link whose headers are longer, and the protocol carries no more.
+     *
+     * @since 1.4
+     */
+    public static final int MAX_HEADER_BYTES = 1 << 20;
+
     public ChainLink {
         if (index < 0 || firstPiece < 0 || headerPieces < 0) {
             throw new IllegalArgumentException("chain link " + index + ": negative index, first piece or header count");

@@ -29,11 +29,6 @@ public record PeerInfo(PeerId id, String host, int port, List<Endpoint> endpoint
         }
     }
 
-    /** A peer reachable over TCP only, on {@code port}. */
-    public PeerInfo(PeerId id, String host, int port) {
-        this(id, host, port, List.of(new Endpoint("tcp", port)));
-    }
-
     /** A peer reachable over {@code endpoints}, the first of which gives its {@link #port()}. */
     public static PeerInfo of(PeerId id, String host, List<Endpoint> endpoints) {
         if (endpoints.isEmpty()) {

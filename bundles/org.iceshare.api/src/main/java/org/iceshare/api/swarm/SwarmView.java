@@ -70,6 +70,16 @@ public interface SwarmView {
     /** The number of requests for this piece now in flight (0 when none). */
     int inFlight(int piece);
 
+    /**
+     * The peers a request for this piece is in flight to now, oldest request first; empty when none.
+     * Its size is {@link #inFlight(int)}. A scheduler needs no memory of its own of whom it asked: a
+     * request placed by another scheduler before a swap, or by the core for a waiting player, is listed
+     * here too.
+     *
+     * @since 1.4
+     */
+    List<PeerId> requestedFrom(int piece);
+
     /** How many peers the tracker last reported as holding this piece. */
     int availability(int piece);
 

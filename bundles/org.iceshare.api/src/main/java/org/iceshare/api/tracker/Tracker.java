@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.Endpoint;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -16,8 +17,20 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Tracker {
 
-    /** The address clients connect to, or null while not listening. */
+    /**
+     * The address of its first endpoint (the port an {@code icet://} URL names), or null while not
+     * listening.
+     */
     InetSocketAddress address();
+
+    /**
+     * Where clients reach it: one endpoint per transport it listens on, first the one {@link #address()}
+     * names; empty while it listens on none. Clients learn the same list from the tracker's HELLO and
+     * reconnect over another of them when one goes away.
+     *
+     * @since 1.3
+     */
+    List<Endpoint> endpoints();
 
     /** The contents registered, by name. */
     List<TrackedContent> contents();

@@ -1,16 +1,17 @@
 package org.iceshare.api.transport;
 
 import org.iceshare.api.icet.IcetMessage;
-import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Receives the events of one connection.
+ * Receives the events of one connection. IceShare's core and tracker implement it; a transport only
+ * calls it (which is why it is a provider type: a method added here does not break a transport).
  *
  * <p><b>Threading:</b> called on the transport's I/O thread for that connection, in order, never
  * concurrently for one connection. Implementations must not block: hand slow work to another
  * executor.
  */
-@ConsumerType
+@ProviderType
 public interface ConnectionHandler {
 
     /** The connection is open; messages may be sent. */

@@ -261,7 +261,8 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
 
         /**
          * A HELLO: its endpoints (version 2) are read only from a sender of version 2 or later, so that an
-         * older peer's HELLO still decodes and gets a clean UNSUPPORTED_VERSION answer.
+         * older peer's HELLO still decodes and gets a clean UNSUPPORTED_VERSION answer (its endpoints are
+         * then left empty: version 1 could not say which transport its port speaks).
          */
         Hello hello() {
             int version = u8("version");
@@ -271,7 +272,7 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
             int listenPort = u16("listenPort");
             String agent = string("agent");
             if (version < 2) {
-                return new Hello(version, role, peerId, host, listenPort, agent);
+                return new Hello(version, role, peerId, host, 0, agent, List.of());
             }
             return new Hello(version, role, peerId, host, listenPort, agent, endpoints("endpoints"));
         }
@@ -376,8 +377,8 @@ public final class IcetMessageDecoder extends ChannelInboundHandlerAdapter {
                 ChainLink link = new ChainLink(index("link index"), index("link first piece"),
                         index("link header pieces"), i64("link start"), i64("link end"), string("link codecs"));
                 int n = index("link headers length");
-                if (n > Announce.MAX_HEADERS) {
-                    throw malformed("link headers are " + n + " bytes, limit " + Announce.MAX_HEADERS);
+                if (n > ChainLink.MAX_HEADER_BYTES) {
+                    throw malformed("link headers are " + n + " bytes, limit " + ChainLink.MAX_HEADER_BYTES);
                 }
                 need(n, "link headers");
                 byte[] headers = new byte[n];

@@ -129,7 +129,7 @@ class IcetCodecRoundTripTest {
         for (int i = 0; i < Assign.MAX_ENTRIES; i++) {
             PeerId id = PeerId.of(Samples.u32s(i));
             entries.add(new Assign.Entry(i, id, i % 7));
-            peers.add(new PeerInfo(id, "10.1." + (i >>> 8) + "." + (i & 0xff), 1 + i % 65535));
+            peers.add(PeerInfo.of(id, "10.1." + (i >>> 8) + "." + (i & 0xff), List.of(new Endpoint("tcp", 1 + i % 65535))));
         }
         assertThat(roundTrip(new Assign(CONTENT, entries))).isEqualTo(new Assign(CONTENT, entries));
         assertThat(roundTrip(new Peers(peers))).isEqualTo(new Peers(peers));
@@ -139,7 +139,7 @@ class IcetCodecRoundTripTest {
     void emptyListsAndStrings() {
         assertThat(roundTrip(new Assign(CONTENT, List.of()))).isEqualTo(new Assign(CONTENT, List.of()));
         assertThat(roundTrip(new Peers(List.of()))).isEqualTo(new Peers(List.of()));
-        Hello anonymous = new Hello(2, Role.PEER, ALICE, "", 0, "");
+        Hello anonymous = Hello.of(2, Role.PEER, ALICE, "", "", List.of());
         assertThat(roundTrip(anonymous)).isEqualTo(anonymous);
     }
 
@@ -148,7 +148,7 @@ class IcetCodecRoundTripTest {
         String longest = "é".repeat(512); // 1024 UTF-8 bytes
         ErrorReport report = new ErrorReport(ErrorCode.INTERNAL, longest);
         assertThat(roundTrip(report)).isEqualTo(report);
-        Hello hello = new Hello(255, Role.TRACKER, ALICE, "bücher.example", 65535, "Ice🧊Share");
+        Hello hello = Hello.of(255, Role.TRACKER, ALICE, "bücher.example", "Ice🧊Share", List.of(new Endpoint("tcp", 65535)));
         assertThat(roundTrip(hello)).isEqualTo(hello);
     }
 
@@ -162,7 +162,7 @@ class IcetCodecRoundTripTest {
         assertThat(roundTrip(tracker)).isEqualTo(tracker);
         Hello peer = new Hello(2, Role.PEER, ALICE, "", 1, "p", eight);
         assertThat(roundTrip(peer)).isEqualTo(peer);
-        Peers peers = new Peers(List.of(PeerInfo.of(ALICE, "10.0.0.1", eight), new PeerInfo(ALICE, "h", 9)));
+        Peers peers = new Peers(List.of(PeerInfo.of(ALICE, "10.0.0.1", eight), PeerInfo.of(ALICE, "h", List.of(new Endpoint("tcp", 9)))));
         assertThat(roundTrip(peers)).isEqualTo(peers);
     }
 
@@ -215,7 +215,7 @@ class IcetCodecRoundTripTest {
         String content = CONTENT.toHex();
         assertThat(hex(new Request(CONTENT, 258))).isEqualTo("00000015" + "20" + content + "00000102");
         assertThat(hex(new Ping(1))).isEqualTo("00000009" + "03" + "0000000000000001");
-        assertThat(hex(new Hello(2, Role.CLIENT, ALICE, "h", 7741, "ab")))
+        assertThat(hex(Hello.of(2, Role.CLIENT, ALICE, "h", "ab", List.of(new Endpoint("tcp", 7741)))))
                 .isEqualTo("00000023" + "01" + "02" + "01" + ALICE.toHex() + "000168" + "1e3d" + "00026162"
                         + "01" + "03" + "746370" + "1e3d");
         assertThat(hex(new Peers(List.of(PeerInfo.of(ALICE, "h", List.of(new Endpoint("tls", 7742),

@@ -1,5 +1,7 @@
 package org.iceshare.icet.internal;
 
+import org.iceshare.api.swarm.Endpoint;
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.iceshare.icet.internal.Samples.ALICE;
 import static org.iceshare.icet.internal.Samples.CONTENT;
@@ -22,8 +24,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 
 class IcetHandshakeHandlerTest {
 
-    private static final Hello HELLO_V1 = new Hello(1, Role.PEER, ALICE, "", 7741, "test");
-    private static final Hello HELLO_V2 = new Hello(2, Role.PEER, ALICE, "", 7741, "test");
+    private static final Hello HELLO_V1 = Hello.of(1, Role.PEER, ALICE, "", "test", List.of(new Endpoint("tcp", 7741)));
+    private static final Hello HELLO_V2 = Hello.of(2, Role.PEER, ALICE, "", "test", List.of(new Endpoint("tcp", 7741)));
 
     private EmbeddedChannel channel(IcetHandshakeHandler handshake) {
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -51,7 +53,7 @@ class IcetHandshakeHandlerTest {
     @Test
     void aHigherVersionFromThePeerIsFineWhenItAlsoSpeaksOurs() {
         EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
-        Hello future = new Hello(7, Role.CLIENT, ALICE, "", 0, "IceShare/9");
+        Hello future = Hello.of(7, Role.CLIENT, ALICE, "", "IceShare/9", List.of());
         channel.writeInbound(frames(future));
         assertThat((Object) channel.readInbound()).isEqualTo(future);
         assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(IcetMessage.PROTOCOL_VERSION);
@@ -62,7 +64,7 @@ class IcetHandshakeHandlerTest {
     @Test
     void theNegotiatedVersionIsTheSmallerOfBoth() {
         EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000, 1, 3));
-        channel.writeInbound(frames(new Hello(2, Role.PEER, ALICE, "", 0, "")));
+        channel.writeInbound(frames(Hello.of(2, Role.PEER, ALICE, "", "", List.of())));
         assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(2);
         assertThat(channel.finishAndReleaseAll()).isTrue();
     }

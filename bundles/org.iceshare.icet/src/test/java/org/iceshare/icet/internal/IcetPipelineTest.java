@@ -1,5 +1,6 @@
 package org.iceshare.icet.internal;
 
+import org.iceshare.api.swarm.Endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.iceshare.icet.internal.IcetHandshakeHandlerTest.frames;
@@ -59,7 +60,7 @@ class IcetPipelineTest {
     @Test
     void messagesFlowBothWaysAndBytesAreCounted() {
         EmbeddedChannel channel = channel(IcetLimits.DEFAULTS);
-        Hello hello = new Hello(2, Role.PEER, ALICE, "", 7741, "test");
+        Hello hello = Hello.of(2, Role.PEER, ALICE, "", "test", List.of(new Endpoint("tcp", 7741)));
         ByteBuf in = frames(hello, new Ping(1));
         int inBytes = in.readableBytes();
         channel.writeInbound(in);
@@ -88,7 +89,7 @@ class IcetPipelineTest {
         EmbeddedChannel channel = channel(new IcetLimits(IcetLimits.DEFAULT_MAX_FRAME_SIZE, 100_000, 90));
         channel.advanceTimeBy(60, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
-        channel.writeInbound(frames(new Hello(2, Role.PEER, ALICE, "", 0, "")));
+        channel.writeInbound(frames(Hello.of(2, Role.PEER, ALICE, "", "", List.of())));
         channel.advanceTimeBy(89, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isTrue();

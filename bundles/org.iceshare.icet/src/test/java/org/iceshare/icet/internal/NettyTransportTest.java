@@ -1,5 +1,6 @@
 package org.iceshare.icet.internal;
 
+import org.iceshare.api.swarm.Endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -54,10 +55,8 @@ class NettyTransportTest {
 
     private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private static final ContentId CONTENT = ContentId.parse("c0ffee00000000000000000000000001");
-    private static final Hello SERVER_HELLO = new Hello(2, Role.PEER, PeerId.parse("5e7fe700000000000000000000000001"),
-            "", 7741, "server");
-    private static final Hello CLIENT_HELLO = new Hello(2, Role.PEER, PeerId.parse("c11e0700000000000000000000000002"),
-            "", 0, "client");
+    private static final Hello SERVER_HELLO = Hello.of(2, Role.PEER, PeerId.parse("5e7fe700000000000000000000000001"), "", "server", List.of(new Endpoint("tcp", 7741)));
+    private static final Hello CLIENT_HELLO = Hello.of(2, Role.PEER, PeerId.parse("c11e0700000000000000000000000002"), "", "client", List.of());
 
     private final List<NettyTransport> transports = new ArrayList<>();
     private final NettyTransport transport = transport(TransportSettings.DEFAULTS);

@@ -1,5 +1,6 @@
 package org.iceshare.icet.internal;
 
+import org.iceshare.api.swarm.Endpoint;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -85,7 +86,7 @@ final class Samples {
             entries.add(new Assign.Entry(i, i % 3 == 0 ? ALICE : BOB, 1 + i % 5));
         }
         List<IcetMessage> all = List.of(
-                new Hello(2, Role.CLIENT, ALICE, "peer-a.example.org", 7741, "IceShare/0.1.0 (Karaf 4.4.10)"),
+                Hello.of(2, Role.CLIENT, ALICE, "peer-a.example.org", "IceShare/0.1.0 (Karaf 4.4.10)", List.of(new Endpoint("tcp", 7741))),
                 new ErrorReport(ErrorCode.UNKNOWN_CONTENT, "no content named 'concert-2023.ogg'"),
                 new Ping(0x0123456789abcdefL),
                 new Pong(-42L),
@@ -94,8 +95,8 @@ final class Samples {
                 new Join("concert-2024.ogg"),
                 new Joined(MANIFEST),
                 new Assign(CONTENT, entries),
-                new Peers(List.of(new PeerInfo(ALICE, "10.0.0.17", 7741), new PeerInfo(BOB, "2001:db8::2", 7742),
-                        new PeerInfo(TRACKER, "tracker.iceshare.example", 7740))),
+                new Peers(List.of(PeerInfo.of(ALICE, "10.0.0.17", List.of(new Endpoint("tcp", 7741))), PeerInfo.of(BOB, "2001:db8::2", List.of(new Endpoint("tcp", 7742))),
+                        PeerInfo.of(TRACKER, "tracker.iceshare.example", List.of(new Endpoint("tcp", 7740))))),
                 new Verified(CONTENT, 17, BOB, sha256("piece 17")),
                 new BadPiece(CONTENT, 18, BOB, "sha-256 mismatch: got 5e884898, expected 9f86d081"),
                 new FetchFailed(CONTENT, 19, ALICE, "connect timed out after 10000 ms"),

@@ -29,13 +29,13 @@ import org.osgi.service.cm.ConfigurationAdmin;
 public class SchedulerCommand implements Action {
 
     /** The configuration PID of the scheduler selection (the core's plugin registry). */
-    static final String PID = "org.iceshare.scheduler";
+    static final String PID = PieceScheduler.SELECTION_PID;
     /** The property selecting the scheduler for files, and its default. */
-    static final String FILES = "name";
-    static final String FILES_DEFAULT = "rarest";
+    static final String FILES = PieceScheduler.SELECTION_FILES;
+    static final String FILES_DEFAULT = PieceScheduler.DEFAULT_FILES;
     /** The property selecting the scheduler for live streams and played files, and its default. */
-    static final String STREAMING = "streaming";
-    static final String STREAMING_DEFAULT = "deadline";
+    static final String STREAMING = PieceScheduler.SELECTION_STREAMING;
+    static final String STREAMING_DEFAULT = PieceScheduler.DEFAULT_STREAMING;
 
     @Reference
     BundleContext bundleContext;

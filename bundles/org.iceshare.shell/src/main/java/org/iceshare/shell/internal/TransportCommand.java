@@ -46,10 +46,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
 public class TransportCommand implements Action {
 
     /** The factory PID of the peers. */
-    static final String PEER_FACTORY_PID = "org.iceshare.peer";
+    static final String PEER_FACTORY_PID = Peer.FACTORY_PID;
     /** The peers' property holding the transport preference, and its default (the core's). */
-    static final String PREFERENCE = "transports";
-    static final String PREFERENCE_DEFAULT = "tcp,tls";
+    static final String PREFERENCE = Peer.TRANSPORTS_PROPERTY;
+    static final String PREFERENCE_DEFAULT = Peer.DEFAULT_TRANSPORTS;
 
     @Reference
     BundleContext bundleContext;
@@ -173,9 +173,9 @@ public class TransportCommand implements Action {
                 row.peer() == null ? "-" : counts(row.peer().connections())));
         p.emptyTableText("(no peer configured)");
         p.print(out);
-        out.println("Tracker: " + (tracker == null ? "none runs in this container" : "listens on every installed "
-                + "transport (" + (installedNames.isEmpty() ? "none" : String.join(", ", installedNames))
-                + "); its address " + Format.address(tracker.address())));
+        out.println("Tracker: " + (tracker == null ? "none runs in this container" : "listens on "
+                + (tracker.endpoints().isEmpty() ? "no transport" : endpoints(tracker.endpoints()))
+                + "; its address " + Format.address(tracker.address())));
     }
 
     /** The connection table: one line per open connection of each local peer. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.peer.LiveFeed;
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.peer.SwarmStatus;
@@ -72,6 +73,11 @@ public final class Fakes {
         }
 
         @Override
+        public List<Endpoint> endpoints() {
+            return List.of(new Endpoint("tcp", 7741));
+        }
+
+        @Override
         public URI httpBase() {
             return URI.create("http://127.0.0.1:8190/");
         }
@@ -122,6 +128,11 @@ public final class Fakes {
         @Override
         public InetSocketAddress address() {
             return address;
+        }
+
+        @Override
+        public List<Endpoint> endpoints() {
+            return address == null ? List.of() : List.of(new Endpoint("tcp", address.getPort()));
         }
 
         @Override

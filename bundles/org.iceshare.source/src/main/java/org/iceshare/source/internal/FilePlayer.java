@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Looping.</b> At the end of the file, with looping on, the file is read again into the same
  * cutter: each round is a new chain link, and its header pages come again. For an Ogg file, rounds
- * after the first get new serial numbers ({@link OggRelinker}) so each link is a proper one. Times
+ * after the first are read through the format's {@code relinked} (Ogg: new serial numbers), so each link is a proper one. Times
  * keep increasing: the Ogg cutter continues a new link's time from the previous link's end, and
  * {@link Timeline} shifts times that start over anyway.
  *
@@ -49,8 +49,6 @@ final class FilePlayer {
     static final int READ_SIZE = 65_536;
     /** Read ahead until this many pieces wait. */
     static final int READ_AHEAD_PIECES = 4;
-    /** Serial number step between loop rounds (an odd constant, so rounds never repeat for 2^32 rounds). */
-    static final int SERIAL_STEP = 0x01000193;
 
     private final LiveStream stream;
     private final Path file;
@@ -111,10 +109,7 @@ final class FilePlayer {
 
     private InputStream open() throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), READ_SIZE);
-        if (round > 0 && "ogg".equals(stream.format())) {
-            return new OggRelinker(raw, round * SERIAL_STEP);
-        }
-        return raw;
+        return round > 0 ? stream.media().relinked(raw, round) : raw;
     }
 
     private void schedule(long delayNanos) {

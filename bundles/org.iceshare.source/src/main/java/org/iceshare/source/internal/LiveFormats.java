@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -21,8 +22,8 @@ final class LiveFormats {
     /** How many bytes of an input are gathered before it is probed (fewer when the input ends sooner). */
     static final int PROBE_BYTES = 64;
 
-    /** The chosen format and a fresh cutter of it. */
-    record Choice(String format, LiveCutter cutter) {
+    /** The chosen format (its name, and the format itself) and a fresh cutter of it. */
+    record Choice(String format, MediaFormat media, LiveCutter cutter) {
     }
 
     /** No installed format can cut the input; the message says why, for the operator. */
@@ -67,7 +68,7 @@ final class LiveFormats {
         for (Scored s : claims) {
             Optional<LiveCutter> cutter = s.format().liveCutter(targetMicros);
             if (cutter.isPresent()) {
-                return new Choice(s.format().name(), cutter.get());
+                return new Choice(s.format().name(), s.format(), cutter.get());
             }
             withoutCutter.add(s.format().name());
         }
@@ -79,6 +80,26 @@ final class LiveFormats {
                     + hex(head) + " (an Ogg stream starts with OggS)");
         }
         throw new UnsupportedInputException("the " + withoutCutter + " media format cannot cut live streams");
+    }
+
+    /** True when an installed format {@link MediaFormat#handles handles} this media type. */
+    boolean handles(String mediaType) {
+        for (MediaFormat f : formats.get()) {
+            try {
+                if (f.handles(mediaType)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // a broken format plugin does not decide for the others
+            }
+        }
+        return false;
+    }
+
+    /** The type without parameters, lower case: {@code "Audio/Ogg; codecs=opus"} gives {@code audio/ogg}. */
+    static String baseType(String contentType) {
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
     static String hex(ByteBuffer head) {

@@ -357,12 +357,12 @@ public final class LiveSourceEngine implements LiveSources, LiveStream.Registrar
         String type = r.header("content-type");
         String declared = null;
         if (type != null && !type.isBlank()) {
-            String base = MediaTypes.base(type);
-            if (MediaTypes.OGG.contains(base)) {
+            String base = LiveFormats.baseType(type);
+            if (formats.handles(base)) {
                 declared = base;
             } else if (!base.equals("audio/mpeg")) {
                 throw new PushRefusal(415, "IceShare takes Ogg streams (Content-Type application/ogg, audio/ogg or "
-                        + "video/ogg), not " + base);
+                        + "video/ogg), not " + base + ": no installed media format takes it");
             }
             // audio/mpeg is what ffmpeg sends when -content_type is not given: the body decides
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
+import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.media.LiveCut;
 import org.iceshare.api.media.LiveCutter;
 import org.iceshare.api.media.LivePiece;
@@ -74,6 +75,7 @@ final class LiveStream {
 
     // guarded by this
     private String format;
+    private MediaFormat media;
     private LiveCutter cutter;
     private String declaredType;
     private final Timeline timeline = new Timeline();
@@ -123,6 +125,7 @@ final class LiveStream {
     synchronized void useFormat(LiveFormats.Choice choice, String declared) {
         if (cutter == null) {
             format = choice.format();
+            media = choice.media();
             cutter = choice.cutter();
             declaredType = declared;
         }
@@ -130,6 +133,11 @@ final class LiveStream {
 
     synchronized String format() {
         return format;
+    }
+
+    /** The media format of the stream, once chosen: it names the media type and relinks loop rounds. */
+    synchronized MediaFormat media() {
+        return media;
     }
 
     /** How to stop the input when the stream is closed. */
@@ -231,7 +239,7 @@ final class LiveStream {
             pending.add(p);
             if (!registering) {
                 registering = true;
-                String mediaType = MediaTypes.of(format, p.codecs(), declaredType);
+                String mediaType = media.mediaType(p.codecs(), declaredType);
                 CompletionStage<LiveFeed> stage;
                 try {
                     stage = registrar.publish(this, mediaType);

@@ -13,6 +13,7 @@ import org.iceshare.api.peer.LiveFeed;
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.peer.PublishException;
 import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.api.swarm.PeerId;
@@ -67,6 +68,11 @@ final class RecordingPeer implements Peer {
     @Override
     public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", 7741);
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return List.of(new Endpoint("tcp", 7741));
     }
 
     @Override

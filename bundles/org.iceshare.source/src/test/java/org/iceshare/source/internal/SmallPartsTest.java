@@ -3,13 +3,10 @@ package org.iceshare.source.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -80,64 +77,6 @@ class SmallPartsTest {
         // untimed pieces pass
         assertThat(t.place(piece(-1, -1, false)).startMicros()).isEqualTo(-1);
         assertThat(t.lastEnd()).isEqualTo(2_300_000);
-    }
-
-    @Test
-    void theRelinkerRenewsSerialsAndKeepsPagesValid() throws Exception {
-        byte[] file = Files.readAllBytes(TestMedia.vorbis(3));
-        // the CRC of every original page checks out with OggCrc (so it is Ogg's CRC)
-        byte[] relinked;
-        try (OggRelinker r = new OggRelinker(new ByteArrayInputStream(file), FilePlayer.SERIAL_STEP)) {
-            relinked = r.readAllBytes();
-            assertThat(r.passingThrough()).isFalse();
-        }
-        assertThat(relinked).hasSameSizeAs(file);
-        List<int[]> before = pages(file);
-        List<int[]> after = pages(relinked);
-        assertThat(after).hasSameSizeAs(before);
-        for (int i = 0; i < before.size(); i++) {
-            assertThat(after.get(i)[1]).isEqualTo(before.get(i)[1] + FilePlayer.SERIAL_STEP);
-        }
-        // damage: garbage in the middle passes through unchanged from there
-        byte[] damaged = file.clone();
-        int second = before.get(1)[0];
-        Arrays.fill(damaged, second, second + 4, (byte) 'X');
-        try (OggRelinker r = new OggRelinker(new ByteArrayInputStream(damaged), 7)) {
-            byte[] out = r.readAllBytes();
-            assertThat(r.passingThrough()).isTrue();
-            assertThat(Arrays.copyOfRange(out, second, out.length)).isEqualTo(
-                    Arrays.copyOfRange(damaged, second, damaged.length));
-        }
-    }
-
-    /** Each page's offset and serial, checking its CRC. */
-    private static List<int[]> pages(byte[] b) {
-        List<int[]> out = new java.util.ArrayList<>();
-        int pos = 0;
-        while (pos < b.length) {
-            ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-            int segments = b[pos + 26] & 0xff;
-            int length = 27 + segments;
-            for (int i = 0; i < segments; i++) {
-                length += b[pos + 27 + i] & 0xff;
-            }
-            byte[] page = Arrays.copyOfRange(b, pos, pos + length);
-            int stored = h.getInt(pos + 22);
-            Arrays.fill(page, 22, 26, (byte) 0);
-            assertThat(OggCrc.of(page)).as("CRC of page at %d", pos).isEqualTo(stored);
-            out.add(new int[] {pos, h.getInt(pos + 14)});
-            pos += length;
-        }
-        return out;
-    }
-
-    @Test
-    void mediaTypesFollowTheCodecs() {
-        assertThat(MediaTypes.of("ogg", "vorbis", null)).isEqualTo("audio/ogg");
-        assertThat(MediaTypes.of("ogg", "theora,vorbis", "audio/ogg")).isEqualTo("video/ogg");
-        assertThat(MediaTypes.of("ogg", "", "Video/Ogg; x=1")).isEqualTo("video/ogg");
-        assertThat(MediaTypes.of("ogg", "", null)).isEqualTo("application/ogg");
-        assertThat(MediaTypes.of("other", "", null)).isEqualTo("application/octet-stream");
     }
 
     @Test

@@ -163,7 +163,7 @@ public final class TrackerComponent implements Tracker {
         engine.close();
     }
 
-    /** Where the tracker listens, one endpoint per transport. */
+    @Override
     public List<Endpoint> endpoints() {
         return engine.endpoints();
     }

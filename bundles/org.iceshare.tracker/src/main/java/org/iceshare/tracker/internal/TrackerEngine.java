@@ -168,6 +168,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     }
 
     /** Where the tracker listens: tcp first, then the others by name. */
+    @Override
     public List<Endpoint> endpoints() {
         List<String> names = new ArrayList<>(listeners.keySet());
         names.sort(Comparator.comparing((String n) -> !n.equals("tcp")).thenComparing(n -> n));
@@ -213,13 +214,15 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         if (started) {
             LOG.info("IceTracker: transport {} removed; listening on {}", t.name(), endpoints());
             execute(() -> {
+                // the new endpoints first, over every connection, the closing ones too: a client then knows
+                // where to come back before its connection over the removed transport closes
+                announceEndpoints();
                 for (ClientSession s : new ArrayList<>(sessions)) {
                     Connection c = s.connection;
                     if (c != null && c.transport().equals(t.name())) {
                         c.close("transport " + t.name() + " removed");
                     }
                 }
-                announceEndpoints();
             });
         }
     }

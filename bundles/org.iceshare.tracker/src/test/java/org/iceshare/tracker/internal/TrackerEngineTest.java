@@ -63,7 +63,7 @@ class TrackerEngineTest {
 
         Client(int listenPort, NettyTransport over, InetSocketAddress to) throws Exception {
             connection = over.connect(to, this).toCompletableFuture().get(5, TimeUnit.SECONDS);
-            connection.send(new Hello(2, Role.CLIENT, id, "127.0.0.1", listenPort, "test"));
+            connection.send(Hello.of(2, Role.CLIENT, id, "127.0.0.1", "test", List.of(new Endpoint("tcp", listenPort))));
             assertThat(next()).isInstanceOf(Hello.class);
             clients.add(this);
         }
@@ -313,7 +313,7 @@ class TrackerEngineTest {
     @Test
     void aSecondHelloFromAnotherClientIsAProtocolError() throws Exception {
         Client a = new Client(5000);
-        a.send(new Hello(2, Role.CLIENT, PeerId.random(), "", 5000, "someone else"));
+        a.send(Hello.of(2, Role.CLIENT, PeerId.random(), "", "someone else", List.of(new Endpoint("tcp", 5000))));
         assertThat(a.next(ErrorReport.class).code()).isEqualTo(ErrorCode.PROTOCOL);
         await().until(() -> a.closedReason != null);
         assertThat(tracker.address()).isNotNull();

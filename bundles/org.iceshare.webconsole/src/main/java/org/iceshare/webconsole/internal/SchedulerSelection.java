@@ -6,6 +6,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 
+import org.iceshare.api.scheduler.PieceScheduler;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -18,12 +19,12 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * <p><b>Threading:</b> thread-safe; {@link #select} blocks only for the ConfigAdmin update.
  */
 final class SchedulerSelection {
-    static final String PID = "org.iceshare.scheduler";
-    static final String FILE = "name";
-    static final String STREAMING = "streaming";
+    static final String PID = PieceScheduler.SELECTION_PID;
+    static final String FILE = PieceScheduler.SELECTION_FILES;
+    static final String STREAMING = PieceScheduler.SELECTION_STREAMING;
     /** The core's defaults when the configuration does not name one. */
-    static final String FILE_DEFAULT = "rarest";
-    static final String STREAMING_DEFAULT = "deadline";
+    static final String FILE_DEFAULT = PieceScheduler.DEFAULT_FILES;
+    static final String STREAMING_DEFAULT = PieceScheduler.DEFAULT_STREAMING;
 
     /** The configured names. */
     record Selection(String file, String streaming) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.iceshare.api.peer.Peer;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -23,10 +24,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * <p><b>Threading:</b> thread-safe; {@link #select} blocks only for the ConfigAdmin updates.
  */
 final class TransportSelection {
-    static final String FACTORY_PID = "org.iceshare.peer";
-    static final String KEY = "transports";
+    static final String FACTORY_PID = Peer.FACTORY_PID;
+    static final String KEY = Peer.TRANSPORTS_PROPERTY;
     /** The core's preference when the configuration does not say. */
-    static final String DEFAULT = "tcp,tls";
+    static final String DEFAULT = Peer.DEFAULT_TRANSPORTS;
 
     /** One peer configuration's preference. */
     record Preference(String peer, List<String> transports) {

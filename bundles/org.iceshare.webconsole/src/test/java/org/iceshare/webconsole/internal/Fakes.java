@@ -281,7 +281,7 @@ final class Fakes {
 
         @Override
         public List<Endpoint> endpoints() {
-            return endpoints.isEmpty() ? Peer.super.endpoints() : List.copyOf(endpoints);
+            return endpoints.isEmpty() ? List.of(new Endpoint("tcp", address().getPort())) : List.copyOf(endpoints);
         }
 
         @Override
@@ -307,6 +307,11 @@ final class Fakes {
         @Override
         public InetSocketAddress address() {
             return new InetSocketAddress("127.0.0.1", 7740);
+        }
+
+        @Override
+        public List<Endpoint> endpoints() {
+            return List.of(new Endpoint("tcp", 7740));
         }
 
         @Override

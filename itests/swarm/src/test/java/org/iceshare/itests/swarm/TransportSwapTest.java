@@ -121,6 +121,58 @@ class TransportSwapTest {
         }
     }
 
+    /**
+     * Issue #9, defect 5: the tracker's container loses its tcp transport (the feature uninstalled there).
+     * A peer in another container, which still has tcp itself, must follow the tracker to the endpoint it
+     * still offers at once, instead of retrying tcp with a backoff; and a peer in the tracker's own
+     * container, whose tracker connection the tracker closes first, must not back off either.
+     */
+    @Test
+    void whenTheTrackersContainerLosesATransportItsClientsFollowItAtOnce() throws Exception {
+        Path media = TestMedia.vorbis(30, 3);
+        try (SwarmFixture swarm = new SwarmFixture(tmp, TrackerSettings.loopback(), 32 * 1024);
+                NettyTransport alt = new NettyTransport("alt", TransportSettings.DEFAULTS, null);
+                NettyTransport remoteTcp = NettyTransport.tcp(TransportSettings.DEFAULTS);
+                NettyTransport remoteAlt = new NettyTransport("alt", TransportSettings.DEFAULTS, null)) {
+            NettyTransport tcp = swarm.transport();
+            swarm.tracker().addTransport(alt);
+            // container A: the tracker, the source and a local peer share A's transports
+            long size = Files.size(media);
+            PeerEngine source = swarm.addPeer("source", s -> s.withUploadRate(size / 6), List.of(tcp, alt));
+            PeerEngine local = swarm.addPeer("local", s -> s, List.of(tcp, alt));
+            // container B: a peer with transport instances of its own, which keeps tcp throughout
+            PeerEngine remote = swarm.addPeer("remote", s -> s, List.of(remoteTcp, remoteAlt));
+            IcetUrl url = source.publish(media, "follow.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            ContentId id = remote.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS).content();
+            local.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(trackerTransport(remote)).isEqualTo("tcp");
+            long remoteBackoffs = remote.trackerBackoffs();
+            long localBackoffs = local.trackerBackoffs();
+
+            // container A's tcp goes away: the tracker first (the order that made local peers back off)
+            swarm.tracker().removeTransport(tcp);
+            source.removeTransport(tcp);
+            local.removeTransport(tcp);
+            assertThat(swarm.tracker().endpoints()).extracting(Endpoint::transport).containsExactly("alt");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> "alt".equals(trackerTransport(remote))
+                    && "alt".equals(trackerTransport(local)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> remote.swarm(id).orElseThrow().state()
+                    == SwarmStatus.State.COMPLETE && local.swarm(id).orElseThrow().state()
+                    == SwarmStatus.State.COMPLETE);
+            assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(remote, id))).isTrue();
+            assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(local, id))).isTrue();
+            assertThat(remote.transportNames()).as("the remote peer still has tcp").contains("tcp");
+            assertThat(remote.trackerBackoffs()).as("the remote peer went straight to alt").isEqualTo(remoteBackoffs);
+            assertThat(local.trackerBackoffs()).as("the local peer went straight to alt").isEqualTo(localBackoffs);
+        }
+    }
+
+    private static String trackerTransport(PeerEngine p) {
+        return p.connections().stream().filter(c -> c.kind() == ConnectionInfo.Kind.TRACKER)
+                .map(ConnectionInfo::transport).findFirst().orElse(null);
+    }
+
     private static List<PeerEngine> all(PeerEngine source, List<PeerEngine> peers) {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(source), peers.stream()).toList();
     }

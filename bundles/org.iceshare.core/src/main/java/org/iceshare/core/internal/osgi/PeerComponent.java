@@ -44,7 +44,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * others. A change of the rate caps or of the transport preference applies at once; any other
  * configuration change restarts the peer (its storage survives and its swarms resume).
  */
-@Component(service = Peer.class, configurationPid = "org.iceshare.peer", immediate = true,
+@Component(service = Peer.class, configurationPid = Peer.FACTORY_PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = PeerComponent.Config.class, factory = true)
 public final class PeerComponent implements Peer {
@@ -82,7 +82,7 @@ public final class PeerComponent implements Peer {
                 + "example 'tls,tcp': a new connection uses the first of these that both sides have. The peer "
                 + "listens on every installed transport; changing this applies to new connections at once, open "
                 + "ones carry on.")
-        String transports() default "tcp,tls";
+        String transports() default Peer.DEFAULT_TRANSPORTS;
 
         @AttributeDefinition(name = "Transport ports", description = "Ports of the transports other than tcp, "
                 + "for example 'tls=7751'; a transport not listed listens on a free port. The tcp port is 'Port'.")

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading:</b> thread-safe; SCR binds and unbinds on its own threads.
  */
-@Component(service = PluginRegistry.class, configurationPid = "org.iceshare.scheduler", immediate = true)
+@Component(service = PluginRegistry.class, configurationPid = PieceScheduler.SELECTION_PID, immediate = true)
 @Designate(ocd = PluginRegistry.Config.class)
 public final class PluginRegistry implements Plugins {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
@@ -45,12 +45,12 @@ public final class PluginRegistry implements Plugins {
         @AttributeDefinition(name = "Scheduler", description = "Name of the scheduler to use (the scheduler.name "
                 + "property of a PieceScheduler service, for example rarest or sequential). When no installed "
                 + "scheduler has this name, the highest-ranked one is used until it appears.")
-        String name() default "rarest";
+        String name() default PieceScheduler.DEFAULT_FILES;
 
         @AttributeDefinition(name = "Streaming scheduler", description = "Name of the scheduler for live streams "
                 + "and for files a player plays as they arrive (deadline-driven), for example deadline. When it is "
                 + "not installed, the file scheduler above is used.")
-        String streaming() default "deadline";
+        String streaming() default PieceScheduler.DEFAULT_STREAMING;
     }
 
     private record Ranked<T>(T service, String name, int ranking, long id) {
@@ -62,8 +62,8 @@ public final class PluginRegistry implements Plugins {
     private final List<Ranked<PieceScheduler>> schedulers = new CopyOnWriteArrayList<>();
     private final List<Ranked<PieceVerifier>> verifiers = new CopyOnWriteArrayList<>();
     private final List<Ranked<MediaFormat>> formats = new CopyOnWriteArrayList<>();
-    private volatile String selected = "rarest";
-    private volatile String streamingSelected = "deadline";
+    private volatile String selected = PieceScheduler.DEFAULT_FILES;
+    private volatile String streamingSelected = PieceScheduler.DEFAULT_STREAMING;
     private volatile PieceScheduler current;
     private volatile PieceScheduler streaming;
 

@@ -122,6 +122,8 @@ public final class PeerEngine implements Peer, AutoCloseable {
     private long ratesDownloaded;
     private Rates rates = new Rates(0, 0, 0, 0);
     private ScheduledFuture<?> uploadWake;
+    /** Times a tracker link waited before reconnecting (every endpoint failed, or the tracker went away). */
+    private volatile long backoffs;
     private Storage storage;
     private PeerId id;
     private PlayerHttpServer http;
@@ -350,6 +352,14 @@ public final class PeerEngine implements Peer, AutoCloseable {
         if (running) {
             execute(this::announceEndpoints);
         }
+    }
+
+    /**
+     * How often a tracker link backed off before reconnecting: every endpoint of the tracker failed, or the
+     * tracker closed the connection over a transport it still offers. Any thread.
+     */
+    public long trackerBackoffs() {
+        return backoffs;
     }
 
     /** The names of the transports this peer has now. */
@@ -619,8 +629,12 @@ public final class PeerEngine implements Peer, AutoCloseable {
             return CompletableFuture.failedFuture(new PublishException("cannot start " + name + ": "
                     + e.getMessage()));
         }
+        String format = mediaType == null ? null : formatOf(mediaType);
+        if (format == null) {
+            return CompletableFuture.failedFuture(new PublishException("cannot start " + name + ": no installed media"
+                    + " format handles " + mediaType));
+        }
         return CompletableFuture.supplyAsync(() -> {
-            String format = mediaType.contains("ogg") ? "ogg" : "raw";
             Manifest m = Manifest.live(ContentId.random(), name, mediaType, format, verifier.algorithm(), windowMicros);
             IcetUrl url = new IcetUrl(trackerAddress.getHostString(), trackerAddress.getPort(), name);
             Swarm swarm = newSwarm(new LiveWindow(m), url, true);
@@ -645,6 +659,18 @@ public final class PeerEngine implements Peer, AutoCloseable {
                 }
             });
         }, exec).thenCompose(f -> f);
+    }
+
+    /** The name of the installed media format that handles this media type (parameters ignored), or null. */
+    private String formatOf(String mediaType) {
+        int semi = mediaType.indexOf(';');
+        String base = (semi < 0 ? mediaType : mediaType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        for (org.iceshare.api.media.MediaFormat f : plugins.formats()) {
+            if (f.handles(base)) {
+                return f.name();
+            }
+        }
+        return null;
     }
 
     @Override
@@ -1257,30 +1283,13 @@ public final class PeerEngine implements Peer, AutoCloseable {
         InetSocketAddress to;
         Transport transport;
         try {
-            Endpoint via;
-            if (!t.endpoints.isEmpty()) {
-                via = choose(t.endpoints);
-                if (via == null) {
-                    throw new IOException("no common transport: the tracker offers " + t.endpoints + ", this peer has "
-                            + transports.keySet());
-                }
-            } else {
-                // not yet known which transport the tracker's URL port speaks: try ours in turn
-                List<String> candidates = new ArrayList<>();
-                for (String name : settings.transports()) {
-                    if (transports.containsKey(name)) {
-                        candidates.add(name);
-                    }
-                }
-                List<String> rest = new ArrayList<>(transports.keySet());
-                Collections.sort(rest);
-                rest.removeAll(candidates);
-                candidates.addAll(rest);
-                if (candidates.isEmpty()) {
-                    throw new IOException("this peer has no transport");
-                }
-                via = new Endpoint(candidates.get(Math.floorMod(t.probe, candidates.size())), t.address.getPort());
+            List<Endpoint> candidates = trackerEndpoints(t);
+            if (candidates.isEmpty()) {
+                throw new IOException(t.endpoints.isEmpty() ? "this peer has no transport"
+                        : "no common transport: the tracker offers " + t.endpoints + ", this peer has "
+                                + transports.keySet());
             }
+            Endpoint via = candidates.get(Math.floorMod(t.probe, candidates.size()));
             transport = transports.get(via.transport());
             to = new InetSocketAddress(t.address.getHostString(), via.port());
             if (to.isUnresolved()) {
@@ -1297,10 +1306,52 @@ public final class PeerEngine implements Peer, AutoCloseable {
         });
     }
 
+    /**
+     * Where to reach a tracker, best first: the endpoints it announced in its Hello, in this peer's order
+     * of preference; or, before it has said, every transport of this peer at the port of its URL.
+     */
+    private List<Endpoint> trackerEndpoints(TrackerLink t) {
+        List<Endpoint> out = new ArrayList<>();
+        if (!t.endpoints.isEmpty()) {
+            List<Endpoint> offered = new ArrayList<>(t.endpoints);
+            Endpoint e;
+            while ((e = choose(offered)) != null) {
+                out.add(e);
+                offered.remove(e);
+            }
+            return out;
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : settings.transports()) {
+            if (transports.containsKey(name)) {
+                names.add(name);
+            }
+        }
+        List<String> rest = new ArrayList<>(transports.keySet());
+        Collections.sort(rest);
+        rest.removeAll(names);
+        names.addAll(rest);
+        for (String name : names) {
+            out.add(new Endpoint(name, t.address.getPort()));
+        }
+        return out;
+    }
+
     private void onTrackerConnectFailed(TrackerLink t, Throwable err) {
         t.connecting = false;
         t.probe++;
+        t.attempts++;
         String why = "cannot reach tracker " + t.key + ": " + err.getMessage();
+        if (running && (!t.swarms.isEmpty() || !t.pending.isEmpty())) {
+            int candidates = trackerEndpoints(t).size();
+            if (t.attempts < candidates) {
+                // another of the tracker's endpoints is left to try in this round: at once, not after a backoff
+                LOG.debug("peer {}: {}; trying its next endpoint", settings.name(), why);
+                connect(t);
+                return;
+            }
+        }
+        t.attempts = 0;
         failPending(t, why);
         retryLater(t, why);
     }
@@ -1329,9 +1380,11 @@ public final class PeerEngine implements Peer, AutoCloseable {
             boolean reconnected = t.failures > 0 || !t.swarms.isEmpty();
             if (!h.endpoints().isEmpty()) {
                 t.endpoints = h.endpoints();
+                t.probe = 0; // next time, start again with the best of its endpoints
             }
             t.ready = true;
             t.failures = 0;
+            t.attempts = 0;
             c.send(currentRates());
             while (!t.queued.isEmpty()) {
                 c.send(t.queued.poll());
@@ -1416,6 +1469,16 @@ public final class PeerEngine implements Peer, AutoCloseable {
         }
         String why = "tracker " + t.key + " closed the connection: " + reason;
         detach(t, why);
+        String over = c.transport();
+        boolean trackerLeftIt = !t.endpoints.isEmpty()
+                && t.endpoints.stream().noneMatch(e -> e.transport().equals(over));
+        if ((trackerLeftIt || !transports.containsKey(over)) && running && !t.swarms.isEmpty()) {
+            // not a failure: the transport went away (the tracker said so first); come back at once over another
+            LOG.info("peer {}: {}; reaching it again over another transport (it offers {})", settings.name(), why,
+                    t.endpoints);
+            connect(t);
+            return;
+        }
         retryLater(t, why);
     }
 
@@ -1440,6 +1503,7 @@ public final class PeerEngine implements Peer, AutoCloseable {
             return;
         }
         t.failures++;
+        backoffs++;
         long delayMs = Math.min(30_000, 500L << Math.min(6, t.failures - 1));
         LOG.warn("peer {}: {}; retrying in {} ms", settings.name(), why, delayMs);
         t.reconnect = exec.schedule(() -> guarded(() -> connect(t)), delayMs, TimeUnit.MILLISECONDS);

@@ -38,8 +38,10 @@ final class TrackerLink implements ConnectionHandler {
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
     final Set<Swarm> swarms = new LinkedHashSet<>();
     int failures;
-    /** Counts failed connects, to try the next transport at the URL's port while {@link #endpoints} is unknown. */
+    /** Counts failed connects, to try the tracker's next endpoint (or the next transport at the URL's port). */
     int probe;
+    /** Failed connects in this round: when every endpoint failed once, the link backs off. */
+    int attempts;
     /** The tracker's endpoints from its Hello; empty until known. */
     List<Endpoint> endpoints = List.of();
     ScheduledFuture<?> reconnect;

@@ -489,6 +489,25 @@ public final class SwarmState {
         }
 
         @Override
+        public List<PeerId> requestedFrom(int piece) {
+            if (!inWindow(piece)) {
+                return List.of();
+            }
+            List<InFlight> f = inFlight[slot(piece)];
+            if (f == null || f.isEmpty()) {
+                return List.of();
+            }
+            if (f.size() == 1) {
+                return List.of(f.get(0).peer());
+            }
+            List<PeerId> out = new ArrayList<>(f.size());
+            for (InFlight r : f) {
+                out.add(r.peer());
+            }
+            return out;
+        }
+
+        @Override
         public int availability(int piece) {
             return inWindow(piece) ? availability[slot(piece)] : 0;
         }

@@ -51,6 +51,16 @@ public enum OggCodec {
         return media;
     }
 
+    /** The codec with this {@link #id()}, or null (for an unknown name, or {@code unknown}). */
+    public static OggCodec byId(String id) {
+        for (OggCodec codec : KNOWN) {
+            if (codec.id.equals(id)) {
+                return codec;
+            }
+        }
+        return null;
+    }
+
     /**
      * The codec whose magic starts {@code bosBody}, the body of a BOS page, or {@link #UNKNOWN}.
      * Reads from the buffer's position without moving it.

@@ -61,6 +61,10 @@ public final class OggFormat implements MediaFormat {
     public static final int PROBE_CAPTURE_ONLY = 30;
 
     private static final Logger LOG = LoggerFactory.getLogger(OggFormat.class);
+    private static final java.util.Set<String> OGG_TYPES = java.util.Set.of(LogicalStreams.AUDIO_OGG,
+            LogicalStreams.VIDEO_OGG, LogicalStreams.APPLICATION_OGG);
+    /** Serial number step between loop rounds (an odd constant, so rounds never repeat for 2^32 rounds). */
+    static final int SERIAL_STEP = 0x01000193;
     private static final int[] CAPTURE = {'O', 'g', 'g', 'S'};
 
     /**
@@ -224,6 +228,41 @@ public final class OggFormat implements MediaFormat {
     @Override
     public Optional<LiveCutter> liveCutter(long targetMicros) {
         return Optional.of(new OggLiveCutter(targetMicros));
+    }
+
+    /** {@code audio/ogg}, {@code video/ogg} and {@code application/ogg} (RFC 5334). */
+    @Override
+    public boolean handles(String mediaType) {
+        return mediaType != null && OGG_TYPES.contains(mediaType);
+    }
+
+    /**
+     * {@code video/ogg} when a codec is video, else {@code audio/ogg} when one is audio; else what the
+     * input declared when that is an Ogg type, else {@code application/ogg}.
+     */
+    @Override
+    public String mediaType(String codecs, String declared) {
+        boolean audio = false;
+        for (String id : codecs.split(",")) {
+            OggCodec codec = OggCodec.byId(id.trim());
+            if (codec != null && codec.media() == OggCodec.Media.VIDEO) {
+                return LogicalStreams.VIDEO_OGG;
+            }
+            audio |= codec != null && codec.media() == OggCodec.Media.AUDIO;
+        }
+        if (audio) {
+            return LogicalStreams.AUDIO_OGG;
+        }
+        return handles(declared) ? declared : LogicalStreams.APPLICATION_OGG;
+    }
+
+    /** Every page with new serial numbers, {@code round} steps of {@value #SERIAL_STEP} on. */
+    @Override
+    public InputStream relinked(InputStream content, int round) {
+        if (round <= 0) {
+            return content;
+        }
+        return new OggRelinker(content, round * SERIAL_STEP);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.iceshare.api.icet.Announce;
+import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.media.LiveCut;
 import org.iceshare.api.media.LiveCutter;
 import org.iceshare.api.media.LivePiece;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <li>its header pages, as one header piece ({@code header}, {@code linkStart}, with the link's
  * codecs), sent when the link's first data page comes, so only once the headers were all checked.
  * A link's header pages may hold at most {@value #MAX_HEADER_BYTES} bytes
- * ({@link Announce#MAX_HEADERS}); a link with more is dropped. A link that ends before any data page
+ * ({@link ChainLink#MAX_HEADER_BYTES}); a link with more is dropped. A link that ends before any data page
  * is dropped (its header bytes count as skipped).</li>
  * <li>its data pages, cut by duration: a data piece is closed on the page boundary at which it holds
  * at least {@code targetMicros} of media by the streams' granule positions, so a piece runs from
@@ -86,7 +86,7 @@ final class OggLiveCutter implements LiveCutter {
     /** The longest target duration of a data piece: one minute. */
     static final long MAX_TARGET_MICROS = 60_000_000L;
     /** The most header bytes a link may have: what a link announcement carries. */
-    static final int MAX_HEADER_BYTES = Announce.MAX_HEADERS;
+    static final int MAX_HEADER_BYTES = ChainLink.MAX_HEADER_BYTES;
     /** Data piece size in links whose streams have no time (opaque codecs only). */
     static final int UNTIMED_PIECE_BYTES = 65_536;
     /** Problems listed per call, at most. */

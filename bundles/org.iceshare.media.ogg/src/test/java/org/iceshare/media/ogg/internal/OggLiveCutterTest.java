@@ -23,7 +23,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.iceshare.api.icet.Announce;
+import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.media.LiveCut;
 import org.iceshare.api.media.LiveCutter;
 import org.iceshare.api.media.LivePiece;
@@ -141,9 +141,9 @@ class OggLiveCutterTest {
             long buffered = cutter.bufferedBytes();
             maxBuffered = Math.max(maxBuffered, buffered);
             assertThat(buffered).isLessThanOrEqualTo(OggPage.MAX_LENGTH + PieceInfo.MAX_LENGTH
-                    + (long) Announce.MAX_HEADERS);
+                    + (long) ChainLink.MAX_HEADER_BYTES);
             assertThat(cutter.bufferCapacity()).isLessThanOrEqualTo(OggPageReader.BUFFER_LENGTH
-                    + (long) PieceInfo.MAX_LENGTH + Announce.MAX_HEADERS);
+                    + (long) PieceInfo.MAX_LENGTH + ChainLink.MAX_HEADER_BYTES);
             // pieces, bytes in pieces, skipped and held bytes add up to what was fed
             assertThat(pieces.stream().mapToLong(LivePiece::length).sum() + skipped + buffered).isEqualTo(fed);
         }
@@ -190,7 +190,7 @@ class OggLiveCutterTest {
                 assertThat(p.startMicros()).as("a link starts where the previous ended").isEqualTo(lastEnd)
                         .isEqualTo(p.endMicros());
                 assertThat((pages.get(0).flags() & OggPage.BOS)).isNotZero();
-                assertThat(bytes.length).isLessThanOrEqualTo(Announce.MAX_HEADERS);
+                assertThat(bytes.length).isLessThanOrEqualTo(ChainLink.MAX_HEADER_BYTES);
                 assertThat(p.codecs()).isNotEmpty();
                 codecs = p.codecs();
                 inLink = true;
@@ -844,9 +844,9 @@ class OggLiveCutterTest {
 
         assertThat(out.bytes()).isEqualTo(good);
         assertThat(out.skipped()).isEqualTo(big.length);
-        assertThat(out.problems()).anySatisfy(p -> assertThat(p).contains("take more than " + Announce.MAX_HEADERS
+        assertThat(out.problems()).anySatisfy(p -> assertThat(p).contains("take more than " + ChainLink.MAX_HEADER_BYTES
                 + " bytes"));
-        assertThat(out.maxBuffered()).isLessThanOrEqualTo(Announce.MAX_HEADERS + (long) OggPage.MAX_LENGTH);
+        assertThat(out.maxBuffered()).isLessThanOrEqualTo(ChainLink.MAX_HEADER_BYTES + (long) OggPage.MAX_LENGTH);
     }
 
     /**

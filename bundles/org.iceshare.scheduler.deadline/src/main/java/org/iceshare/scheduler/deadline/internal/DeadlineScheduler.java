@@ -2,17 +2,13 @@ package org.iceshare.scheduler.deadline.internal;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 import org.iceshare.api.scheduler.PieceScheduler;
 import org.iceshare.api.scheduler.RequestSink;
-import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.SwarmView;
 import org.osgi.service.component.annotations.Activate;
@@ -43,11 +39,9 @@ import org.slf4j.LoggerFactory;
  * <li><b>One rescue duplicate.</b> A critical piece with a known deadline and exactly one request in
  * flight gets a second request when that request is to a slow peer (its expected delivery time is later
  * than the deadline) and a source with a free slot is expected sooner than it. Only pieces with one
- * request qualify, so a piece never has more than one extra request from this rule. The view does not say
- * which peer holds a request: the scheduler remembers the peer it last asked for each piece (see
- * <i>State</i>); for a piece someone else asked for (another scheduler before a swap, or the core for a
- * waiting player) it presumes the holder is the fastest of the piece's other sources, so it duplicates
- * only when every one of them is late.</li>
+ * request qualify, so a piece never has more than one extra request from this rule. The view says which
+ * peer holds the request ({@link SwarmView#requestedFrom}), whoever placed it: this scheduler, another one
+ * before a swap, or the core for a waiting player.</li>
  * <li><b>Rarest first with the rest.</b> The non-critical pieces that are not in flight are requested in
  * rising availability, in random order among equals, each from the first source in the tracker's order
  * with a free slot, exactly as the {@code rarest} scheduler does.</li>
@@ -77,20 +71,12 @@ import org.slf4j.LoggerFactory;
  * That is {@code O(W * S + C log C + A)}, whatever the number of peers: no step looks at more than the
  * first {@value #MAX_SOURCES} sources of a piece, the tracker's best. A source further down a longer list
  * is not considered for that piece (it serves the pieces whose lists it leads); the tracker assigns a few
- * sources per piece, so the cap rarely bites. The working arrays are kept per thread and reused (grown to
- * the largest window seen, never to the whole index range of a live stream); only JDK types are held
- * there, so a stale entry never pins this bundle's class loader.
+ * sources per piece, so the cap rarely bites. A call allocates its working arrays, a few ints per piece of
+ * the window, and drops them when it returns.
  *
  * <h2>State</h2>
- * The core owns every piece of swarm state; the only thing this scheduler keeps between calls is a hint
- * per swarm: for each piece it asked for, the peer it asked last, in a direct-mapped table of
- * {@value #HINTS} entries (a newer piece sharing an entry overwrites it). That is what lets the rescue
- * rule judge the peer actually holding a request. A hint is only ever read for a piece with exactly one
- * request in flight and whose hinted peer is still among its first sources; a missing or overwritten hint
- * falls back to the presumption above, so a swap to or from this scheduler loses nothing that matters.
- * Hints are kept for at most {@value #MAX_SWARMS} swarms, keyed by {@link SwarmView#content()}; the
- * least recently scheduled swarm's hints are dropped first. The table is fixed in size, so memory does
- * not grow with the pieces, the peers or the hours a live stream runs.
+ * None between calls: the core owns every piece of swarm state, including who holds each request, so the
+ * scheduler is a function of the view and a swap to or from it loses nothing.
  *
  * <h2>Configuration</h2>
  * PID {@value #PID}, optional: {@code horizonMillis} (default {@value #DEFAULT_HORIZON_MILLIS}) and
@@ -134,12 +120,6 @@ public final class DeadlineScheduler implements PieceScheduler {
      */
     static final int MAX_SPREAD = 1 << 16;
 
-    /** Entries of a swarm's hint table (a power of two). */
-    static final int HINTS = 1024;
-
-    /** Swarms whose hints are kept. */
-    static final int MAX_SWARMS = 64;
-
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineScheduler.class);
 
     @ObjectClassDefinition(id = PID, name = "IceShare deadline scheduler",
@@ -177,10 +157,6 @@ public final class DeadlineScheduler implements PieceScheduler {
 
     /** Null for {@link ThreadLocalRandom}; a seeded, thread-safe {@link Random} otherwise. */
     private final RandomGenerator seeded;
-    private final ThreadLocal<int[][]> ints = new ThreadLocal<>();
-    private final ThreadLocal<long[][]> longs = new ThreadLocal<>();
-    private final Map<ContentId, Hints> hints = new ConcurrentHashMap<>();
-    private final AtomicLong clock = new AtomicLong();
     private volatile Settings settings = new Settings(DEFAULT_HORIZON_MILLIS, DEFAULT_CRITICAL_PIECES);
 
     /** The DS constructor: the configuration of {@value #PID}, defaults when there is none. */
@@ -275,12 +251,12 @@ public final class DeadlineScheduler implements PieceScheduler {
             nearStart = Math.max(playhead, first);
             nearEnd = (int) Math.min(end, (long) playhead + config.criticalPieces());
         }
-        int[][] work = ints(end - first);
-        long[][] keys = longs(end - first);
+        int window = end - first;
+        int[][] work = {new int[window], new int[window], new int[window], null, new int[MAX_SOURCES]};
+        long[][] keys = {new long[window], new long[MAX_SOURCES]};
         int[] candidates = work[CANDIDATES];
         int[] availability = work[AVAILABILITY];
         long[] critical = keys[CRITICAL];
-        Hints memo = hints(view.content());
 
         int criticalCount = 0;
         int count = 0;
@@ -317,19 +293,19 @@ public final class DeadlineScheduler implements PieceScheduler {
                 int piece = (int) critical[i];
                 int deadline = (int) (critical[i] >> 32);
                 if (view.inFlight(piece) == 0) {
-                    allPlaced &= requestFromSoonestSource(view, sink, piece, memo, work, keys);
+                    allPlaced &= requestFromSoonestSource(view, sink, piece, work, keys);
                 } else if (deadline != Integer.MAX_VALUE) {
-                    rescue(view, sink, piece, deadline, memo, work, keys);
+                    rescue(view, sink, piece, deadline, work, keys);
                 }
             }
         }
         if (count > 0) {
-            allPlaced &= requestRarestFirst(view, sink, memo, work, count, min, max);
+            allPlaced &= requestRarestFirst(view, sink, work, count, min, max);
         }
         if (allPlaced && !view.live()) {
             for (int piece = first; piece < end; piece++) {
                 if (view.inFlight(piece) == 1 && !view.verified(piece)) {
-                    requestFromFirstFreeSource(view, sink, piece, memo);
+                    requestFromFirstFreeSource(view, sink, piece);
                 }
             }
         }
@@ -350,8 +326,8 @@ public final class DeadlineScheduler implements PieceScheduler {
      *
      * @return true when a request was placed
      */
-    private static boolean requestFromSoonestSource(SwarmView view, RequestSink sink, int piece, Hints memo,
-            int[][] work, long[][] keys) {
+    private static boolean requestFromSoonestSource(SwarmView view, RequestSink sink, int piece, int[][] work,
+            long[][] keys) {
         List<PeerId> sources = view.sources(piece);
         int[] index = work[SOURCE_INDEX];
         long[] expected = keys[EXPECTED];
@@ -374,7 +350,6 @@ public final class DeadlineScheduler implements PieceScheduler {
             }
             PeerId source = sources.get(index[best]);
             if (sink.request(piece, source)) {
-                memo.put(piece, source);
                 return true;
             }
             k--;
@@ -389,57 +364,34 @@ public final class DeadlineScheduler implements PieceScheduler {
      * free slot that is expected sooner than the peer holding the request, when that peer is expected
      * later than the deadline. {@code O(S)} view calls.
      */
-    private static void rescue(SwarmView view, RequestSink sink, int piece, long deadline, Hints memo,
-            int[][] work, long[][] keys) {
+    private static void rescue(SwarmView view, RequestSink sink, int piece, long deadline, int[][] work,
+            long[][] keys) {
+        List<PeerId> holders = view.requestedFrom(piece);
+        if (holders.size() != 1) {
+            return;
+        }
+        PeerId holder = holders.get(0);
+        long holderExpected = view.expectedMillis(holder);
+        if (holderExpected <= deadline) {
+            return;
+        }
         List<PeerId> sources = view.sources(piece);
-        int[] index = work[SOURCE_INDEX];
-        long[] expected = keys[EXPECTED];
         int n = Math.min(sources.size(), MAX_SOURCES);
-        PeerId holder = memo.get(piece);
-        boolean holderListed = false;
-        int k = 0;
-        int target = -1;
+        PeerId target = null;
+        long targetExpected = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             PeerId source = sources.get(i);
-            if (source.equals(holder)) {
-                holderListed = true;
+            if (source.equals(holder) || view.freeSlots(source) <= 0) {
                 continue;
             }
-            boolean free = view.freeSlots(source) > 0;
-            index[k] = free ? i : ~i;
-            expected[k] = view.expectedMillis(source);
-            if (free && (target < 0 || expected[k] < expected[target])) {
-                target = k;
-            }
-            k++;
-        }
-        if (target < 0) {
-            return;
-        }
-        long holderExpected;
-        if (holder != null && holderListed) {
-            holderExpected = view.expectedMillis(holder);
-        } else {
-            // Unknown holder: presume the fastest of the other sources holds it (the target cannot be told
-            // apart; if it is the holder, the sink refuses).
-            holderExpected = Long.MAX_VALUE;
-            boolean others = false;
-            for (int j = 0; j < k; j++) {
-                if (j != target) {
-                    holderExpected = Math.min(holderExpected, expected[j]);
-                    others = true;
-                }
-            }
-            if (!others) {
-                return;
+            long expected = view.expectedMillis(source);
+            if (target == null || expected < targetExpected) {
+                target = source;
+                targetExpected = expected;
             }
         }
-        if (holderExpected <= deadline || expected[target] >= holderExpected) {
-            return;
-        }
-        PeerId source = sources.get(index[target]);
-        if (sink.request(piece, source)) {
-            memo.put(piece, source);
+        if (target != null && targetExpected < holderExpected) {
+            sink.request(piece, target);
         }
     }
 
@@ -449,17 +401,13 @@ public final class DeadlineScheduler implements PieceScheduler {
      *
      * @return true when every candidate was asked for
      */
-    private boolean requestRarestFirst(SwarmView view, RequestSink sink, Hints memo, int[][] work, int count, int min,
+    private boolean requestRarestFirst(SwarmView view, RequestSink sink, int[][] work, int count, int min,
             int max) {
         int[] candidates = work[CANDIDATES];
         int[] availability = work[AVAILABILITY];
         int[] order = work[ORDER];
         int buckets = Math.min(max - min, MAX_SPREAD) + 1;
-        if (work[BUCKETS].length < buckets) {
-            work[BUCKETS] = new int[buckets];
-        }
-        int[] ends = work[BUCKETS];
-        Arrays.fill(ends, 0, buckets, 0);
+        int[] ends = new int[buckets];
         for (int i = 0; i < count; i++) {
             ends[bucket(availability[i], min)]++;
         }
@@ -480,7 +428,7 @@ public final class DeadlineScheduler implements PieceScheduler {
                 int piece = order[j];
                 order[j] = order[i];
                 order[i] = piece;
-                allPlaced &= requestFromFirstFreeSource(view, sink, piece, memo);
+                allPlaced &= requestFromFirstFreeSource(view, sink, piece);
             }
         }
         return allPlaced;
@@ -496,97 +444,15 @@ public final class DeadlineScheduler implements PieceScheduler {
      *
      * @return true when a request was placed
      */
-    private static boolean requestFromFirstFreeSource(SwarmView view, RequestSink sink, int piece, Hints memo) {
+    private static boolean requestFromFirstFreeSource(SwarmView view, RequestSink sink, int piece) {
         List<PeerId> sources = view.sources(piece);
         int n = Math.min(sources.size(), MAX_SOURCES);
         for (int i = 0; i < n; i++) {
             PeerId source = sources.get(i);
             if (view.freeSlots(source) > 0 && sink.request(piece, source)) {
-                memo.put(piece, source);
                 return true;
             }
         }
         return false;
-    }
-
-    /** This thread's int working arrays, grown to hold {@code pieces}. */
-    private int[][] ints(int pieces) {
-        int[][] w = ints.get();
-        if (w == null || w[CANDIDATES].length < pieces) {
-            int[] buckets = w == null ? new int[16] : w[BUCKETS];
-            int size = Math.max(pieces, 16);
-            w = new int[][] {new int[size], new int[size], new int[size], buckets, new int[MAX_SOURCES]};
-            ints.set(w);
-        }
-        return w;
-    }
-
-    /** This thread's long working arrays, grown to hold {@code pieces}. */
-    private long[][] longs(int pieces) {
-        long[][] w = longs.get();
-        if (w == null || w[CRITICAL].length < pieces) {
-            w = new long[][] {new long[Math.max(pieces, 16)], new long[MAX_SOURCES]};
-            longs.set(w);
-        }
-        return w;
-    }
-
-    /** The hint table of a swarm, made on first use; drops the least recently used swarm's beyond the bound. */
-    private Hints hints(ContentId content) {
-        Hints h = hints.get(content);
-        if (h == null) {
-            if (hints.size() >= MAX_SWARMS) {
-                evictLeastRecentlyUsed();
-            }
-            h = hints.computeIfAbsent(content, c -> new Hints());
-        }
-        h.lastUsed = clock.incrementAndGet();
-        return h;
-    }
-
-    private void evictLeastRecentlyUsed() {
-        ContentId oldest = null;
-        long oldestUse = Long.MAX_VALUE;
-        for (Map.Entry<ContentId, Hints> e : hints.entrySet()) {
-            if (e.getValue().lastUsed < oldestUse) {
-                oldestUse = e.getValue().lastUsed;
-                oldest = e.getKey();
-            }
-        }
-        if (oldest != null) {
-            hints.remove(oldest);
-        }
-    }
-
-    /** How many swarms have hints now; for tests. */
-    int swarmsWithHints() {
-        return hints.size();
-    }
-
-    /**
-     * Per swarm: for each piece asked for, the peer asked last, in a direct-mapped table. Read and written
-     * only by the calls for its swarm, one at a time (the swarm's executor orders them); {@link #lastUsed} is
-     * also read by other swarms' calls when they evict.
-     */
-    private static final class Hints {
-        private final int[] pieces = new int[HINTS];
-        private final PeerId[] peers = new PeerId[HINTS];
-        volatile long lastUsed;
-
-        Hints() {
-            Arrays.fill(pieces, -1);
-        }
-
-        void put(int piece, PeerId peer) {
-            int slot = piece & (HINTS - 1);
-            pieces[slot] = piece;
-            peers[slot] = peer;
-        }
-
-        /** The peer last asked for the piece, or null when unknown (never asked, or overwritten). */
-        PeerId get(int piece) {
-            int slot = piece & (HINTS - 1);
-            return pieces[slot] == piece ? peers[slot] : null;
-        }
     }
 }

@@ -87,6 +87,12 @@ final class CountingView implements SwarmView {
     }
 
     @Override
+    public List<PeerId> requestedFrom(int piece) {
+        calls++;
+        return view.requestedFrom(piece);
+    }
+
+    @Override
     public int availability(int piece) {
         calls++;
         return view.availability(piece);

@@ -96,40 +96,29 @@ class DeadlineSchedulerCostTest {
     }
 
     @Test
-    void keepsHintsForABoundedNumberOfSwarms() {
-        DeadlineScheduler scheduler = new DeadlineScheduler(1);
-        for (int swarm = 0; swarm < 3 * DeadlineScheduler.MAX_SWARMS; swarm++) {
+    void keepsNothingBetweenCallsSoManySwarmsCostNoMemoryAndDecideAsAFreshOne() {
+        DeadlineScheduler used = new DeadlineScheduler(1);
+        for (int swarm = 0; swarm < 500; swarm++) {
             TestSwarmView view = SwarmViews.parse("deadline 100/piece\nplayhead 0\npeer A 1 10ms xx");
-            scheduler.schedule(new CountingView(view, content(swarm)), new RecordingSink(view));
-            assertThat(scheduler.swarmsWithHints()).isLessThanOrEqualTo(DeadlineScheduler.MAX_SWARMS);
+            used.schedule(new CountingView(view, content(swarm)), new RecordingSink(view));
         }
-        assertThat(scheduler.swarmsWithHints()).isEqualTo(DeadlineScheduler.MAX_SWARMS);
-    }
-
-    @Test
-    void aRecentlyUsedSwarmKeepsItsHintsWhenOthersCome() {
-        DeadlineScheduler scheduler = new DeadlineScheduler(1);
-        TestSwarmView kept = SwarmViews.parse("""
+        String dsl = """
                 deadline        1000
-                peer A 1 50ms   x
+                peer A 0 5000ms r
                 peer B 1 60ms   x
                 peer C 1 70ms   x
                 live
-                """);
-        RecordingSink sink = new RecordingSink(kept);
-        scheduler.schedule(new CountingView(kept, content(-1)), sink);
-        for (int swarm = 0; swarm < 3 * DeadlineScheduler.MAX_SWARMS; swarm++) {
-            TestSwarmView other = SwarmViews.parse("avail 1\npeer A 1 x");
-            scheduler.schedule(new CountingView(other, content(swarm)), new RecordingSink(other));
-            if (swarm % 8 == 0) {
-                scheduler.schedule(new CountingView(kept, content(-1)), sink);
-            }
-        }
-        kept.deliveryMillis("A", 5000);
+                """;
+        TestSwarmView a = SwarmViews.parse(dsl);
+        TestSwarmView b = SwarmViews.parse(dsl);
+        RecordingSink afterMany = new RecordingSink(a);
+        RecordingSink fresh = new RecordingSink(b);
 
-        scheduler.schedule(new CountingView(kept, content(-1)), sink);
+        used.schedule(new CountingView(a, content(-1)), afterMany);
+        new DeadlineScheduler(1).schedule(new CountingView(b, content(-1)), fresh);
 
-        assertThat(sink.requests()).as("the hint that A holds piece 0 survived").containsExactly("0@A", "0@B");
+        assertThat(afterMany.requests()).as("A holds piece 0 and is late: rescued from B").containsExactly("0@B")
+                .isEqualTo(fresh.requests());
     }
 
     @Test

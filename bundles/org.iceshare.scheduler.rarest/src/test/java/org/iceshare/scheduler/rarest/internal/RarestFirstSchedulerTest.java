@@ -305,6 +305,11 @@ class RarestFirstSchedulerTest {
         }
 
         @Override
+        public List<PeerId> requestedFrom(int piece) {
+            return view.requestedFrom(piece);
+        }
+
+        @Override
         public int availability(int piece) {
             return view.availability(piece);
         }

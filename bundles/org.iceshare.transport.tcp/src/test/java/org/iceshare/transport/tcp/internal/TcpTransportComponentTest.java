@@ -1,5 +1,7 @@
 package org.iceshare.transport.tcp.internal;
 
+import org.iceshare.api.swarm.Endpoint;
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
@@ -23,8 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class TcpTransportComponentTest {
 
-    private static final Hello HELLO = new Hello(2, Role.PEER, PeerId.parse("0123456789abcdef0123456789abcdef"), "", 0,
-            "test");
+    private static final Hello HELLO = Hello.of(2, Role.PEER, PeerId.parse("0123456789abcdef0123456789abcdef"), "", "test", List.of());
 
     /** A Config as SCR would build it: the given values, the annotation's defaults for the rest. */
     static TcpTransportComponent.Config config(Map<String, Object> values) {

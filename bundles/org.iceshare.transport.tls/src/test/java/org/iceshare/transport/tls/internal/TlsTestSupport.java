@@ -1,5 +1,6 @@
 package org.iceshare.transport.tls.internal;
 
+import org.iceshare.api.swarm.Endpoint;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +18,8 @@ import org.iceshare.icet.internal.TransportSettings;
 /** Key and trust stores written the way an operator's tools would, and the usual Hellos. */
 final class TlsTestSupport {
 
-    static final Hello SERVER_HELLO = new Hello(IcetMessage.PROTOCOL_VERSION, Role.PEER,
-            PeerId.parse("5e7fe700000000000000000000000001"), "", 7741, "server");
-    static final Hello CLIENT_HELLO = new Hello(IcetMessage.PROTOCOL_VERSION, Role.PEER,
-            PeerId.parse("c11e0700000000000000000000000002"), "", 0, "client");
+    static final Hello SERVER_HELLO = Hello.of(IcetMessage.PROTOCOL_VERSION, Role.PEER, PeerId.parse("5e7fe700000000000000000000000001"), "", "server", List.of(new Endpoint("tcp", 7741)));
+    static final Hello CLIENT_HELLO = Hello.of(IcetMessage.PROTOCOL_VERSION, Role.PEER, PeerId.parse("c11e0700000000000000000000000002"), "", "client", List.of());
 
     /** Quick socket settings for tests: a short handshake timeout keeps failures fast. */
     static TransportSettings socket(long handshakeTimeoutMillis) {

@@ -1,4 +1,4 @@
-package org.iceshare.source.internal;
+package org.iceshare.media.ogg.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +7,8 @@ import java.io.InputStream;
  * Reads an Ogg file page by page and gives every logical stream a new serial number, so that a file
  * played again right after itself forms a proper new chain link (RFC 3533: each link's streams have
  * their own serial numbers) instead of repeating the serials of the link before. Each page's CRC is
- * computed again. Used by the file player for the second and later rounds of a loop.
+ * computed again. Used by live sources playing a file in a loop, for its second and later rounds
+ * ({@link OggFormat#relinked}).
  *
  * <p>A page that does not start with the capture pattern, or that ends early, stops the rewriting:
  * from there the bytes pass through unchanged, so the live cutter sees (and skips and reports) the
@@ -16,7 +17,7 @@ import java.io.InputStream;
  * <p><b>Threading:</b> not thread-safe; one reader per file round.
  */
 final class OggRelinker extends InputStream {
-    private static final int HEADER = 27;
+    private static final int HEADER = OggPage.MIN_HEADER_LENGTH;
 
     private final InputStream in;
     private final int serialDelta;
@@ -95,10 +96,7 @@ final class OggRelinker extends InputStream {
         whole[15] = (byte) (relinked >>> 8);
         whole[16] = (byte) (relinked >>> 16);
         whole[17] = (byte) (relinked >>> 24);
-        for (int i = 22; i < 26; i++) {
-            whole[i] = 0;
-        }
-        int crc = OggCrc.of(whole);
+        int crc = OggCrc.page(whole, 0, whole.length);
         whole[22] = (byte) crc;
         whole[23] = (byte) (crc >>> 8);
         whole[24] = (byte) (crc >>> 16);
