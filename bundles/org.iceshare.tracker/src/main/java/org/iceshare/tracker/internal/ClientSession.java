@@ -23,8 +23,8 @@ final class ClientSession implements ConnectionHandler {
     boolean ready;
     boolean closed;
     long lastSeenNanos = System.nanoTime();
-    final Set<ContentSwarm> swarms = new LinkedHashSet<>();
-    final Set<LiveContent> liveStreams = new LinkedHashSet<>();
+    /** The contents it publishes or joined. */
+    final Set<Content> contents = new LinkedHashSet<>();
     /** Its bandwidth, from its last RATES (bytes per second; 0: no cap, or not measured yet). */
     long uploadCap;
     long downloadCap;

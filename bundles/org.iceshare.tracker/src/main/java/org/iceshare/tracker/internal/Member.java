@@ -1,56 +1,67 @@
 package org.iceshare.tracker.internal;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
 
 import org.iceshare.api.swarm.Bitfield;
 import org.iceshare.api.swarm.PeerId;
 
 /**
- * One peer in one swarm, as the tracker sees it. Tracker thread only.
+ * One peer in one content, as the tracker sees it: what it holds, what it was told to fetch from whom,
+ * how much it serves and has moved. Files and live streams share it; only what a member holds is kept
+ * differently (a bitfield of the file's pieces, or the set of indices of a live window).
+ *
+ * <p><b>Threading:</b> the tracker's executor only.
  */
 final class Member {
     final ClientSession session;
     final PeerId id;
     final boolean source;
-    final Bitfield have;
+    final Held have;
     boolean banned;
-    /** Assignments outstanding to this member: piece → the member told to serve it. */
-    final Map<Integer, Assigned> assigned = new HashMap<>();
+    /** Assignments outstanding to this member: piece, then the member told to serve it. In assignment order. */
+    final Map<Integer, Assigned> assigned = new LinkedHashMap<>();
     /** Assignments outstanding where this member serves. */
     int serving;
     long uploaded;
     long downloaded;
-    /** The piece a player at this member plays now (from its Seeks), or -1: then rarest first. */
+    /** File: the piece a player at this member plays now (from its Seeks), or -1: then rarest first. */
     int playhead = -1;
+    /** Live: the first piece this member fetches (its start point at join). */
+    int start;
+    /** Live: the links whose header pages this member was sent. */
+    final Set<Integer> linksSent = new HashSet<>();
+    /** Bytes credited to it per second, smoothed: its measured upload. */
+    double rate;
+    long rateWindowBytes;
     /** Pieces whose source failed for this member, with the time the avoidance ends. */
-    final Map<Long, Long> avoid = new HashMap<>();
+    private final Map<Long, Long> avoid = new HashMap<>();
 
     record Assigned(PeerId from, long since) {
     }
 
-    Member(ClientSession session, int pieces, boolean source) {
+    Member(ClientSession session, Held have, boolean source) {
         this.session = session;
         this.id = session.id;
         this.source = source;
-        this.have = new Bitfield(pieces);
-        if (source) {
-            for (int i = 0; i < pieces; i++) {
-                have.set(i);
-            }
-        }
+        this.have = have;
     }
 
-    boolean complete() {
-        return have.isComplete();
+    /** True when the member may be sent to fetch (a source and a banned member are not). */
+    boolean fetches() {
+        return !source && !banned && !session.closed;
     }
 
     boolean canServe() {
-        return !banned && session.info != null;
+        return !banned && session.info != null && !session.closed;
     }
 
-    static long pair(int piece, PeerId from) {
-        return ((long) piece << 32) ^ (from.hashCode() & 0xffffffffL);
+    void avoid(int piece, PeerId from, long until) {
+        avoid.put(pair(piece, from), until);
     }
 
     boolean avoids(int piece, PeerId from, long now) {
@@ -63,5 +74,88 @@ final class Member {
             return false;
         }
         return true;
+    }
+
+    private static long pair(int piece, PeerId from) {
+        return ((long) piece << 32) ^ (from.hashCode() & 0xffffffffL);
+    }
+
+    /** What a member holds: the pieces of a file, or the indices of a live window. */
+    interface Held {
+        boolean has(int piece);
+
+        /** Adds a piece; false when it was held already. */
+        boolean add(int piece);
+
+        void remove(int piece);
+
+        int count();
+
+        void forEach(IntConsumer action);
+
+        /** Every piece of a file. */
+        static Held of(Bitfield bits) {
+            return new Held() {
+                @Override
+                public boolean has(int piece) {
+                    return piece >= 0 && piece < bits.size() && bits.get(piece);
+                }
+
+                @Override
+                public boolean add(int piece) {
+                    return bits.set(piece);
+                }
+
+                @Override
+                public void remove(int piece) {
+                    bits.clear(piece);
+                }
+
+                @Override
+                public int count() {
+                    return bits.cardinality();
+                }
+
+                @Override
+                public void forEach(IntConsumer action) {
+                    for (int i = bits.nextSet(0); i >= 0; i = bits.nextSet(i + 1)) {
+                        action.accept(i);
+                    }
+                }
+            };
+        }
+
+        /** Indices of a sliding window: a set, trimmed as the window moves. */
+        static Held window() {
+            Set<Integer> set = new HashSet<>();
+            return new Held() {
+                @Override
+                public boolean has(int piece) {
+                    return set.contains(piece);
+                }
+
+                @Override
+                public boolean add(int piece) {
+                    return set.add(piece);
+                }
+
+                @Override
+                public void remove(int piece) {
+                    set.remove(piece);
+                }
+
+                @Override
+                public int count() {
+                    return set.size();
+                }
+
+                @Override
+                public void forEach(IntConsumer action) {
+                    for (int p : set.toArray(new Integer[0])) {
+                        action.accept(p);
+                    }
+                }
+            };
+        }
     }
 }

@@ -1,0 +1,432 @@
+package org.iceshare.tracker.internal;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PrimitiveIterator;
+import java.util.Set;
+
+import org.iceshare.api.icet.Assign;
+import org.iceshare.api.icet.Peers;
+import org.iceshare.api.icet.Revoke;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PeerInfo;
+import org.iceshare.api.tracker.TrackedContent;
+import org.iceshare.api.tracker.TrackedPeer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One content on the tracker, a file ({@link FileContent}) or a live stream ({@link LiveContent}): its
+ * authoritative manifest, its members, who holds each piece, and the orchestration both kinds share.
+ *
+ * <p><b>The plan.</b> {@link #plan} fills a member's window of outstanding assignments: it walks the
+ * pieces in the order the kind of content wants them fetched ({@link #order}: rarest first or in playback
+ * order for a file, index order from the member's start for a live stream) and gives each missing piece to
+ * the holder {@link #chooseServer chosen} for it. The server is the least-loaded holder with a free serving
+ * slot (slots sized by its upload cap); the source serves a piece only while nobody else holds it, and
+ * to one member at a time, so it uploads each piece about once and the swarm spreads it. Every
+ * verification frees a slot, credits the uploader and makes the reporter a holder; failures and revoked
+ * servers trigger re-planning.
+ *
+ * <p><b>Threading:</b> the tracker's executor only.
+ */
+abstract class Content {
+    private static final Logger LOG = LoggerFactory.getLogger(Content.class);
+
+    /** One piece's orchestration state: who holds it, and how many assignments the source serves. */
+    static class Slot {
+        final int length;
+        final List<Member> holders = new ArrayList<>(4);
+        /** Assignments of this piece the source serves now. */
+        int seeding;
+
+        Slot(int length) {
+            this.length = length;
+        }
+
+        int availability() {
+            int n = 0;
+            for (Member m : holders) {
+                if (!m.banned) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    final TrackerEngine tracker;
+    final Manifest manifest;
+    final TrackerSettings settings;
+    final Map<PeerId, Member> members = new LinkedHashMap<>();
+    /** Peers banned from this content for serving corrupt data; they cannot join it again. */
+    final Set<PeerId> banned = new java.util.HashSet<>();
+    long sourceUploaded;
+    long totalUploaded;
+
+    Content(TrackerEngine tracker, Manifest manifest, TrackerSettings settings) {
+        this.tracker = tracker;
+        this.manifest = manifest;
+        this.settings = settings;
+    }
+
+    ContentId id() {
+        return manifest.id();
+    }
+
+    String name() {
+        return manifest.name();
+    }
+
+    // ------------------------------------------------------------------ what a kind of content says
+
+    /** The slot of a piece, or null when the piece is not (or no longer) in the content. */
+    abstract Slot slot(int piece);
+
+    /** True when a report's digest is the authoritative hash of the piece. */
+    abstract boolean hashMatches(int piece, byte[] digest);
+
+    /** The pieces to offer a member, best first (the member's own and assigned ones are skipped). */
+    abstract PrimitiveIterator.OfInt order(Member m);
+
+    /** A member registered as the source, or one that joined. */
+    abstract void publish(ClientSession s);
+
+    abstract void join(ClientSession s);
+
+    /** After a member verified a piece and became a holder: who is planned now. */
+    abstract void afterVerified(Member m, int piece, long now);
+
+    /** After members lost assignments (a server left or was banned): plans them again. */
+    abstract void replan(List<Member> touched, long now);
+
+    /** An assignment not verified or reported in this time is given to someone else. */
+    abstract long assignmentTimeoutNanos();
+
+    /** Called every tick after stale assignments were released. */
+    abstract void tick(long now, double seconds);
+
+    abstract TrackedContent snapshot();
+
+    /** Holders per piece (for a live stream, of its window from the oldest piece). */
+    abstract int[] availability();
+
+    /** A banned member's pieces stop counting, and it may not rejoin; the source of a live stream is never banned. */
+    boolean mayBan(Member liar) {
+        return true;
+    }
+
+    /** Called once a member was removed and its servers revoked. */
+    void dropped(Member m, String why) {
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    void leave(ClientSession s, String why) {
+        Member m = members.get(s.id);
+        s.contents.remove(this);
+        if (m != null && m.session == s) {
+            drop(m, why);
+        }
+    }
+
+    /** Removes a member: its own assignments end, and those it served are reassigned. */
+    void drop(Member m, String why) {
+        for (Map.Entry<Integer, Member.Assigned> e : m.assigned.entrySet()) {
+            release(e.getKey(), e.getValue().from());
+        }
+        m.assigned.clear();
+        m.have.forEach(p -> {
+            Slot slot = slot(p);
+            if (slot != null) {
+                slot.holders.remove(m);
+            }
+        });
+        members.remove(m.id);
+        revokeServer(m, why);
+        dropped(m, why);
+    }
+
+    /** Tells every member fetching from {@code server} to stop, and plans them again. */
+    void revokeServer(Member server, String why) {
+        List<Member> touched = new ArrayList<>();
+        for (Member other : members.values()) {
+            boolean lost = false;
+            for (Iterator<Map.Entry<Integer, Member.Assigned>> it = other.assigned.entrySet().iterator();
+                    it.hasNext();) {
+                Map.Entry<Integer, Member.Assigned> e = it.next();
+                if (e.getValue().from().equals(server.id)) {
+                    it.remove();
+                    Slot slot = slot(e.getKey());
+                    if (server.source && slot != null) {
+                        slot.seeding = Math.max(0, slot.seeding - 1);
+                    }
+                    lost = true;
+                }
+            }
+            if (lost) {
+                other.session.send(new Revoke(id(), server.id, why));
+                touched.add(other);
+            }
+        }
+        server.serving = 0;
+        replan(touched, System.nanoTime());
+    }
+
+    // ------------------------------------------------------------------ reports
+
+    void verified(ClientSession s, int piece, PeerId from, byte[] digest) {
+        Member m = members.get(s.id);
+        Slot slot = slot(piece);
+        if (m == null || slot == null) {
+            return;
+        }
+        if (!hashMatches(piece, digest)) {
+            LOG.warn("tracker: {} reported a wrong digest for piece {} of {}; not counted", s, piece, name());
+            return;
+        }
+        Member.Assigned a = m.assigned.remove(piece);
+        if (a != null) {
+            release(piece, a.from());
+        }
+        if (!m.have.add(piece)) {
+            return;
+        }
+        slot.holders.add(m);
+        Member server = members.get(from);
+        if (server != null && server != m && server.have.has(piece)) {
+            int len = slot.length;
+            server.uploaded += len;
+            server.rateWindowBytes += len;
+            m.downloaded += len;
+            totalUploaded += len;
+            if (server.source) {
+                sourceUploaded += len;
+            }
+            tracker.credit(server.id, m.id, len);
+        }
+        afterVerified(m, piece, System.nanoTime());
+    }
+
+    void fetchFailed(ClientSession s, int piece, PeerId from) {
+        Member m = members.get(s.id);
+        if (m == null || slot(piece) == null) {
+            return;
+        }
+        Member.Assigned a = m.assigned.get(piece);
+        if (a != null && a.from().equals(from)) {
+            m.assigned.remove(piece);
+            release(piece, from);
+        }
+        long now = System.nanoTime();
+        m.avoid(piece, from, now + TrackerEngine.AVOID_NANOS);
+        plan(m, now);
+    }
+
+    void badPiece(ClientSession s, int piece, PeerId liarId, String reason) {
+        Member reporter = members.get(s.id);
+        if (reporter == null || slot(piece) == null) {
+            return;
+        }
+        Member liar = members.get(liarId);
+        Member.Assigned a = reporter.assigned.get(piece);
+        if (a != null && a.from().equals(liarId)) {
+            reporter.assigned.remove(piece);
+            release(piece, liarId);
+        }
+        if (liar != null && !liar.banned && liar != reporter && mayBan(liar)) {
+            liar.banned = true;
+            banned.add(liar.id);
+            LOG.warn("tracker: banning {} from {}: {} reports a corrupt piece {} ({})", liar.session, name(), s, piece,
+                    reason);
+            liar.have.forEach(p -> {
+                Slot held = slot(p);
+                if (held != null) {
+                    held.holders.remove(liar);
+                }
+            });
+            revokeServer(liar, "banned: served a corrupt piece");
+        }
+        plan(reporter, System.nanoTime());
+    }
+
+    /** An assignment ended: its server has a slot free again. */
+    void release(int piece, PeerId from) {
+        Member server = members.get(from);
+        if (server != null) {
+            server.serving = Math.max(0, server.serving - 1);
+            Slot slot = slot(piece);
+            if (server.source && slot != null) {
+                slot.seeding = Math.max(0, slot.seeding - 1);
+            }
+        }
+    }
+
+    /** Releases assignments older than the timeout, then lets the content re-plan. */
+    void expire(long now, double seconds) {
+        long stale = assignmentTimeoutNanos();
+        for (Member m : members.values()) {
+            m.rate = m.rate * 0.7 + (m.rateWindowBytes / Math.max(0.001, seconds)) * 0.3;
+            m.rateWindowBytes = 0;
+            for (Iterator<Map.Entry<Integer, Member.Assigned>> it = m.assigned.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<Integer, Member.Assigned> e = it.next();
+                if (now - e.getValue().since() > stale) {
+                    it.remove();
+                    release(e.getKey(), e.getValue().from());
+                }
+            }
+        }
+        tick(now, seconds);
+    }
+
+    // ------------------------------------------------------------------ planning
+
+    /** Fills a member's window of assignments, in the content's order. */
+    final void plan(Member m, long now) {
+        if (!m.fetches()) {
+            return;
+        }
+        int room = settings.window() - m.assigned.size();
+        if (room <= 0) {
+            return;
+        }
+        Batch batch = new Batch(m);
+        for (PrimitiveIterator.OfInt it = order(m); room > 0 && it.hasNext();) {
+            int piece = it.nextInt();
+            if (m.have.has(piece) || m.assigned.containsKey(piece)) {
+                continue;
+            }
+            Member server = chooseServer(piece, m, now, false);
+            if (server != null) {
+                assign(m, piece, server, now, batch);
+                room--;
+            }
+        }
+        batch.send();
+    }
+
+    /** Assigns one piece to a member, if a holder can serve it now; false when none can. */
+    final boolean offer(Member m, int piece, long now, boolean urgent) {
+        return offer(m, List.of(piece), now, urgent) > 0;
+    }
+
+    /**
+     * Assigns these pieces to a member, in order, each that a holder can serve now, in one message.
+     *
+     * @return how many were assigned
+     */
+    final int offer(Member m, List<Integer> pieces, long now, boolean urgent) {
+        if (!m.fetches()) {
+            return 0;
+        }
+        Batch batch = new Batch(m);
+        for (int piece : pieces) {
+            if (m.have.has(piece) || m.assigned.containsKey(piece)) {
+                continue;
+            }
+            Member server = chooseServer(piece, m, now, urgent);
+            if (server != null) {
+                assign(m, piece, server, now, batch);
+            }
+        }
+        batch.send();
+        return batch.entries.size();
+    }
+
+    /**
+     * The least-loaded holder that may serve {@code piece} to {@code m}: a holder other than the source if
+     * any has a free slot, else the source, but only while no other member holds the piece and nobody else
+     * is being seeded it; {@code urgent} (a player waits) lets the source serve whenever no one else can.
+     */
+    final Member chooseServer(int piece, Member m, long now, boolean urgent) {
+        Slot slot = slot(piece);
+        if (slot == null) {
+            return null;
+        }
+        Member best = null;
+        double bestLoad = 0;
+        Member source = null;
+        boolean otherHolders = false;
+        for (Member h : slot.holders) {
+            if (h == m || !h.canServe()) {
+                continue;
+            }
+            otherHolders |= !h.source;
+            int slots = h.session.servingSlots(slot.length, settings.maxServing());
+            if (h.serving >= slots || m.avoids(piece, h.id, now)) {
+                continue;
+            }
+            if (h.source) {
+                if (source == null || h.serving < source.serving) {
+                    source = h;
+                }
+            } else {
+                // the least loaded for its capacity: a capped peer fills up sooner than an uncapped one
+                double load = (double) h.serving / slots;
+                if (best == null || load < bestLoad) {
+                    best = h;
+                    bestLoad = load;
+                }
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        // when the other holders are merely busy, waiting for them keeps the source's upload near one copy
+        if (source != null && (urgent || !otherHolders && slot.seeding == 0)) {
+            return source;
+        }
+        return null;
+    }
+
+    private void assign(Member m, int piece, Member server, long now, Batch batch) {
+        Slot slot = slot(piece);
+        m.assigned.put(piece, new Member.Assigned(server.id, now));
+        server.serving++;
+        if (server.source) {
+            slot.seeding++;
+        }
+        batch.entries.add(new Assign.Entry(piece, server.id, slot.holders.size()));
+        if (m.session.known.add(server.id) && server.session.info != null) {
+            batch.addresses.add(server.session.info);
+        }
+    }
+
+    /** What one planning step tells one member: the addresses it lacks, then its assignments. */
+    private final class Batch {
+        final Member member;
+        final List<Assign.Entry> entries = new ArrayList<>();
+        final List<PeerInfo> addresses = new ArrayList<>();
+
+        Batch(Member member) {
+            this.member = member;
+        }
+
+        void send() {
+            if (!addresses.isEmpty()) {
+                member.session.send(new Peers(addresses));
+            }
+            if (!entries.isEmpty()) {
+                member.session.send(new Assign(id(), entries));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    List<TrackedPeer> peers() {
+        List<TrackedPeer> out = new ArrayList<>();
+        for (Member m : members.values()) {
+            PeerInfo info = m.session.info;
+            out.add(new TrackedPeer(m.id, info == null ? "-" : info.host() + ":" + info.port(), m.source,
+                    m.have.count(), m.uploaded, m.downloaded, tracker.ratio(m.id), m.banned, m.session.uploadCap,
+                    m.session.uploadRate));
+        }
+        return out;
+    }
+}

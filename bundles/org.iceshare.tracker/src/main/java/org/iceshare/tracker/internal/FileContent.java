@@ -1,0 +1,261 @@
+package org.iceshare.tracker.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PrimitiveIterator;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import org.iceshare.api.icet.ErrorCode;
+import org.iceshare.api.icet.ErrorReport;
+import org.iceshare.api.icet.Joined;
+import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Seek;
+import org.iceshare.api.swarm.Bitfield;
+import org.iceshare.api.swarm.ChainLink;
+import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.swarm.SeekPoint;
+import org.iceshare.api.tracker.TrackedContent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A file on the tracker: every piece is known from the manifest, the publisher holds them all.
+ *
+ * <p>Its order of pieces for a member: rarest first, random among equals, so that copies spread evenly;
+ * or, for a member whose player streams the file ({@link #seek}), in playback order from its playhead. A
+ * piece that becomes available is offered to waiting members at once, best upload ratio first.
+ *
+ * <p><b>Threading:</b> the tracker's executor only.
+ */
+final class FileContent extends Content {
+    private static final Logger LOG = LoggerFactory.getLogger(FileContent.class);
+    /** Members fully planned after each event, best ratio first (the others wait for the next tick). */
+    private static final int FULL_PLANS_PER_EVENT = 2;
+    /** Pieces from a seek point on that a Seek assigns at once. */
+    private static final int SEEK_READAHEAD = 4;
+
+    private final Slot[] slots;
+    private final Random random;
+
+    FileContent(TrackerEngine tracker, Manifest manifest, TrackerSettings settings, Random random) {
+        super(tracker, manifest, settings);
+        this.random = random;
+        this.slots = new Slot[manifest.pieceCount()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(manifest.piece(i).length());
+        }
+    }
+
+    @Override
+    Slot slot(int piece) {
+        return piece >= 0 && piece < slots.length ? slots[piece] : null;
+    }
+
+    @Override
+    boolean hashMatches(int piece, byte[] digest) {
+        return manifest.piece(piece).hashEquals(digest);
+    }
+
+    @Override
+    long assignmentTimeoutNanos() {
+        return settings.assignmentTimeout().toNanos();
+    }
+
+    private boolean complete(Member m) {
+        return m.have.count() == slots.length;
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    /** The publisher holds every piece. A member that was a leecher before becomes the source. */
+    @Override
+    void publish(ClientSession s) {
+        if (banned.contains(s.id)) {
+            s.send(ErrorReport.of(ErrorCode.BANNED, "banned from " + name() + " for serving corrupt data"));
+            return;
+        }
+        Member existing = members.get(s.id);
+        if (existing != null && !existing.source) {
+            drop(existing, "became the source");
+            existing = null;
+        }
+        if (existing == null) {
+            Bitfield all = new Bitfield(slots.length);
+            for (int i = 0; i < slots.length; i++) {
+                all.set(i);
+            }
+            Member src = new Member(s, Member.Held.of(all), true);
+            members.put(s.id, src);
+            for (Slot slot : slots) {
+                slot.holders.add(src);
+            }
+            s.contents.add(this);
+        }
+        s.send(new Published(id(), name()));
+        planHungry(Integer.MAX_VALUE);
+    }
+
+    @Override
+    void join(ClientSession s) {
+        if (banned.contains(s.id)) {
+            s.send(ErrorReport.of(ErrorCode.BANNED, "banned from " + name() + " for serving corrupt data"));
+            return;
+        }
+        Member m = members.get(s.id);
+        if (m == null) {
+            m = new Member(s, Member.Held.of(new Bitfield(slots.length)), false);
+            members.put(s.id, m);
+            s.contents.add(this);
+        }
+        s.send(new Joined(manifest));
+        plan(m, System.nanoTime());
+    }
+
+    // ------------------------------------------------------------------ planning
+
+    /** Rarest first, random among equals; or playback order from the playhead when a player streams. */
+    @Override
+    PrimitiveIterator.OfInt order(Member m) {
+        int n = slots.length;
+        long[] keys = new long[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (m.have.has(i) || m.assigned.containsKey(i)) {
+                continue;
+            }
+            int avail = slots[i].holders.size();
+            if (avail == 0) {
+                continue;
+            }
+            if (m.playhead >= 0) {
+                // a player streams it: in playback order from the playhead (the nearest deadline first)
+                keys[count++] = ((long) ((i - m.playhead + n) % n) << 20) | i;
+            } else {
+                // rarest first, random among equals: sort key = availability, then a random draw
+                keys[count++] = ((long) avail << 40) | ((long) random.nextInt(1 << 20) << 20) | i;
+            }
+        }
+        Arrays.sort(keys, 0, count);
+        return IntStream.range(0, count).map(k -> (int) (keys[k] & 0xFFFFF)).iterator();
+    }
+
+    @Override
+    void afterVerified(Member m, int piece, long now) {
+        if (complete(m)) {
+            LOG.info("tracker: {} completed {}", m.session, name());
+        } else {
+            plan(m, now);
+        }
+        // the piece has one more holder: offer it to the members waiting for work, best ratio first
+        for (Member other : hungryByRatio()) {
+            if (!other.have.has(piece) && !other.assigned.containsKey(piece) && !offer(other, piece, now, false)) {
+                break;
+            }
+        }
+        planHungry(FULL_PLANS_PER_EVENT);
+    }
+
+    @Override
+    void replan(List<Member> touched, long now) {
+        planHungry(Integer.MAX_VALUE);
+    }
+
+    @Override
+    void tick(long now, double seconds) {
+        planHungry(Integer.MAX_VALUE);
+    }
+
+    /** Fully plans up to {@code limit} members with room in their window, best ratio first. */
+    private void planHungry(int limit) {
+        long now = System.nanoTime();
+        int planned = 0;
+        for (Member m : hungryByRatio()) {
+            if (planned++ >= limit) {
+                return;
+            }
+            plan(m, now);
+        }
+    }
+
+    private List<Member> hungryByRatio() {
+        List<Member> hungry = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (m.fetches() && !complete(m) && m.assigned.size() < settings.window()) {
+                hungry.add(m);
+            }
+        }
+        if (hungry.size() > 1) {
+            Collections.shuffle(hungry, random);
+            hungry.sort(Comparator.comparingDouble((Member m) -> -Math.min(tracker.ratio(m.id), 1e9)));
+        }
+        return hungry;
+    }
+
+    /**
+     * A player needs a position now: assign the link's header pieces and the pieces from the seek
+     * point on, ahead of the plan, from the quickest holders (the source too, if it is the only one).
+     */
+    void seek(ClientSession s, Seek k) {
+        Member m = members.get(s.id);
+        if (m == null || !m.fetches()) {
+            return;
+        }
+        int target;
+        ChainLink link;
+        if (k.piece() >= 0) {
+            if (k.piece() >= slots.length) {
+                return;
+            }
+            target = k.piece();
+            link = manifest.linkOf(target);
+        } else {
+            var point = manifest.seek(k.micros());
+            if (point.isEmpty()) {
+                return;
+            }
+            SeekPoint p = point.get();
+            target = p.piece();
+            link = p.link();
+        }
+        m.playhead = target;
+        List<Integer> wanted = new ArrayList<>();
+        for (int i = link.firstPiece(); i < link.firstPiece() + link.headerPieces(); i++) {
+            wanted.add(i);
+        }
+        for (int i = target; i < Math.min(slots.length, target + SEEK_READAHEAD); i++) {
+            if (!wanted.contains(i)) {
+                wanted.add(i);
+            }
+        }
+        long now = System.nanoTime();
+        offer(m, wanted, now, true);
+        plan(m, now);
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    @Override
+    TrackedContent snapshot() {
+        int complete = 0;
+        for (Member m : members.values()) {
+            if (complete(m)) {
+                complete++;
+            }
+        }
+        return new TrackedContent(id(), name(), manifest.length(), slots.length, members.size(), complete,
+                sourceUploaded, totalUploaded);
+    }
+
+    @Override
+    int[] availability() {
+        int[] out = new int[slots.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = slots[i].availability();
+        }
+        return out;
+    }
+}
