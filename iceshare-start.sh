@@ -151,12 +151,21 @@ instances() {
 
 # ------------------------------------------------------------------------------------ installation
 
+# What tells one build from another: the tarball's path, time and size.
+build_identity() {
+    local mtime
+    mtime="$(stat -c %Y "$1" 2>/dev/null || stat -f %m "$1")"
+    echo "$1:$mtime:$(wc -c < "$1" | tr -d ' ')"
+}
+
 # Unpacks a new build as the installation (KARAF_HOME) unless an instance still runs on the old one.
 install_if_needed() {
     local dist
     dist="$(distribution)"
     [ -n "$dist" ] || die "no distribution to install"
-    if [ -f "$HOME_STAMP" ] && [ ! "$dist" -nt "$HOME_STAMP" ]; then
+    local identity
+    identity="$(build_identity "$dist")"
+    if [ -f "$HOME_STAMP" ] && [ "$(prop "$HOME_STAMP" build)" = "$identity" ]; then
         return 0
     fi
     if [ -f "$HOME_STAMP" ]; then
@@ -176,7 +185,8 @@ install_if_needed() {
     tar -xzf "$dist" -C "$fresh" --strip-components=1 || { rm -rf "$fresh"; die "cannot unpack $dist"; }
     # the installation is never started itself: its data/ would be unused
     rm -rf "$fresh/data" "$fresh/deploy"
-    printf 'id=%s-%s\ntarball=%s\n' "$(date -u +%Y%m%dT%H%M%SZ)" "$$" "$dist" > "$fresh/.iceshare-installation"
+    printf 'id=%s-%s\ntarball=%s\nbuild=%s\n' "$(date -u +%Y%m%dT%H%M%SZ)" "$$" "$dist" "$identity" \
+        > "$fresh/.iceshare-installation"
     if [ -d "$HOME_DIR" ]; then
         mv "$HOME_DIR" "$RUN_DIR/.installation.old.$$"
         mv "$fresh" "$HOME_DIR"
@@ -564,6 +574,9 @@ start() {
     else
         KARAF_REDIRECT="$console_log" "$INST/bin/start" </dev/null >/dev/null 2>&1 9>&-
     fi
+    # keep the lock until Karaf has written its pid, so that a concurrent start sees this instance
+    # running and does not replace the installation under it
+    while [ $((SECONDS - t0)) -lt 30 ] && ! running; do sleep 0.2; done
     exec 9>&-
 
     say "waiting up to ${TIMEOUT}s for ssh (port $ssh) and the tracker (port $tracker)"
