@@ -285,14 +285,16 @@ make_defaults() {
     offset_etc "$into" "$off" || { rm -rf "$into"; die "port offset $off does not fit (see above); choose another one"; }
 }
 
-# Whether two etc/ files are the same. Karaf writes a generated karaf.shutdown.command into
-# config.properties at the first start: that is not a change of the operator's.
+# Whether two etc/ files are the same for the operator. Karaf writes a generated
+# karaf.shutdown.command into config.properties at the first start, and adds the missing newline at
+# the end of some .cfg files when it saves them: neither is a change of the operator's.
 same() {
+    cmp -s "$1" "$2" && return 0
     case "$1" in
         */config.properties)
             cmp -s <(grep -v -E '^(#|[[:space:]]*|# Generated command shutdown|karaf\.shutdown\.command[[:space:]]*=.*)$' "$1") \
                    <(grep -v -E '^(#|[[:space:]]*|# Generated command shutdown|karaf\.shutdown\.command[[:space:]]*=.*)$' "$2") ;;
-        *) cmp -s "$1" "$2" ;;
+        *) cmp -s <(awk 1 "$1") <(awk 1 "$2") ;;
     esac
 }
 
@@ -371,7 +373,7 @@ boot_features() {
 }
 state_features() {
     local state
-    state="$(ls "$INST"/data/cache/bundle*/data/state.json 2>/dev/null | head -n1 || true)"
+    state="$(grep -l '"bootDone"' "$INST"/data/cache/bundle*/data/state.json 2>/dev/null | head -n1 || true)"
     [ -n "$state" ] || return 0
     tr -d '\n' < "$state" | sed -n 's/.*"features"[[:space:]]*:[[:space:]]*{\([^}]*\)}.*/\1/p' \
         | grep -o 'feature:[^/"]*' | sed 's/^feature://' | sort -u || true
@@ -434,6 +436,7 @@ EOF
 migrate_old_layout() {
     [ -d "$INST/lib" ] && [ ! -d "$META" ] || return 0
     say "converting $(rel "$INST") (a whole Karaf, from an older iceshare-start.sh) into an instance: keeping its etc/, deploy/ and data/"
+    mkdir -p "$META"
     remember_features
     rm -rf "$INST/bin" "$INST/lib" "$INST/system" "$INST/instances" "$INST/lock" "$INST/.unpacked"
     mkdir -p "$META"
