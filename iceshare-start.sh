@@ -15,6 +15,11 @@
 #                      was last started with); run a second instance on one machine with, say,
 #                      ./iceshare-start.sh --instance second --port-offset 100
 #
+# Ports at offset 0 (each + N with --port-offset N): tracker 7740, peer "default" 7741 and its player
+# HTTP 8190, ssh console 8101, web console 8181, JMX RMI registry 1099 and server 44444, live push
+# 8001 (feature iceshare-source); the tracker's and the peer's TLS ports are free ports unless their
+# transportPorts set them (then they move too). After a start, the script prints the instance's ports.
+#
 # A new build is installed when no instance runs on the current installation. At its next start,
 # each instance is upgraded: new default files are added to its etc/, files you did not change
 # are updated, files you changed are kept (or merged, when the new defaults changed other lines;
@@ -492,6 +497,8 @@ prepare_instance() {
 
 # ------------------------------------------------------------------------------------ commands
 
+offset_of() { local o; o="$(prop "$META/instance.properties" portOffset)"; echo "${o:-0}"; }
+
 print_help() {
     local ssh http tracker peer peer_http tls reg srv push ptls
     ssh="$(cfg org.apache.karaf.shell.cfg sshPort)"
@@ -509,7 +516,7 @@ print_help() {
     [ "$INSTANCE" = "$DEFAULT_INSTANCE" ] || flag=" --instance $INSTANCE"
     cat <<EOF
 
-IceShare instance '$INSTANCE' is running (Karaf pid $(karaf_pid "$INST"), instance $r, port offset $(prop "$META/instance.properties" portOffset)).
+IceShare instance '$INSTANCE' is running (Karaf pid $(karaf_pid "$INST"), instance $r, port offset $(offset_of)).
 
   Console:      $r/bin/client -u karaf -p karaf            (one command: add it in quotes)
                 (or: ssh -p $ssh karaf@127.0.0.1, password karaf)
