@@ -175,9 +175,9 @@ install_if_needed() {
     fi
     if [ -f "$HOME_STAMP" ]; then
         local busy="" d
-        for d in $(instances); do
-            [ -d "$d/.iceshare" ] && running_in "$d" && busy="$busy $(basename "$d")"
-        done
+        while IFS= read -r d; do
+            if [ -d "$d/.iceshare" ] && running_in "$d"; then busy="$busy $(basename "$d")"; fi
+        done < <(instances)
         if [ -n "$busy" ]; then
             say "a newer build ($(basename "$dist")) is not installed yet: instance(s)$busy still run on" \
                 "the current installation. Stop them (./iceshare-start.sh stop --instance NAME) and start again to upgrade."
