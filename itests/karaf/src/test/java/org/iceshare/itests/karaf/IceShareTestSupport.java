@@ -135,7 +135,7 @@ public abstract class IceShareTestSupport {
             when(keepRuntime).useOptions(keepRuntimeFolder()),
 
             // Every port moved to a free one. RMI ports are left to Pax Exam (it shares them with its
-            // probe registry; platform-notes pitfall 13).
+            // probe registry; overriding them gives "Port already in use").
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(ssh)),
             editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(http)),
             editConfigurationFilePut("etc/org.iceshare.tracker.cfg", "port", Integer.toString(tracker)),
@@ -177,7 +177,7 @@ public abstract class IceShareTestSupport {
 
     /**
      * The module flags {@code bin/karaf} adds on Java 9+. Pax Exam starts {@code java} itself and
-     * would otherwise miss them (NoClassDefFoundError OsgiLocator; platform-notes pitfall 11).
+     * would otherwise miss them (a burst of NoClassDefFoundError OsgiLocator at boot).
      */
     private static Option jdk17Options(String karafVersion) {
         String[] flags = {
