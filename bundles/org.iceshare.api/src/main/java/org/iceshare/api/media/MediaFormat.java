@@ -84,4 +84,35 @@ public interface MediaFormat {
     default InputStream relinked(InputStream content, int round) {
         return content;
     }
+
+    /**
+     * Finds, inside one piece of a content this format cut, the latest place at or before
+     * {@code targetMicros} where a player that was sent the chain link's headers can start: what a
+     * time start ({@code ?t=} on the player endpoint) sends after the headers. Formats that know their
+     * pages answer with page precision (for Ogg audio, any page on which a new packet begins; for
+     * Theora, only a page that begins a keyframe); the default answers with piece precision: the
+     * piece's first byte when the piece is a start point that starts at or before the target.
+     *
+     * <p>Must not block, and must not move the buffers' positions; its cost is bounded by the bytes
+     * given. Bytes that are not what this format cut (damaged, or of another format) give an empty
+     * answer, never an exception.
+     *
+     * @param linkHeaders the header pieces of the piece's chain link, in order (empty when the link
+     *        has none)
+     * @param piece the piece's bytes, as verified against the manifest
+     * @param pieceStartMicros the piece's start time in the manifest (from the start of the content)
+     * @param pieceEndMicros the piece's end time in the manifest
+     * @param pieceStartPoint whether the manifest marks the piece as a start point (a decoder holding
+     *        the link's headers can begin at its first byte)
+     * @param targetMicros the time asked for, from the start of the content
+     * @return the latest start in the piece whose time is at or before the target, or empty when the
+     *         piece has none
+     * @since 1.3
+     */
+    default java.util.Optional<PieceStart> startInPiece(ByteBuffer linkHeaders, ByteBuffer piece,
+            long pieceStartMicros, long pieceEndMicros, boolean pieceStartPoint, long targetMicros) {
+        return pieceStartPoint && pieceStartMicros >= 0 && pieceStartMicros <= targetMicros
+                ? java.util.Optional.of(new PieceStart(0, pieceStartMicros))
+                : java.util.Optional.empty();
+    }
 }

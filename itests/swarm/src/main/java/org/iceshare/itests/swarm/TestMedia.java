@@ -142,6 +142,25 @@ public final class TestMedia {
                 chainedVorbisSecondLink(secondsEach));
     }
 
+    /**
+     * Two Vorbis links with the same parameters (44.1 kHz stereo, oggenc -q 3), different sounds and
+     * serials: a chain that ffmpeg 5.1 decodes right, so it can be the oracle across the boundary.
+     */
+    public static Path chainedVorbisSameParameters(int secondsEach) throws IOException {
+        return chained("chained-vorbis-same-" + secondsEach + "s.ogg", vorbis(secondsEach, 3),
+                vorbisLink(secondsEach, 4848, 523));
+    }
+
+    /** A 44.1 kHz stereo Vorbis file (oggenc -q 3) of a tone with noise, with the given serial. */
+    public static Path vorbisLink(int seconds, int serial, int frequency) throws IOException {
+        return cached("vorbis-" + seconds + "s-" + frequency + "hz-s" + serial + ".ogg", out -> {
+            Path wav = wav("vorbis-link-" + serial + "-" + seconds, seconds, 44_100, 2, frequency);
+            run(List.of("oggenc", "-Q", "--serial", Integer.toString(serial), "-q", "3", "-o", out.toString(),
+                    wav.toString()));
+            Files.delete(wav);
+        });
+    }
+
     /** A 22.05 kHz mono Vorbis file: the second link of {@link #chainedVorbis}. */
     public static Path chainedVorbisSecondLink(int seconds) throws IOException {
         return cached("vorbis-" + seconds + "s-22k-mono.ogg", out -> {

@@ -25,6 +25,43 @@ record ByteRange(long start, long end) {
         return end - start;
     }
 
+    /** The total length of byte ranges given as {@code [start, end)} pairs. */
+    static long total(long[] ranges) {
+        long n = 0;
+        for (int i = 0; i < ranges.length; i += 2) {
+            n += ranges[i + 1] - ranges[i];
+        }
+        return n;
+    }
+
+    /**
+     * The part {@code [from, to)} of a body made of the given ranges of a content, one after the
+     * other, as ranges of the content: how a byte range of a time start maps to the content.
+     *
+     * @param ranges the body, as {@code [start, end)} pairs of content offsets
+     * @param from first byte of the body wanted, inclusive, 0..{@code to}
+     * @param to last byte of the body wanted, exclusive, at most the body's length
+     */
+    static long[] slice(long[] ranges, long from, long to) {
+        if (from < 0 || to < from || to > total(ranges)) {
+            throw new IllegalArgumentException("bytes " + from + ".." + to + " of a body of " + total(ranges));
+        }
+        long[] out = new long[ranges.length];
+        int n = 0;
+        long at = 0;
+        for (int i = 0; i < ranges.length && at < to; i += 2) {
+            long len = ranges[i + 1] - ranges[i];
+            long a = Math.max(from, at);
+            long b = Math.min(to, at + len);
+            if (a < b) {
+                out[n++] = ranges[i] + (a - at);
+                out[n++] = ranges[i] + (b - at);
+            }
+            at += len;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     /**
      * Parses {@code bytes=a-b}, {@code bytes=a-} and {@code bytes=-n}. Anything else, and several
      * ranges, are ignored as the RFC allows (the whole content is served).

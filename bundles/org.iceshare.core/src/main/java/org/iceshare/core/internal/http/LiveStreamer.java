@@ -10,9 +10,8 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.PieceInfo;
-import org.iceshare.core.internal.peer.PeerEngine;
-import org.iceshare.core.internal.peer.PieceGoneException;
 import org.iceshare.core.internal.storage.LiveWindow;
+import org.iceshare.core.internal.storage.PieceGoneException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class LiveStreamer {
     private static final Logger LOG = LoggerFactory.getLogger(LiveStreamer.class);
 
-    private final PeerEngine engine;
+    private final PlayerSource source;
     private final ChannelHandlerContext ctx;
     private final ContentId content;
     private final LiveWindow window;
@@ -37,8 +36,8 @@ final class LiveStreamer {
     private boolean waiting;
     private boolean done;
 
-    LiveStreamer(PeerEngine engine, ChannelHandlerContext ctx, ContentId content, LiveWindow window) {
-        this.engine = engine;
+    LiveStreamer(PlayerSource source, ChannelHandlerContext ctx, ContentId content, LiveWindow window) {
+        this.source = source;
         this.ctx = ctx;
         this.content = content;
         this.window = window;
@@ -47,7 +46,7 @@ final class LiveStreamer {
     /** Finds a start point (waiting for one if needed), then streams. */
     void start() {
         waiting = true;
-        engine.awaitLiveStart(content).whenComplete((piece, err) -> ctx.executor().execute(() -> {
+        source.awaitLiveStart(content).whenComplete((piece, err) -> ctx.executor().execute(() -> {
             waiting = false;
             if (err != null) {
                 end("no start point: " + err.getMessage());
@@ -74,8 +73,8 @@ final class LiveStreamer {
                 ctx.flush();
                 waiting = true;
                 int piece = next;
-                engine.playhead(content, piece);
-                engine.awaitPiece(content, piece).whenComplete((v, err) -> ctx.executor().execute(() -> {
+                source.playhead(content, piece);
+                source.awaitPiece(content, piece).whenComplete((v, err) -> ctx.executor().execute(() -> {
                     waiting = false;
                     Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause()
                             : err;

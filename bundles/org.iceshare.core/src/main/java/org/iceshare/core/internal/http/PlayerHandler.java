@@ -10,7 +10,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,71 +24,36 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.iceshare.api.peer.SwarmStatus;
-import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
-import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.swarm.SeekPoint;
-import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.storage.LiveWindow;
 import org.iceshare.core.internal.storage.PieceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one player connection. A body is streamed chunk by chunk: each chunk waits until its
- * piece is verified, and the next is written only when the socket can take it, so a slow player
- * costs one chunk of memory.
+ * Serves one player connection: parses each request and routes it. {@code GET /} lists the
+ * contents, {@code GET /stats.json} gives the swarms' figures, and {@code GET
+ * /content/<id>/<name>} a content: a live stream through a {@link LiveStreamer}; a file, a byte
+ * range of it, or a time start ({@code ?t=SECONDS}, worked out by {@link TimeStart}, with byte ranges
+ * over its own body) through a {@link FileStreamer}. {@code HEAD} answers the same headers without
+ * the body. One answer is in progress at a time: a request pipelined behind a body is refused.
  *
  * <p><b>Threading:</b> the channel's event loop; piece waits complete elsewhere and hop back.
  */
 final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(PlayerHandler.class);
-    private static final int CHUNK = 64 * 1024;
     private static final String PREFIX = "/content/";
 
-    private final PeerEngine engine;
-    private Stream stream;
+    private final PlayerSource source;
+    /** An answer in progress: a time start being worked out, or a file body being streamed. */
+    private boolean busy;
+    private FileStreamer file;
     private LiveStreamer live;
 
-    PlayerHandler(PeerEngine engine) {
-        this.engine = engine;
-    }
-
-    /** A body being written: one or more byte ranges of the content, in order. */
-    private static final class Stream {
-        final ContentId content;
-        final PieceStore store;
-        final long[] ranges;
-        final boolean keepAlive;
-        int range;
-        long position;
-        int playhead = -1;
-        boolean waiting;
-
-        Stream(ContentId content, PieceStore store, long[] ranges, boolean keepAlive) {
-            this.content = content;
-            this.store = store;
-            this.ranges = ranges;
-            this.keepAlive = keepAlive;
-            this.position = ranges[0];
-        }
-
-        long end() {
-            return ranges[2 * range + 1];
-        }
-
-        /** Moves to the next range when the current one is done; false when all are. */
-        boolean advance() {
-            while (position >= end()) {
-                range++;
-                if (2 * range >= ranges.length) {
-                    return false;
-                }
-                position = ranges[2 * range];
-            }
-            return true;
-        }
+    PlayerHandler(PlayerSource source) {
+        this.source = source;
     }
 
     @Override
@@ -98,7 +62,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             sendError(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request", false);
             return;
         }
-        if (stream != null) {
+        if (busy || live != null) {
             sendError(ctx, HttpResponseStatus.BAD_REQUEST, "pipelined request during a body", false);
             return;
         }
@@ -110,23 +74,14 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             finish(ctx, r, keepAlive);
             return;
         }
-        String path = req.uri();
-        int q = path.indexOf('?');
-        if (q >= 0) {
-            path = path.substring(0, q);
-        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.rawPath();
         if (path.equals("/")) {
             finish(ctx, text(HttpResponseStatus.OK, index()), keepAlive);
             return;
         }
         if (path.equals("/stats.json")) {
-            ByteBuf b = Unpooled.copiedBuffer(StatsJson.of(engine.name(), String.valueOf(engine.id()), engine.swarms()),
-                    StandardCharsets.UTF_8);
-            DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, b);
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
-                    .set(HttpHeaderNames.CONTENT_LENGTH, b.readableBytes())
-                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-            finish(ctx, r, keepAlive);
+            finish(ctx, stats(), keepAlive);
             return;
         }
         if (!path.startsWith(PREFIX)) {
@@ -142,110 +97,150 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             sendError(ctx, HttpResponseStatus.NOT_FOUND, e.getMessage(), keepAlive);
             return;
         }
-        LiveWindow window = engine.liveWindow(id);
+        LOG.debug("{} {} {}", ctx.channel().remoteAddress(), req.method(), req.uri());
+        LiveWindow window = source.liveWindow(id);
         if (window != null) {
-            if (live != null || stream != null) {
-                sendError(ctx, HttpResponseStatus.BAD_REQUEST, "one live stream per connection", false);
-                return;
-            }
-            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            response.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, window.manifest().mediaType())
-                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            HttpUtil.setTransferEncodingChunked(response, true);
-            LOG.debug("{} {} {} -> live", ctx.channel().remoteAddress(), req.method(), req.uri());
-            if (head) {
-                ctx.write(response);
-                endBody(ctx, false);
-                return;
-            }
-            ctx.writeAndFlush(response);
-            ctx.channel().config().setAutoRead(false);
-            live = new LiveStreamer(engine, ctx, id, window);
-            live.start();
+            live(ctx, id, window, head);
             return;
         }
-        PieceStore store = engine.store(id);
+        PieceStore store = source.store(id);
         if (store == null) {
             sendError(ctx, HttpResponseStatus.NOT_FOUND, "content " + id + " is not on this peer", keepAlive);
             return;
         }
-        Manifest m = store.manifest();
-        long length = m.length();
-        HttpResponse response;
-        long[] ranges;
-        List<String> t = new QueryStringDecoder(req.uri()).parameters().get("t");
+        Request r = new Request(id, store, req.headers().get(HttpHeaderNames.RANGE), keepAlive, head);
+        List<String> t;
+        try {
+            t = uri.parameters().get("t");
+        } catch (IllegalArgumentException e) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "malformed query: " + e.getMessage(), keepAlive);
+            return;
+        }
         if (t != null && !t.isEmpty()) {
-            long micros = parseSeconds(t.get(0));
-            if (micros < 0) {
-                sendError(ctx, HttpResponseStatus.BAD_REQUEST, "t must be a time in seconds, 0 or more: " + t.get(0),
-                        keepAlive);
-                return;
-            }
-            Optional<SeekPoint> point = engine.seek(id, micros);
-            if (point.isEmpty()) {
-                sendError(ctx, HttpResponseStatus.BAD_REQUEST, "content " + id.shortHex()
-                        + " has no time index, so it cannot start at a time", keepAlive);
-                return;
-            }
-            ranges = seekRanges(m, point.get());
-            response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            response.headers().set("X-IceShare-Seek", "link=" + point.get().link().index() + " piece="
-                    + point.get().piece() + " start=" + point.get().pieceStartMicros() / 1e6);
+            timeStart(ctx, r, t.get(0));
         } else {
-            ByteRange.Parsed parsed = ByteRange.parse(req.headers().get(HttpHeaderNames.RANGE), length);
-            if (parsed instanceof ByteRange.Unsatisfiable) {
-                DefaultFullHttpResponse r = text(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                        "range not satisfiable\n");
-                r.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
-                finish(ctx, r, keepAlive);
-                return;
-            } else if (parsed instanceof ByteRange.Partial p) {
-                ranges = new long[] {p.range().start(), p.range().end()};
-                response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
-                response.headers().set(HttpHeaderNames.CONTENT_RANGE,
-                        "bytes " + p.range().start() + "-" + (p.range().end() - 1) + "/" + length);
-            } else {
-                ranges = new long[] {0, length};
-                response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            }
+            Manifest m = store.manifest();
+            serve(ctx, r, new long[] {0, m.length()}, null);
         }
-        long bodyLength = 0;
-        for (int i = 0; i < ranges.length; i += 2) {
-            bodyLength += ranges[i + 1] - ranges[i];
+    }
+
+    /** What an answer about a file content needs from its request (which is released when channelRead0 returns). */
+    private record Request(ContentId id, PieceStore store, String range, boolean keepAlive, boolean head) {
+    }
+
+    /** A live stream: chunked, from a start point near the live edge, until the player leaves. */
+    private void live(ChannelHandlerContext ctx, ContentId id, LiveWindow window, boolean head) {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, window.manifest().mediaType())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpUtil.setTransferEncodingChunked(response, true);
+        if (head) {
+            ctx.write(response);
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+            return;
         }
+        ctx.writeAndFlush(response);
+        ctx.channel().config().setAutoRead(false);
+        live = new LiveStreamer(source, ctx, id, window);
+        live.start();
+    }
+
+    /**
+     * A time start: tells the swarm, waits until the format can say where in the pieces it begins,
+     * then serves that body like a file (byte ranges included).
+     */
+    private void timeStart(ChannelHandlerContext ctx, Request r, String t) {
+        long micros = parseSeconds(t);
+        if (micros < 0) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "t must be a time in seconds, 0 or more: " + t,
+                    r.keepAlive());
+            return;
+        }
+        Optional<SeekPoint> point = source.seek(r.id(), micros);
+        if (point.isEmpty()) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "content " + r.id().shortHex()
+                    + " has no time index, so it cannot start at a time", r.keepAlive());
+            return;
+        }
+        busy = true;
+        ctx.channel().config().setAutoRead(false);
+        TimeStart.resolve(source, r.id(), r.store(), point.get(), micros, ctx.executor())
+                .whenComplete((body, err) -> ctx.executor().execute(() -> {
+                    busy = false;
+                    ctx.channel().config().setAutoRead(true);
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                    if (err != null) {
+                        LOG.debug("time start at {} us of {} failed: {}", micros, r.id().shortHex(), err.toString());
+                        sendError(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot start " + r.id().shortHex()
+                                + " at " + t + " s: " + err.getMessage(), false);
+                        return;
+                    }
+                    LOG.debug("{} time start at {} us of {}: {}", ctx.channel().remoteAddress(), micros,
+                            r.id().shortHex(), body.describe(r.store().manifest()));
+                    serve(ctx, r, body.ranges(), body.describe(r.store().manifest()));
+                }));
+    }
+
+    /**
+     * Answers with a body made of the given ranges of the content (the whole file, or a time start),
+     * or the part of it the request's {@code Range} asks for.
+     *
+     * @param seek the {@code X-IceShare-Seek} header of a time start, or null
+     */
+    private void serve(ChannelHandlerContext ctx, Request r, long[] ranges, String seek) {
+        Manifest m = r.store().manifest();
+        long length = ByteRange.total(ranges);
+        ByteRange.Parsed parsed = ByteRange.parse(r.range(), length);
+        HttpResponse response;
+        long[] body;
+        if (parsed instanceof ByteRange.Unsatisfiable) {
+            DefaultFullHttpResponse u = text(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                    "range not satisfiable\n");
+            u.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length)
+                    .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
+            finish(ctx, u, r.keepAlive());
+            return;
+        } else if (parsed instanceof ByteRange.Partial p) {
+            body = ByteRange.slice(ranges, p.range().start(), p.range().end());
+            response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
+            response.headers().set(HttpHeaderNames.CONTENT_RANGE,
+                    "bytes " + p.range().start() + "-" + (p.range().end() - 1) + "/" + length);
+        } else {
+            body = ranges;
+            response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        }
+        long bodyLength = ByteRange.total(body);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, m.mediaType())
                 .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                 .set(HttpHeaderNames.CONTENT_LENGTH, bodyLength)
-                .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        LOG.debug("{} {} {} -> {}, {} bytes from {}", ctx.channel().remoteAddress(), req.method(), req.uri(),
-                response.status().code(), bodyLength, ranges[0]);
+                .set(HttpHeaderNames.CONNECTION, r.keepAlive() ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        if (seek != null) {
+            response.headers().set("X-IceShare-Seek", seek);
+        }
+        LOG.debug("{} -> {}, {} bytes from {}", ctx.channel().remoteAddress(), response.status().code(), bodyLength,
+                body.length > 0 ? body[0] : -1);
         ctx.write(response);
-        if (head || bodyLength == 0) {
-            endBody(ctx, keepAlive);
+        if (r.head() || bodyLength == 0) {
+            var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (!r.keepAlive()) {
+                f.addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
-        stream = new Stream(id, store, ranges, keepAlive);
+        busy = true;
         ctx.channel().config().setAutoRead(false);
-        pump(ctx);
-    }
-
-    /** The byte ranges a time start serves: the link's header pieces, then everything from the seek point. */
-    static long[] seekRanges(Manifest m, SeekPoint point) {
-        ChainLink link = point.link();
-        long start = m.piece(point.piece()).offset();
-        if (link.headerPieces() == 0) {
-            return new long[] {start, m.length()};
-        }
-        long headerStart = m.piece(link.firstPiece()).offset();
-        long headerEnd = m.piece(link.firstPiece() + link.headerPieces() - 1).end();
-        if (headerEnd >= start) {
-            return new long[] {headerStart, m.length()};
-        }
-        return new long[] {headerStart, headerEnd, start, m.length()};
+        file = new FileStreamer(source, ctx, r.id(), r.store(), body, r.keepAlive(), () -> {
+            busy = false;
+            file = null;
+            ctx.channel().config().setAutoRead(true);
+        });
+        file.pump();
     }
 
     /** Seconds as text to microseconds, or -1 when it is not a finite time of 0 or more. */
@@ -261,65 +256,13 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    /** Writes chunks while the socket takes them and the pieces are here. */
-    private void pump(ChannelHandlerContext ctx) {
-        Stream s = stream;
-        while (s != null && !s.waiting && ctx.channel().isActive()) {
-            if (!s.advance()) {
-                LOG.debug("{} body of {} done", ctx.channel().remoteAddress(), s.content.shortHex());
-                stream = null;
-                ctx.channel().config().setAutoRead(true);
-                endBody(ctx, s.keepAlive);
-                return;
-            }
-            if (!ctx.channel().isWritable()) {
-                ctx.flush();
-                return;
-            }
-            Manifest m = s.store.manifest();
-            int piece = m.pieceAt(s.position);
-            if (piece != s.playhead) {
-                s.playhead = piece;
-                engine.playhead(s.content, piece);
-            }
-            if (!s.store.has(piece)) {
-                ctx.flush();
-                s.waiting = true;
-                engine.awaitPiece(s.content, piece).whenComplete((v, err) -> ctx.executor().execute(() -> {
-                    s.waiting = false;
-                    if (err != null) {
-                        LOG.debug("player stream of {} ends: {}", s.content.shortHex(), err.getMessage());
-                        ctx.close();
-                    } else {
-                        pump(ctx);
-                    }
-                }));
-                return;
-            }
-            PieceInfo p = m.piece(piece);
-            int n = (int) Math.min(CHUNK, Math.min(s.end(), p.end()) - s.position);
-            ByteBuf buf = ctx.alloc().heapBuffer(n);
-            try {
-                s.store.readAt(s.position, buf.internalNioBuffer(buf.writerIndex(), n));
-                buf.writerIndex(n);
-            } catch (RuntimeException e) {
-                buf.release();
-                LOG.warn("cannot read {} at {}: {}", s.content.shortHex(), s.position, e.getMessage());
-                ctx.close();
-                return;
-            }
-            s.position += n;
-            ctx.write(new DefaultHttpContent(buf));
-        }
-    }
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             if (live != null) {
                 live.pump();
-            } else {
-                pump(ctx);
+            } else if (file != null) {
+                file.pump();
             }
         }
         ctx.fireChannelWritabilityChanged();
@@ -327,7 +270,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && stream == null && live == null) {
+        if (evt instanceof IdleStateEvent && !busy && live == null) {
             ctx.close();
         }
     }
@@ -340,13 +283,13 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        stream = null;
+        file = null;
         ctx.fireChannelInactive();
     }
 
     private String index() {
-        StringBuilder sb = new StringBuilder("IceShare peer ").append(engine.name()).append('\n');
-        List<SwarmStatus> swarms = engine.swarms();
+        StringBuilder sb = new StringBuilder("IceShare peer ").append(source.name()).append('\n');
+        List<SwarmStatus> swarms = source.swarms();
         for (SwarmStatus s : swarms) {
             sb.append(String.format("%-40s %3.0f%%  %s%n", s.url(), s.progress() * 100, s.playerUrl()));
         }
@@ -356,11 +299,14 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return sb.toString();
     }
 
-    private static void endBody(ChannelHandlerContext ctx, boolean keepAlive) {
-        var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
+    private DefaultFullHttpResponse stats() {
+        ByteBuf b = Unpooled.copiedBuffer(StatsJson.of(source.name(), String.valueOf(source.id()), source.swarms()),
+                StandardCharsets.UTF_8);
+        DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, b);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
+                .set(HttpHeaderNames.CONTENT_LENGTH, b.readableBytes())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        return r;
     }
 
     private static DefaultFullHttpResponse text(HttpResponseStatus status, String body) {

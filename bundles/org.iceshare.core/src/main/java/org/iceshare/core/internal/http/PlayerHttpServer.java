@@ -15,13 +15,18 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-import org.iceshare.core.internal.peer.PeerEngine;
 
 /**
  * The local HTTP endpoint for players: {@code GET /content/<content id>/<name>} streams a content
  * as its pieces are verified, with single byte ranges ({@code Range: bytes=...}). A player that
  * reads ahead of what is downloaded waits for the pieces, and its position steers the scheduler
- * (the playhead). {@code GET /} lists the contents.
+ * (the playhead). {@code ?t=SECONDS} is a time start ({@link TimeStart}): the chain link's header
+ * pages, then the content from the latest start at or before that time, a body with its own length
+ * that byte ranges apply to. A live stream is streamed from near its live edge
+ * ({@link LiveStreamer}). {@code GET /} lists the contents, {@code GET /stats.json} gives the swarms'
+ * figures.
+ *
+ * <p>It knows the peer only as a {@link PlayerSource}.
  *
  * <p><b>Threading:</b> one Netty event loop; the handlers never block.
  */
@@ -32,7 +37,7 @@ public final class PlayerHttpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel server;
 
-    public PlayerHttpServer(PeerEngine engine, String host, int port) throws IOException {
+    public PlayerHttpServer(PlayerSource source, String host, int port) throws IOException {
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -46,7 +51,7 @@ public final class PlayerHttpServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(0, 0, 300))
                                 .addLast(new HttpServerCodec(MAX_HEADER, MAX_HEADER, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_HEADER))
-                                .addLast(new PlayerHandler(engine));
+                                .addLast(new PlayerHandler(source));
                     }
                 });
         try {

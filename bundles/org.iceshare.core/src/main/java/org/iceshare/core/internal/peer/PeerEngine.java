@@ -53,6 +53,7 @@ import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Request;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
+import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.peer.ConnectionInfo;
 import org.iceshare.api.peer.LiveFeed;
 import org.iceshare.api.peer.Peer;
@@ -71,6 +72,7 @@ import org.iceshare.api.transport.Listener;
 import org.iceshare.api.transport.Transport;
 import org.iceshare.api.verify.PieceVerifier;
 import org.iceshare.core.internal.http.PlayerHttpServer;
+import org.iceshare.core.internal.http.PlayerSource;
 import org.iceshare.core.internal.storage.LiveWindow;
 import org.iceshare.core.internal.storage.PieceStore;
 import org.iceshare.core.internal.storage.Pieces;
@@ -87,7 +89,7 @@ import org.slf4j.LoggerFactory;
  * publishing and reopening stores runs on a small separate pool. The public {@link Peer} methods
  * are thread-safe.
  */
-public final class PeerEngine implements Peer, AutoCloseable {
+public final class PeerEngine implements Peer, PlayerSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerEngine.class);
     private static final String AGENT = "IceShare/0.1";
     private static final int MAX_QUEUED_UPLOADS = 64;
@@ -900,6 +902,12 @@ public final class PeerEngine implements Peer, AutoCloseable {
             }
         }));
         return point;
+    }
+
+    /** The installed media formats, for page-precise time starts. Any thread. */
+    @Override
+    public List<MediaFormat> mediaFormats() {
+        return plugins.formats();
     }
 
     URI playerUrl(Swarm s) {

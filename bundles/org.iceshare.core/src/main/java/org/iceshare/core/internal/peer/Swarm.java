@@ -28,6 +28,7 @@ import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.verify.PieceVerifier;
 import org.iceshare.core.internal.storage.LiveWindow;
+import org.iceshare.core.internal.storage.PieceGoneException;
 import org.iceshare.core.internal.storage.Pieces;
 import org.iceshare.core.internal.swarm.SwarmState;
 import org.iceshare.core.internal.swarm.SwarmState.InFlight;

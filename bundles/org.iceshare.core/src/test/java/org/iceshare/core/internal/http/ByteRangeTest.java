@@ -1,6 +1,7 @@
 package org.iceshare.core.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +30,19 @@ class ByteRangeTest {
         assertThat(parse("items=0-1")).isEqualTo("Whole");
         assertThat(parse("bytes=abc-")).isEqualTo("Whole");
         assertThat(parse("bytes=99999999999999999999999-")).isEqualTo("Whole");
+    }
+
+    @Test
+    void slicesOfABodyMadeOfRangesMapToTheContent() {
+        long[] body = {100, 200, 500, 1000};
+        assertThat(ByteRange.total(body)).isEqualTo(600);
+        assertThat(ByteRange.slice(body, 0, 600)).containsExactly(100, 200, 500, 1000);
+        assertThat(ByteRange.slice(body, 50, 150)).containsExactly(150, 200, 500, 550);
+        assertThat(ByteRange.slice(body, 100, 600)).containsExactly(500, 1000);
+        assertThat(ByteRange.slice(body, 0, 100)).containsExactly(100, 200);
+        assertThat(ByteRange.slice(body, 599, 600)).containsExactly(999, 1000);
+        assertThat(ByteRange.slice(body, 10, 10)).isEmpty();
+        assertThatThrownBy(() -> ByteRange.slice(body, 0, 601)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ByteRange.slice(body, 5, 4)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.iceshare.api.media.LiveCutter;
 import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.media.MediaLayout;
+import org.iceshare.api.media.PieceStart;
 import org.iceshare.api.swarm.PieceInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,6 +264,18 @@ public final class OggFormat implements MediaFormat {
             return content;
         }
         return new OggRelinker(content, round * SERIAL_STEP);
+    }
+
+    /**
+     * Page precision for time starts ({@link OggPieceStarts}): the last page boundary in the piece
+     * where a decoder holding the link's headers can begin (audio: a page that begins a packet;
+     * Theora: a page that begins a keyframe) and every stream plays at or before the target.
+     */
+    @Override
+    public Optional<PieceStart> startInPiece(ByteBuffer linkHeaders, ByteBuffer piece, long pieceStartMicros,
+            long pieceEndMicros, boolean pieceStartPoint, long targetMicros) {
+        return OggPieceStarts.find(linkHeaders, piece, pieceStartMicros, pieceEndMicros, pieceStartPoint,
+                targetMicros);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.iceshare.api.media.LiveCutter;
 import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.media.MediaLayout;
+import org.iceshare.api.media.PieceStart;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -142,5 +143,28 @@ public final class OggFormatComponent implements MediaFormat {
     @Override
     public Optional<LiveCutter> liveCutter(long targetMicros) {
         return format.liveCutter(targetMicros);
+    }
+
+    /** Page-precise time starts ({@link OggFormat#startInPiece}); the configuration does not apply to them. */
+    @Override
+    public Optional<PieceStart> startInPiece(ByteBuffer linkHeaders, ByteBuffer piece, long pieceStartMicros,
+            long pieceEndMicros, boolean pieceStartPoint, long targetMicros) {
+        return format.startInPiece(linkHeaders, piece, pieceStartMicros, pieceEndMicros, pieceStartPoint,
+                targetMicros);
+    }
+
+    @Override
+    public boolean handles(String mediaType) {
+        return format.handles(mediaType);
+    }
+
+    @Override
+    public String mediaType(String codecs, String declared) {
+        return format.mediaType(codecs, declared);
+    }
+
+    @Override
+    public InputStream relinked(InputStream content, int round) {
+        return format.relinked(content, round);
     }
 }

@@ -15,6 +15,22 @@ import org.junit.jupiter.api.Test;
 class OggFormatComponentTest {
 
     @Test
+    void theServiceAnswersEveryMediaFormatMethodItselfNotWithTheSpisDefaults() throws Exception {
+        // a default method the component does not override would answer for Ogg with the SPI's default
+        // (handles nothing, piece precision, no relinking) in the container, unnoticed by OggFormat's tests
+        for (java.lang.reflect.Method m : org.iceshare.api.media.MediaFormat.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            assertThat(OggFormatComponent.class.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass())
+                    .as("OggFormatComponent overrides %s", m.getName()).isEqualTo(OggFormatComponent.class);
+        }
+        OggFormatComponent component = new OggFormatComponent(config(OggFormat.DEFAULT_PIECE_SIZE));
+        assertThat(component.handles("audio/ogg")).isTrue();
+        assertThat(component.mediaType("opus", null)).isEqualTo("audio/ogg");
+    }
+
+    @Test
     void startsWithTheConfiguredPieceSize() {
         assertThat(new OggFormatComponent(config(65_536)).pieceSize()).isEqualTo(65_536);
         assertThat(new OggFormatComponent(config(OggFormat.DEFAULT_PIECE_SIZE)).pieceSize()).isEqualTo(262_144);

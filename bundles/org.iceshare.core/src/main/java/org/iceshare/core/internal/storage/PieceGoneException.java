@@ -1,8 +1,11 @@
-package org.iceshare.core.internal.peer;
+package org.iceshare.core.internal.storage;
 
 import java.io.IOException;
 
-/** A live piece left the window before it arrived: a player skips ahead to the next start point. */
+/**
+ * A live piece left the window ({@link LiveWindow}) before it arrived: a player skips ahead to the
+ * next start point. The swarm fails a wait for such a piece with it; the player endpoint reads it.
+ */
 public final class PieceGoneException extends IOException {
     private static final long serialVersionUID = 1L;
 
