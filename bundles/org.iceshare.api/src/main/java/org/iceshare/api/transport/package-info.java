@@ -1,7 +1,8 @@
 /**
  * The Transport SPI: how IceT messages travel between peers and the tracker. A transport frames
- * {@link org.iceshare.api.icet.IcetMessage messages} onto some byte stream (TCP, TLS, ...), enforces
- * a maximum frame size, and turns decode failures into a closed connection with a reason.
+ * {@link org.iceshare.api.icet.IcetMessage messages} onto some byte stream (TCP, TLS, ...) with the
+ * codec of {@code org.iceshare.api.codec}, enforces a maximum frame size, and turns decode failures
+ * into a closed connection with a reason.
  *
  * <p>Transports are OSGi services with the property {@value org.iceshare.api.transport.Transport#NAME_PROPERTY}.
  */

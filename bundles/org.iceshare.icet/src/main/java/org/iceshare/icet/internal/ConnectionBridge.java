@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 import javax.net.ssl.SSLException;
 
+import org.iceshare.api.codec.DecodeResult;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.IcetMessage;
@@ -28,7 +29,7 @@ import io.netty.util.ReferenceCountUtil;
  * stage completes); {@code closed} exactly once when it goes inactive after that, with the reason
  * recorded by whoever closed it ({@link IcetPipeline#closeReason}).</li>
  * <li>Messages go to {@code received}, except once the connection is closing.</li>
- * <li>An {@link InvalidFrame} is answered with its {@link ErrorReport}, and the connection closed with
+ * <li>A {@link DecodeResult.Invalid} (input the codec refused) is answered with its {@link ErrorReport}, and the connection closed with
  * the frame's detail as the reason.</li>
  * <li>An exception thrown by the handler is logged; the connection is closed (with an
  * {@link ErrorCode#INTERNAL} report) and nothing else is affected.</li>
@@ -116,7 +117,7 @@ final class ConnectionBridge extends ChannelInboundHandlerAdapter {
             } catch (RuntimeException e) {
                 handlerFailed(ctx, "received", e);
             }
-        } else if (msg instanceof InvalidFrame invalid) {
+        } else if (msg instanceof DecodeResult.Invalid invalid) {
             LOG.debug("Invalid frame on {}: {}", connection, invalid.detail());
             IcetPipeline.close(ctx.channel(), invalid.detail(), invalid.toErrorReport());
         } else {

@@ -1,8 +1,10 @@
 package org.iceshare.icet.internal;
 
 import java.util.List;
+import java.util.Optional;
 
-import org.iceshare.api.icet.ErrorCode;
+import org.iceshare.api.codec.DecodeResult;
+import org.iceshare.api.codec.Framing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,17 +15,14 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * by that many bytes (the type byte and the payload); this decoder emits those bytes, without the length
  * field, as a retained slice for {@link IcetMessageDecoder}.
  *
- * <p>A length of zero or above the maximum frame size emits one {@link InvalidFrame} as soon as the
- * length field is read (nothing of the frame is buffered), and every byte after it is discarded: the
- * connection is about to be closed. Input is discarded as well once the channel is
- * {@linkplain IcetPipeline#close closing}.
+ * <p>The length is checked by {@link Framing#check} as soon as it is read (nothing of the frame is
+ * buffered): a length of zero or above the maximum frame size emits one {@link DecodeResult.Invalid}, and
+ * every byte after it is discarded: the connection is about to be closed. Input is discarded as well
+ * once the channel is {@linkplain IcetPipeline#close closing}.
  *
  * <p><b>Threading:</b> stateful, one instance per channel, used on the channel's event loop only.
  */
 public final class IcetFrameDecoder extends ByteToMessageDecoder {
-
-    /** Size of the length field. */
-    public static final int LENGTH_FIELD_SIZE = 4;
 
     private final int maxFrameSize;
     private boolean failed;
@@ -46,22 +45,21 @@ public final class IcetFrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        if (in.readableBytes() < LENGTH_FIELD_SIZE) {
+        if (in.readableBytes() < Framing.LENGTH_FIELD_SIZE) {
             return;
         }
         long length = in.getUnsignedInt(in.readerIndex());
-        if (length == 0 || length > maxFrameSize) {
+        Optional<DecodeResult.Invalid> invalid = Framing.check(length, maxFrameSize);
+        if (invalid.isPresent()) {
             failed = true;
             in.skipBytes(in.readableBytes());
-            out.add(length == 0
-                    ? new InvalidFrame(ErrorCode.MALFORMED, "empty frame: length 0")
-                    : new InvalidFrame(ErrorCode.FRAME_TOO_LARGE, "frame too large: " + length + " > " + maxFrameSize));
+            out.add(invalid.get());
             return;
         }
-        if (in.readableBytes() - LENGTH_FIELD_SIZE < length) {
+        if (in.readableBytes() - Framing.LENGTH_FIELD_SIZE < length) {
             return;
         }
-        in.skipBytes(LENGTH_FIELD_SIZE);
+        in.skipBytes(Framing.LENGTH_FIELD_SIZE);
         out.add(in.readRetainedSlice((int) length));
     }
 }

@@ -28,7 +28,8 @@ import io.netty.util.concurrent.Future;
  * <li>another message: {@link ErrorCode#PROTOCOL} report, then close;</li>
  * <li>an {@link ErrorReport}: the peer refuses us. It is passed on, and the connection closed with
  * reason {@code "refused by peer: CODE: message"}, without an answer;</li>
- * <li>an {@link InvalidFrame}: passed on, for the last handler to report and close.</li>
+ * <li>a {@link org.iceshare.api.codec.DecodeResult.Invalid}: passed on, for the last handler to report and
+ * close.</li>
  * </ul>
  * Without a Hello within the timeout, it reports {@link ErrorCode#PROTOCOL} and closes with reason
  * {@code "handshake timeout"}.

@@ -1,6 +1,6 @@
 package org.iceshare.icet.internal;
 
-import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.codec.Framing;
 
 /**
  * The limits one IceT connection runs under. A transport reads its current limits when it
@@ -14,8 +14,8 @@ import org.iceshare.api.swarm.PieceInfo;
 public record IcetLimits(int maxFrameSize, long handshakeTimeoutMillis, int idleTimeoutSeconds) {
 
     /** The smallest maximum frame size a receiver may configure: the largest Piece fits with room to spare. */
-    public static final int MIN_MAX_FRAME_SIZE = PieceInfo.MAX_LENGTH + 1024;
-    public static final int DEFAULT_MAX_FRAME_SIZE = 8 * 1024 * 1024;
+    public static final int MIN_MAX_FRAME_SIZE = Framing.MIN_MAX_FRAME_SIZE;
+    public static final int DEFAULT_MAX_FRAME_SIZE = Framing.DEFAULT_MAX_FRAME_SIZE;
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 90;
 

@@ -31,8 +31,8 @@ import io.netty.util.concurrent.Future;
  * <li>{@value #HANDSHAKE}: {@link IcetHandshakeHandler}, which removes itself after the Hello.</li>
  * </ol>
  * The transport adds its own last handler, which receives {@link IcetMessage}s and
- * {@link InvalidFrame}s. It answers an {@code InvalidFrame} with its error report and
- * {@link #close closes} the channel with the frame's detail as the reason.
+ * {@link org.iceshare.api.codec.DecodeResult.Invalid}s. It answers an {@code Invalid} with its error
+ * report and {@link #close closes} the channel with the frame's detail as the reason.
  *
  * <p><b>Close reasons:</b> whoever closes a channel first records why in {@link #CLOSE_REASON}; later
  * attempts keep the first reason. When the channel goes inactive without a recorded reason, the peer

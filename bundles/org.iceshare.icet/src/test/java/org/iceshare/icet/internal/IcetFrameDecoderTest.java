@@ -3,12 +3,12 @@ package org.iceshare.icet.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.iceshare.api.codec.DecodeResult;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.Ping;
 import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
@@ -62,8 +62,8 @@ class IcetFrameDecoderTest {
         in.writeZero(100);
         channel.writeInbound(in);
         assertThat((Object) channel.readInbound())
-                .isEqualTo(new InvalidFrame(ErrorCode.FRAME_TOO_LARGE, "frame too large: 9000000 > 8388608"));
-        channel.writeInbound(IcetEncoder.encode(ByteBufAllocator.DEFAULT, new Ping(1)));
+                .isEqualTo(new DecodeResult.Invalid(ErrorCode.FRAME_TOO_LARGE, "frame too large: 9000000 > 8388608"));
+        channel.writeInbound(IcetEncoder.encode(new Ping(1)));
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
@@ -72,7 +72,7 @@ class IcetFrameDecoderTest {
     void lengthAboveTwoToThe31IsTooLargeNotNegative() {
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
         assertThat((Object) channel.readInbound())
-                .isEqualTo(new InvalidFrame(ErrorCode.FRAME_TOO_LARGE, "frame too large: 4294967295 > 8388608"));
+                .isEqualTo(new DecodeResult.Invalid(ErrorCode.FRAME_TOO_LARGE, "frame too large: 4294967295 > 8388608"));
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
@@ -80,12 +80,12 @@ class IcetFrameDecoderTest {
     void zeroLengthIsMalformed() {
         ByteBuf in = Unpooled.buffer();
         in.writeInt(0);
-        ByteBuf ping = IcetEncoder.encode(ByteBufAllocator.DEFAULT, new Ping(1));
+        ByteBuf ping = IcetEncoder.encode(new Ping(1));
         in.writeBytes(ping);
         ping.release();
         channel.writeInbound(in);
         assertThat((Object) channel.readInbound())
-                .isEqualTo(new InvalidFrame(ErrorCode.MALFORMED, "empty frame: length 0"));
+                .isEqualTo(new DecodeResult.Invalid(ErrorCode.MALFORMED, "empty frame: length 0"));
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
@@ -99,7 +99,7 @@ class IcetFrameDecoderTest {
         ByteBuf first = channel.readInbound();
         assertThat(first.readableBytes()).isEqualTo(1);
         first.release();
-        assertThat((Object) channel.readInbound()).isInstanceOf(InvalidFrame.class);
+        assertThat((Object) channel.readInbound()).isInstanceOf(DecodeResult.Invalid.class);
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 

@@ -8,6 +8,7 @@ import static org.iceshare.icet.internal.Samples.CONTENT;
 
 import java.util.concurrent.TimeUnit;
 
+import org.iceshare.api.codec.DecodeResult;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.Hello;
@@ -18,7 +19,6 @@ import org.iceshare.api.icet.Role;
 import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
@@ -122,7 +122,7 @@ class IcetHandshakeHandlerTest {
         EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, 0x7f}));
         assertThat((Object) channel.readInbound())
-                .isEqualTo(new InvalidFrame(ErrorCode.MALFORMED, "unknown message type 0x7f"));
+                .isEqualTo(new DecodeResult.Invalid(ErrorCode.MALFORMED, "unknown message type 0x7f"));
         assertThat(channel.pipeline().get(IcetHandshakeHandler.class)).isNotNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
@@ -152,7 +152,7 @@ class IcetHandshakeHandlerTest {
     static ByteBuf frames(IcetMessage... messages) {
         ByteBuf all = Unpooled.buffer();
         for (IcetMessage m : messages) {
-            ByteBuf f = IcetEncoder.encode(ByteBufAllocator.DEFAULT, m);
+            ByteBuf f = IcetEncoder.encode(m);
             all.writeBytes(f);
             f.release();
         }
@@ -164,7 +164,7 @@ class IcetHandshakeHandlerTest {
         assertThat(frame).as("an ErrorReport frame").isNotNull();
         try {
             frame.skipBytes(4);
-            return (ErrorReport) IcetMessageDecoder.decode(frame);
+            return (ErrorReport) ((DecodeResult.Decoded) IcetMessageDecoder.decode(frame)).message();
         } finally {
             frame.release();
         }

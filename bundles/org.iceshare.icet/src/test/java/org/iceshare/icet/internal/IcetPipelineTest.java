@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.iceshare.api.codec.IcetCodec;
 import org.iceshare.api.icet.Hello;
 import org.iceshare.api.icet.Piece;
 import org.iceshare.api.icet.Ping;
@@ -70,8 +71,8 @@ class IcetPipelineTest {
         Piece piece = new Piece(CONTENT, 3, Samples.data(1000, 3));
         channel.writeAndFlush(piece);
         ByteBuf out = channel.readOutbound();
-        assertThat(out.readableBytes()).isEqualTo(IcetEncoder.PIECE_HEADER_SIZE + 1000);
-        assertThat(counter.bytesWritten()).isEqualTo(IcetEncoder.PIECE_HEADER_SIZE + 1000);
+        assertThat(out.readableBytes()).isEqualTo(IcetCodec.PIECE_HEADER_SIZE + 1000);
+        assertThat(counter.bytesWritten()).isEqualTo(IcetCodec.PIECE_HEADER_SIZE + 1000);
         out.release();
         assertThat(channel.finish()).isFalse();
     }

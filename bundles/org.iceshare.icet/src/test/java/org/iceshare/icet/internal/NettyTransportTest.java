@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -28,6 +29,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.iceshare.api.codec.DecodeResult;
+import org.iceshare.api.codec.IcetCodec;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.Hello;
@@ -46,10 +49,6 @@ import org.iceshare.testkit.RecordingHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 
 class NettyTransportTest {
 
@@ -454,12 +453,9 @@ class NettyTransportTest {
         }
 
         void send(IcetMessage message) throws IOException {
-            ByteBuf frame = IcetEncoder.encode(UnpooledByteBufAllocator.DEFAULT, message);
-            try {
-                write(ByteBufUtil.getBytes(frame));
-            } finally {
-                frame.release();
-            }
+            // a client without Netty: the API codec alone
+            ByteBuffer frame = IcetCodec.encode(message).copy();
+            write(Arrays.copyOfRange(frame.array(), frame.position(), frame.limit()));
         }
 
         /** Reads frames, skipping the server's Hello, until an ErrorReport. */
@@ -468,7 +464,9 @@ class NettyTransportTest {
                 int length = in.readInt();
                 byte[] body = new byte[length];
                 in.readFully(body);
-                Object message = IcetMessageDecoder.decode(Unpooled.wrappedBuffer(body));
+                DecodeResult decoded = IcetCodec.decode(ByteBuffer.wrap(body));
+                assertThat(decoded).isInstanceOf(DecodeResult.Decoded.class);
+                IcetMessage message = ((DecodeResult.Decoded) decoded).message();
                 if (message instanceof ErrorReport report) {
                     return report;
                 }

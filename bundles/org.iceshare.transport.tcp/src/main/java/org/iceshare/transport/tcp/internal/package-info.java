@@ -1,6 +1,7 @@
 /**
- * The Netty TCP transport: {@link NettyTransport} (plain Java, usable without OSGi) and its DS wrapper
- * {@link TcpTransportComponent}. The IceT codec comes from {@code org.iceshare.icet.internal}, inlined
- * into this bundle. Nothing here is exported.
+ * The TCP transport: {@link TcpTransportComponent}, the DS component of a plain
+ * {@code NettyTransport}. The socket machinery and what the socket transports' components share come
+ * from {@code org.iceshare.icet.internal}, inlined into this bundle; the codec is the API's
+ * {@code org.iceshare.api.codec}. Nothing here is exported.
  */
 package org.iceshare.transport.tcp.internal;

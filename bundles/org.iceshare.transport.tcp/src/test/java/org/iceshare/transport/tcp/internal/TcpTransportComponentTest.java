@@ -1,31 +1,23 @@
 package org.iceshare.transport.tcp.internal;
 
-import org.iceshare.api.swarm.Endpoint;
-import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.iceshare.api.icet.Hello;
-import org.iceshare.api.icet.Ping;
-import org.iceshare.api.icet.Role;
-import org.iceshare.api.swarm.PeerId;
-import org.iceshare.api.transport.Connection;
-import org.iceshare.api.transport.Listener;
-import org.iceshare.api.transport.Transport;
-import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 import org.iceshare.testkit.RecordingHandler;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The TCP component's own part: its registration, its form, and its mapping of the configuration onto the
+ * socket settings. What it shares with the TLS component is tested in {@code SocketTransportComponentTest}
+ * of {@code org.iceshare.icet}.
+ */
 class TcpTransportComponentTest {
-
-    private static final Hello HELLO = Hello.of(2, Role.PEER, PeerId.parse("0123456789abcdef0123456789abcdef"), "", "test", List.of());
 
     /** A Config as SCR would build it: the given values, the annotation's defaults for the rest. */
     static TcpTransportComponent.Config config(Map<String, Object> values) {
@@ -104,49 +96,14 @@ class TcpTransportComponentTest {
     }
 
     @Test
-    void reconfiguringKeepsOpenConnectionsAndDeactivationClosesThem() throws Exception {
+    void deactivationStopsTheTransport() throws Exception {
         TcpTransportComponent component = new TcpTransportComponent(config(Map.of()));
-        NettyTransport client = NettyTransport.tcp(TransportSettings.DEFAULTS);
-        try {
-            RecordingHandler server = new RecordingHandler(HELLO);
-            Transport transport = component;
-            Listener listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    () -> server);
-            RecordingHandler peer = new RecordingHandler(HELLO);
-            Connection c = client.connect(listener.localAddress(), peer).toCompletableFuture().get(5,
-                    TimeUnit.SECONDS);
-            assertThat(server.next()).isEqualTo(HELLO);
-
-            Map<String, Object> changed = new HashMap<>();
-            changed.put("maxFrameSize", 16 << 20);
-            changed.put("handshakeTimeoutMillis", 2_000L);
-            changed.put("ioThreads", 4);
-            component.configure(config(changed));
-            assertThat(component.transport().settings().maxFrameSize()).isEqualTo(16 << 20);
-
-            c.send(new Ping(11));
-            assertThat(server.next()).isEqualTo(new Ping(11));
-            assertThat(c.isOpen()).isTrue();
-
-            component.deactivate();
-            assertThat(server.closeReason()).isEqualTo("closed locally: transport closed");
-            assertThat(peer.closeReason()).isEqualTo("closed by peer");
-        } finally {
-            client.close();
-            component.deactivate();
-        }
-    }
-
-    @Test
-    void settingsAreValidatedWithClearMessages() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TransportSettings(4 * 1024 * 1024, 2, 10_000, 90,
-                1 << 20, 4 << 20, 10_000)).hasMessage("maxFrameSize must be in 4195328..268435456, got 4194304");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TransportSettings(8 << 20, 2, 10_000, 90, 4 << 20,
-                1 << 20, 10_000)).hasMessage(
-                        "writeBufferHighWaterMark (1048576) must not be below writeBufferLowWaterMark (4194304)");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TransportSettings(8 << 20, 0, 10_000, 90, 1 << 20,
-                4 << 20, 10_000)).hasMessage("ioThreads must be in 1..256, got 0");
-        assertThat(TransportSettings.DEFAULTS.limits().maxFrameSize()).isEqualTo(8 << 20);
-        assertThat(TransportSettings.DEFAULTS.waterMark().high()).isEqualTo(4 << 20);
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        component.listen(loopback, () -> new RecordingHandler(null));
+        component.deactivate();
+        assertThatThrownBy(() -> component.listen(loopback, () -> new RecordingHandler(null)))
+                .hasMessage("the tcp transport is closed");
+        assertThat(component.connect(loopback, new RecordingHandler(null)).toCompletableFuture())
+                .isCompletedExceptionally();
     }
 }

@@ -1,16 +1,12 @@
 package org.iceshare.transport.tls.internal;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.CompletionStage;
 
-import org.iceshare.api.transport.Connection;
-import org.iceshare.api.transport.ConnectionHandler;
-import org.iceshare.api.transport.Listener;
 import org.iceshare.api.transport.Transport;
 import org.iceshare.icet.internal.NettyTransport;
+import org.iceshare.icet.internal.SocketTransportComponent;
+import org.iceshare.icet.internal.SocketTransportComponent.Form;
 import org.iceshare.icet.internal.TransportSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS transport as an OSGi service: a thin wrapper around a {@link NettyTransport} named
- * {@value #NAME} secured by a {@link TlsSecurity}.
+ * The TLS transport as an OSGi service: a {@link NettyTransport} named {@value #NAME} secured by a
+ * {@link TlsSecurity}, with what every socket transport's component shares ({@link SocketTransportComponent}).
  *
  * <p>Configuration PID {@value #PID}. The passwords are the private properties {@code .keyStorePassword}
  * and {@code .trustStorePassword}: the leading dot keeps them out of the service's properties, which any
@@ -49,7 +45,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = Transport.class, configurationPid = TlsTransportComponent.PID,
         property = {Transport.NAME_PROPERTY + "=" + TlsTransportComponent.NAME, "service.ranking:Integer=50"})
 @Designate(ocd = TlsTransportComponent.Config.class)
-public final class TlsTransportComponent implements Transport {
+public final class TlsTransportComponent extends SocketTransportComponent<TlsSecurity> {
 
     public static final String PID = "org.iceshare.transport.tls";
 
@@ -63,45 +59,36 @@ public final class TlsTransportComponent implements Transport {
                     + " refused). Changes apply to new connections; open ones keep their settings. An invalid change"
                     + " is refused as a whole and logged; the running settings stay.")
     public @interface Config {
-        @AttributeDefinition(name = "Maximum frame size",
-                description = "Largest IceT frame accepted, in bytes. A larger one is answered with FRAME_TOO_LARGE"
-                        + " and the connection is closed. At least 4 MiB + 1 KiB, so the largest piece fits.",
-                min = "" + TransportSettings.MIN_MAX_FRAME_SIZE, max = "" + TransportSettings.MAX_MAX_FRAME_SIZE)
+        @AttributeDefinition(name = Form.MAX_FRAME_SIZE, description = Form.MAX_FRAME_SIZE_TEXT,
+                min = Form.MAX_FRAME_SIZE_MIN, max = Form.MAX_FRAME_SIZE_MAX)
         int maxFrameSize() default TransportSettings.DEFAULT_MAX_FRAME_SIZE;
 
-        @AttributeDefinition(name = "I/O threads",
+        @AttributeDefinition(name = Form.IO_THREADS,
                 description = "Number of Netty I/O threads (they also encrypt and decrypt). Takes effect when the"
                         + " transport restarts.",
-                min = "" + TransportSettings.MIN_IO_THREADS, max = "" + TransportSettings.MAX_IO_THREADS)
+                min = Form.IO_THREADS_MIN, max = Form.IO_THREADS_MAX)
         int ioThreads() default TransportSettings.DEFAULT_IO_THREADS;
 
-        @AttributeDefinition(name = "Handshake timeout (ms)",
+        @AttributeDefinition(name = Form.HANDSHAKE_TIMEOUT,
                 description = "A new connection whose TLS handshake and Hello are not done within this time is"
                         + " closed.",
-                min = "" + TransportSettings.MIN_TIMEOUT_MILLIS, max = "" + TransportSettings.MAX_TIMEOUT_MILLIS)
+                min = Form.TIMEOUT_MIN, max = Form.TIMEOUT_MAX)
         long handshakeTimeoutMillis() default TransportSettings.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
 
-        @AttributeDefinition(name = "Idle timeout (s)",
-                description = "A connection that received nothing for this long is closed. Applications send"
-                        + " Pings more often than this.",
-                min = "" + TransportSettings.MIN_IDLE_SECONDS, max = "" + TransportSettings.MAX_IDLE_SECONDS)
+        @AttributeDefinition(name = Form.IDLE_TIMEOUT, description = Form.IDLE_TIMEOUT_TEXT,
+                min = Form.IDLE_TIMEOUT_MIN, max = Form.IDLE_TIMEOUT_MAX)
         int idleTimeoutSeconds() default TransportSettings.DEFAULT_IDLE_TIMEOUT_SECONDS;
 
-        @AttributeDefinition(name = "Write buffer low-water mark (bytes)",
-                description = "A connection that stopped being writable becomes writable again when its queued"
-                        + " output falls below this.",
-                min = "" + TransportSettings.MIN_WATER_MARK, max = "" + TransportSettings.MAX_WATER_MARK)
+        @AttributeDefinition(name = Form.LOW_WATER_MARK, description = Form.LOW_WATER_MARK_TEXT,
+                min = Form.WATER_MARK_MIN, max = Form.WATER_MARK_MAX)
         int writeBufferLowWaterMark() default TransportSettings.DEFAULT_WRITE_BUFFER_LOW_WATER_MARK;
 
-        @AttributeDefinition(name = "Write buffer high-water mark (bytes)",
-                description = "A connection stops being writable when its queued output rises above this;"
-                        + " senders of pieces wait. Not below the low-water mark.",
-                min = "" + TransportSettings.MIN_WATER_MARK, max = "" + TransportSettings.MAX_WATER_MARK)
+        @AttributeDefinition(name = Form.HIGH_WATER_MARK, description = Form.HIGH_WATER_MARK_TEXT,
+                min = Form.WATER_MARK_MIN, max = Form.WATER_MARK_MAX)
         int writeBufferHighWaterMark() default TransportSettings.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
 
-        @AttributeDefinition(name = "Connect timeout (ms)",
-                description = "An outgoing connection not established within this time fails.",
-                min = "" + TransportSettings.MIN_TIMEOUT_MILLIS, max = "" + TransportSettings.MAX_TIMEOUT_MILLIS)
+        @AttributeDefinition(name = Form.CONNECT_TIMEOUT, description = Form.CONNECT_TIMEOUT_TEXT,
+                min = Form.TIMEOUT_MIN, max = Form.TIMEOUT_MAX)
         long connectTimeoutMillis() default TransportSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS;
 
         @AttributeDefinition(name = "Keystore",
@@ -152,31 +139,23 @@ public final class TlsTransportComponent implements Transport {
         String _trustStorePassword() default "";
     }
 
-    private final NettyTransport transport;
-    private final TlsSecurity security;
-
     @Activate
     public TlsTransportComponent(Config config) {
-        TransportSettings socket;
-        try {
-            socket = socketSettings(config);
-        } catch (IllegalArgumentException e) {
-            LOG.error("Refusing configuration {}: {}. Using the default socket settings", PID, e.getMessage());
-            socket = TransportSettings.DEFAULTS;
-        }
-        TlsSecurity s;
-        try {
-            s = TlsSecurity.of(tlsSettings(config, socket));
-        } catch (IllegalArgumentException e) {
-            s = fallback(config, socket, e.getMessage());
-        }
-        this.security = s;
-        this.transport = new NettyTransport(NAME, socket, security);
-        if (!security.identity().validAt(Instant.now())) {
+        super(PID, NAME, () -> socketSettings(config), socket -> security(config, socket));
+        if (!security().identity().validAt(Instant.now())) {
             LOG.warn("The TLS certificate {} is not valid now: peers that check it will refuse this side",
-                    security.identity().describe());
+                    security().identity().describe());
         }
-        LOG.info("IceT over TLS: {}", security);
+        LOG.info("IceT over TLS: {}", security());
+    }
+
+    /** The security the configuration asks for, or, when it is invalid, {@link #fallback}. */
+    private static TlsSecurity security(Config config, TransportSettings socket) {
+        try {
+            return TlsSecurity.of(tlsSettings(config, socket));
+        } catch (IllegalArgumentException e) {
+            return fallback(config, socket, e.getMessage());
+        }
     }
 
     /** What runs when the configuration at activation is invalid: never more trusting than it asked. */
@@ -222,22 +201,17 @@ public final class TlsTransportComponent implements Transport {
      */
     @Modified
     void configure(Config config) {
-        try {
+        reconfigure(() -> {
             TransportSettings socket = socketSettings(config);
             TlsSettings settings = tlsSettings(config, socket);
-            TlsIdentity identity = settings.loadIdentity();
-            TlsTrust trust = settings.loadTrust();
-            security.reconfigure(identity, trust, socket.handshakeTimeoutMillis());
-            transport.reconfigure(socket);
-            LOG.info("IceT over TLS reconfigured: {}", security);
-        } catch (IllegalArgumentException e) {
-            LOG.error("Refusing configuration {}: {}. Keeping {}", PID, e.getMessage(), security);
-        }
+            security().reconfigure(settings.loadIdentity(), settings.loadTrust(), socket.handshakeTimeoutMillis());
+            return socket;
+        });
     }
 
     @Deactivate
     void deactivate() {
-        transport.close();
+        stop();
     }
 
     static TransportSettings socketSettings(Config c) {
@@ -251,28 +225,5 @@ public final class TlsTransportComponent implements Transport {
         return new TlsSettings(socket, TlsSettings.path("keyStore", c.keyStore()), c._keyStorePassword(),
                 c.keyAlias(), TlsSettings.identityFolder(c.identityFolder()), TlsSettings.Trust.parse(c.trust()),
                 TlsSettings.path("trustStore", c.trustStore()), c._trustStorePassword());
-    }
-
-    NettyTransport transport() {
-        return transport;
-    }
-
-    TlsSecurity security() {
-        return security;
-    }
-
-    @Override
-    public String name() {
-        return transport.name();
-    }
-
-    @Override
-    public Listener listen(InetSocketAddress local, ConnectionHandler.Factory handlers) throws IOException {
-        return transport.listen(local, handlers);
-    }
-
-    @Override
-    public CompletionStage<Connection> connect(InetSocketAddress remote, ConnectionHandler handler) {
-        return transport.connect(remote, handler);
     }
 }

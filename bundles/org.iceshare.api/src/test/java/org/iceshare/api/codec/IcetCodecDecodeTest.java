@@ -1,13 +1,14 @@
-package org.iceshare.icet.internal;
+package org.iceshare.api.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.iceshare.icet.internal.Samples.ALICE;
-import static org.iceshare.icet.internal.Samples.CONTENT;
-import static org.iceshare.icet.internal.Samples.body;
-import static org.iceshare.icet.internal.Samples.u16;
-import static org.iceshare.icet.internal.Samples.u32;
-import static org.iceshare.icet.internal.Samples.u64;
+import static org.iceshare.api.codec.Samples.ALICE;
+import static org.iceshare.api.codec.Samples.CONTENT;
+import static org.iceshare.api.codec.Samples.body;
+import static org.iceshare.api.codec.Samples.u16;
+import static org.iceshare.api.codec.Samples.u32;
+import static org.iceshare.api.codec.Samples.u64;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.iceshare.api.icet.Assign;
@@ -16,18 +17,15 @@ import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Joined;
 import org.iceshare.api.icet.Peers;
+import org.iceshare.api.icet.Ping;
 import org.iceshare.api.icet.Reject;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PieceInfo;
 import org.junit.jupiter.api.Test;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 
-/** Every kind of malformed frame comes back as an {@link InvalidFrame}; nothing throws. */
-class IcetMessageDecoderTest {
+/** Every kind of malformed frame comes back as a {@link DecodeResult.Invalid} value; nothing throws. */
+class IcetCodecDecodeTest {
 
     private static final int HELLO = 0x01, ERROR = 0x02, PING = 0x03, JOIN = 0x12, JOINED = 0x13, ASSIGN = 0x14,
             PEERS = 0x15, VERIFIED = 0x16, REQUEST = 0x20, PIECE = 0x21, REJECT = 0x22;
@@ -42,7 +40,7 @@ class IcetMessageDecoderTest {
 
     @Test
     void emptyFrameBody() {
-        assertMalformed(Unpooled.buffer(), "empty frame");
+        assertMalformed(ByteBuffer.allocate(0), "empty frame: no type byte");
     }
 
     @Test
@@ -110,11 +108,11 @@ class IcetMessageDecoderTest {
     void truncatedManifest() {
         byte[] full = frameBody(new Joined(Samples.MANIFEST));
         // cut inside the piece table, the header, the u64 length, and the strings
-        assertMalformed(Unpooled.wrappedBuffer(full, 0, full.length - 10), "truncated JOINED: need");
+        assertMalformed(ByteBuffer.wrap(full, 0, full.length - 10), "truncated JOINED: need");
         // the last piece entry is 32 hash bytes + 21 bytes of time, flags and link; then one link of 26 bytes
-        assertMalformed(Unpooled.wrappedBuffer(full, 0, full.length - 26 - 4 - 21 - 30),
+        assertMalformed(ByteBuffer.wrap(full, 0, full.length - 26 - 4 - 21 - 30),
                 "truncated JOINED: need 32 bytes for piece hash, 2 left");
-        assertMalformed(Unpooled.wrappedBuffer(full, 0, 1 + 16 + 1), "truncated JOINED: need 2 bytes for name length");
+        assertMalformed(ByteBuffer.wrap(full, 0, 1 + 16 + 1), "truncated JOINED: need 2 bytes for name length");
         Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256", 0};
         assertMalformed(body(JOINED, head, 0, 0, 0), "truncated JOINED: need 8 bytes for length, 3 left");
         assertMalformed(body(JOINED, head, u64(5), u32(1), u32(1), u32(5)),
@@ -127,8 +125,8 @@ class IcetMessageDecoderTest {
     @Test
     void trailingBytes() {
         assertMalformed(body(PING, u64(1), 0), "PING: 1 trailing bytes");
-        ByteBuf request = Unpooled.wrappedBuffer(frameBody(new org.iceshare.api.icet.Request(CONTENT, 1)),
-                new byte[] {1, 2, 3});
+        byte[] valid = frameBody(new org.iceshare.api.icet.Request(CONTENT, 1));
+        ByteBuffer request = ByteBuffer.allocate(valid.length + 3).put(valid).put(new byte[] {1, 2, 3}).flip();
         assertMalformed(request, "REQUEST: 3 trailing bytes");
     }
 
@@ -177,10 +175,10 @@ class IcetMessageDecoderTest {
 
     @Test
     void unknownErrorCodesReadAsInternal() {
-        Object report = IcetMessageDecoder.decode(body(ERROR, 200, "from the future"));
-        assertThat(report).isEqualTo(new ErrorReport(ErrorCode.INTERNAL, "from the future"));
-        Object reject = IcetMessageDecoder.decode(body(REJECT, CONTENT, u32(1), 0, "zero"));
-        assertThat(reject).isEqualTo(new Reject(CONTENT, 1, ErrorCode.INTERNAL, "zero"));
+        assertThat(IcetCodec.decode(body(ERROR, 200, "from the future")))
+                .isEqualTo(new DecodeResult.Decoded(new ErrorReport(ErrorCode.INTERNAL, "from the future")));
+        assertThat(IcetCodec.decode(body(REJECT, CONTENT, u32(1), 0, "zero")))
+                .isEqualTo(new DecodeResult.Decoded(new Reject(CONTENT, 1, ErrorCode.INTERNAL, "zero")));
     }
 
     @Test
@@ -260,51 +258,42 @@ class IcetMessageDecoderTest {
 
     @Test
     void pieceDataOverTheLimit() {
-        ByteBuf big = body(PIECE, CONTENT, u32(1));
-        big.writeZero(PieceInfo.MAX_LENGTH + 1);
+        ByteBuffer head = body(PIECE, CONTENT, u32(1));
+        ByteBuffer big = ByteBuffer.allocate(head.remaining() + PieceInfo.MAX_LENGTH + 1).put(head).rewind();
         assertMalformed(big, "PIECE: data is 4194305 bytes, limit 4194304");
     }
 
     @Test
     void decodingConsumesTheWholeFrameEvenWhenInvalid() {
-        ByteBuf frame = body(JOIN, u16(10), "abc".getBytes(StandardCharsets.US_ASCII));
-        IcetMessageDecoder.decode(frame);
-        assertThat(frame.isReadable()).isFalse();
-        frame.release();
+        ByteBuffer frame = body(JOIN, u16(10), "abc".getBytes(StandardCharsets.US_ASCII));
+        IcetCodec.decode(frame);
+        assertThat(frame.hasRemaining()).isFalse();
     }
 
     @Test
-    void asAHandlerItReleasesTheFrameAndEmitsTheInvalidFrame() {
-        EmbeddedChannel channel = new EmbeddedChannel(IcetMessageDecoder.INSTANCE);
-        ByteBuf frame = body(0x7f, 1, 2, 3);
-        channel.writeInbound(frame);
-        assertThat(frame.refCnt()).isZero();
-        assertThat((Object) channel.readInbound()).isEqualTo(new InvalidFrame(ErrorCode.MALFORMED,
-                "unknown message type 0x7f"));
-        assertThat(channel.finish()).isFalse();
+    void aValidMessageDecodesToAValue() {
+        assertThat(IcetCodec.decode(body(PING, u64(7)))).isEqualTo(new DecodeResult.Decoded(new Ping(7)));
+    }
+
+    @Test
+    void theInvalidValueCarriesTheReportToSend() {
+        DecodeResult.Invalid invalid = (DecodeResult.Invalid) IcetCodec.decode(body(0x7f));
+        assertThat(invalid.toErrorReport()).isEqualTo(ErrorReport.of(ErrorCode.MALFORMED, "unknown message type 0x7f"));
     }
 
     private static byte[] frameBody(IcetMessage m) {
-        ByteBuf frame = IcetEncoder.encode(ByteBufAllocator.DEFAULT, m);
-        try {
-            frame.skipBytes(4);
-            byte[] b = new byte[frame.readableBytes()];
-            frame.readBytes(b);
-            return b;
-        } finally {
-            frame.release();
-        }
+        ByteBuffer body = Samples.frameBody(m);
+        byte[] b = new byte[body.remaining()];
+        body.get(b);
+        return b;
     }
 
-    private static void assertMalformed(ByteBuf frame, String detail) {
-        try {
-            Object result = IcetMessageDecoder.decode(frame);
-            assertThat(result).isInstanceOf(InvalidFrame.class);
-            InvalidFrame invalid = (InvalidFrame) result;
-            assertThat(invalid.code()).isEqualTo(ErrorCode.MALFORMED);
-            assertThat(invalid.detail()).startsWith(detail);
-        } finally {
-            frame.release();
-        }
+    private static void assertMalformed(ByteBuffer frame, String detail) {
+        DecodeResult result = IcetCodec.decode(frame);
+        assertThat(result).isInstanceOf(DecodeResult.Invalid.class);
+        DecodeResult.Invalid invalid = (DecodeResult.Invalid) result;
+        assertThat(invalid.code()).isEqualTo(ErrorCode.MALFORMED);
+        assertThat(invalid.detail()).startsWith(detail);
+        assertThat(frame.hasRemaining()).isFalse();
     }
 }

@@ -1,9 +1,10 @@
-package org.iceshare.icet.internal;
+package org.iceshare.api.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.iceshare.icet.internal.Samples.ALICE;
-import static org.iceshare.icet.internal.Samples.CONTENT;
+import static org.iceshare.api.codec.Samples.ALICE;
+import static org.iceshare.api.codec.Samples.CONTENT;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,33 +24,18 @@ import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Request;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
+import org.iceshare.api.swarm.ChainLink;
+import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
-import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-
+/** Every message encodes to the documented bytes and decodes back to itself. */
 class IcetCodecRoundTripTest {
-
-    private final EmbeddedChannel sender = new EmbeddedChannel(IcetEncoder.INSTANCE);
-    private final EmbeddedChannel receiver = new EmbeddedChannel(new IcetFrameDecoder(IcetLimits.DEFAULT_MAX_FRAME_SIZE),
-            IcetMessageDecoder.INSTANCE);
-
-    @AfterEach
-    void finish() {
-        assertThat(sender.finishAndReleaseAll()).isFalse();
-        assertThat(receiver.finishAndReleaseAll()).isFalse();
-    }
 
     static Stream<IcetMessage> samples() {
         return Samples.all().stream();
@@ -59,6 +45,14 @@ class IcetCodecRoundTripTest {
     @MethodSource("samples")
     void everyMessageTypeRoundTrips(IcetMessage message) {
         assertThat(roundTrip(message)).isEqualTo(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void theLengthFieldCountsTheRestOfTheFrame(IcetMessage message) {
+        ByteBuffer frame = IcetCodec.encode(message).copy();
+        assertThat(Framing.length(frame, 0)).isEqualTo(frame.remaining() - Framing.LENGTH_FIELD_SIZE);
+        assertThat(frame.get(Framing.LENGTH_FIELD_SIZE) & 0xff).isEqualTo(message.type().code());
     }
 
     @Test
@@ -72,12 +66,9 @@ class IcetCodecRoundTripTest {
     @Test
     void theLargestPieceFitsTheSmallestMaximumFrameSize() {
         Piece piece = new Piece(CONTENT, 0, Samples.data(PieceInfo.MAX_LENGTH, 1));
-        ByteBuf frame = IcetEncoder.encode(ByteBufAllocator.DEFAULT, piece);
-        try {
-            assertThat(frame.readableBytes() - 4).isLessThanOrEqualTo(IcetLimits.MIN_MAX_FRAME_SIZE);
-        } finally {
-            frame.release();
-        }
+        EncodedFrame frame = IcetCodec.encode(piece);
+        assertThat(frame.remaining() - Framing.LENGTH_FIELD_SIZE).isLessThanOrEqualTo(Framing.MIN_MAX_FRAME_SIZE);
+        assertThat(Framing.check(frame.remaining() - Framing.LENGTH_FIELD_SIZE, Framing.MIN_MAX_FRAME_SIZE)).isEmpty();
     }
 
     @Test
@@ -87,23 +78,56 @@ class IcetCodecRoundTripTest {
     }
 
     @Test
-    void pieceDataIsWrappedNotCopied() {
+    void pieceDataIsAViewNotACopy() {
         ByteBuffer direct = ByteBuffer.allocateDirect(64 * 1024);
         direct.put(Samples.data(64 * 1024, 3)).flip();
-        ByteBuf frame = IcetEncoder.encode(ByteBufAllocator.DEFAULT, new Piece(CONTENT, 1, direct));
-        try {
-            assertThat(frame).isInstanceOf(CompositeByteBuf.class);
-            CompositeByteBuf composite = (CompositeByteBuf) frame;
-            assertThat(composite.numComponents()).isEqualTo(2);
-            assertThat(composite.component(0).readableBytes()).isEqualTo(IcetEncoder.PIECE_HEADER_SIZE);
-            ByteBuf data = composite.component(1);
-            assertThat(data.isDirect()).isTrue();
-            assertThat(data.isReadOnly()).isTrue();
-            assertThat(data.nioBuffer()).isEqualTo(direct);
-            assertThat(composite.getUnsignedInt(0)).isEqualTo(IcetEncoder.PIECE_HEADER_SIZE - 4 + 64 * 1024);
-        } finally {
-            frame.release();
-        }
+        EncodedFrame frame = IcetCodec.encode(new Piece(CONTENT, 1, direct));
+        assertThat(frame.head().remaining()).isEqualTo(IcetCodec.PIECE_HEADER_SIZE);
+        assertThat(frame.head().getInt(0)).isEqualTo(IcetCodec.PIECE_HEADER_SIZE - 4 + 64 * 1024);
+        ByteBuffer data = frame.data();
+        assertThat(data.isDirect()).isTrue();
+        assertThat(data.isReadOnly()).isTrue();
+        assertThat(data).isEqualTo(direct);
+        direct.put(0, (byte) (direct.get(0) + 1)); // visible through the frame: the very same memory
+        assertThat(data.get(0)).isEqualTo(direct.get(0));
+        assertThat(frame.buffers()).containsExactly(frame.head(), data);
+    }
+
+    @Test
+    void everyEncodeGivesTheCallerItsOwnBuffers() {
+        Piece piece = new Piece(CONTENT, 1, Samples.data(100, 1));
+        EncodedFrame first = IcetCodec.encode(piece);
+        first.head().position(first.head().limit());
+        first.data().position(first.data().limit());
+        assertThat(first.remaining()).isZero();
+        EncodedFrame second = IcetCodec.encode(piece);
+        assertThat(second.remaining()).isEqualTo(IcetCodec.PIECE_HEADER_SIZE + 100);
+        assertThat(piece.data().remaining()).isEqualTo(100);
+        EncodedFrame ping = IcetCodec.encode(new Ping(1));
+        assertThat(ping.data().remaining()).isZero();
+        ping.copy();
+        assertThat(ping.remaining()).as("copy() does not consume").isEqualTo(13);
+    }
+
+    @Test
+    void decodedPieceDataIsCopiedOutOfTheFrame() {
+        ByteBuffer body = Samples.frameBody(new Piece(CONTENT, 2, ByteBuffer.wrap(new byte[] {9, 8, 7})));
+        Piece back = (Piece) ((DecodeResult.Decoded) IcetCodec.decode(body.duplicate())).message();
+        body.put(body.limit() - 1, (byte) 0); // the caller reuses its buffer
+        assertThat(back.data()).isEqualTo(ByteBuffer.wrap(new byte[] {9, 8, 7}));
+    }
+
+    @Test
+    void decodeReadsBigEndianWhateverTheBufferOrderAndConsumesTheFrame() {
+        byte[] frame = Samples.frame(new Request(CONTENT, 258));
+        ByteBuffer in = ByteBuffer.allocateDirect(frame.length + 7);
+        in.position(3);
+        in.put(frame, Framing.LENGTH_FIELD_SIZE, frame.length - Framing.LENGTH_FIELD_SIZE);
+        in.flip().position(3);
+        ByteBuffer littleEndian = in.asReadOnlyBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(IcetCodec.decode(littleEndian)).isEqualTo(new DecodeResult.Decoded(new Request(CONTENT, 258)));
+        assertThat(littleEndian.hasRemaining()).isFalse();
+        assertThat(littleEndian.order()).isEqualTo(java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
     @Test
@@ -129,7 +153,8 @@ class IcetCodecRoundTripTest {
         for (int i = 0; i < Assign.MAX_ENTRIES; i++) {
             PeerId id = PeerId.of(Samples.u32s(i));
             entries.add(new Assign.Entry(i, id, i % 7));
-            peers.add(PeerInfo.of(id, "10.1." + (i >>> 8) + "." + (i & 0xff), List.of(new Endpoint("tcp", 1 + i % 65535))));
+            peers.add(PeerInfo.of(id, "10.1." + (i >>> 8) + "." + (i & 0xff),
+                    List.of(new Endpoint("tcp", 1 + i % 65535))));
         }
         assertThat(roundTrip(new Assign(CONTENT, entries))).isEqualTo(new Assign(CONTENT, entries));
         assertThat(roundTrip(new Peers(peers))).isEqualTo(new Peers(peers));
@@ -148,7 +173,8 @@ class IcetCodecRoundTripTest {
         String longest = "é".repeat(512); // 1024 UTF-8 bytes
         ErrorReport report = new ErrorReport(ErrorCode.INTERNAL, longest);
         assertThat(roundTrip(report)).isEqualTo(report);
-        Hello hello = Hello.of(255, Role.TRACKER, ALICE, "bücher.example", "Ice🧊Share", List.of(new Endpoint("tcp", 65535)));
+        Hello hello = Hello.of(255, Role.TRACKER, ALICE, "bücher.example", "Ice🧊Share",
+                List.of(new Endpoint("tcp", 65535)));
         assertThat(roundTrip(hello)).isEqualTo(hello);
     }
 
@@ -162,7 +188,8 @@ class IcetCodecRoundTripTest {
         assertThat(roundTrip(tracker)).isEqualTo(tracker);
         Hello peer = new Hello(2, Role.PEER, ALICE, "", 1, "p", eight);
         assertThat(roundTrip(peer)).isEqualTo(peer);
-        Peers peers = new Peers(List.of(PeerInfo.of(ALICE, "10.0.0.1", eight), PeerInfo.of(ALICE, "h", List.of(new Endpoint("tcp", 9)))));
+        Peers peers = new Peers(List.of(PeerInfo.of(ALICE, "10.0.0.1", eight),
+                PeerInfo.of(ALICE, "h", List.of(new Endpoint("tcp", 9)))));
         assertThat(roundTrip(peers)).isEqualTo(peers);
     }
 
@@ -173,39 +200,36 @@ class IcetCodecRoundTripTest {
     }
 
     @Test
-    void messagesSurviveAnyFragmentation() {
+    void messagesSurviveAnyFragmentationThroughTheStreamDecoder() {
         List<IcetMessage> all = Samples.all();
-        ByteBuf stream = Unpooled.buffer();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
         for (IcetMessage m : all) {
-            ByteBuf frame = IcetEncoder.encode(ByteBufAllocator.DEFAULT, m);
-            stream.writeBytes(frame);
-            frame.release();
+            stream.writeBytes(Samples.frame(m));
         }
+        byte[] bytes = stream.toByteArray();
+        StreamDecoder decoder = new StreamDecoder(Framing.DEFAULT_MAX_FRAME_SIZE);
+        List<DecodeResult> results = new ArrayList<>();
         int[] chunkSizes = {1, 3, 7, 1000, 65536};
         int c = 0;
-        while (stream.isReadable()) {
-            int n = Math.min(chunkSizes[c++ % chunkSizes.length], stream.readableBytes());
-            receiver.writeInbound(stream.readRetainedSlice(n));
+        for (int at = 0; at < bytes.length;) {
+            int n = Math.min(chunkSizes[c++ % chunkSizes.length], bytes.length - at);
+            results.addAll(decoder.feed(ByteBuffer.wrap(bytes, at, n)));
+            at += n;
         }
-        stream.release();
-        for (IcetMessage m : all) {
-            assertThat((Object) receiver.readInbound()).isEqualTo(m);
-        }
-        assertThat((Object) receiver.readInbound()).isNull();
+        assertThat(results).containsExactlyElementsOf(all.stream().map(DecodeResult.Decoded::new).toList());
+        assertThat(decoder.buffered()).isZero();
     }
 
     @Test
     void manyFramesInOneBuffer() {
-        ByteBuf stream = Unpooled.buffer();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        List<DecodeResult> expected = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            ByteBuf frame = IcetEncoder.encode(ByteBufAllocator.DEFAULT, new Ping(i));
-            stream.writeBytes(frame);
-            frame.release();
+            stream.writeBytes(Samples.frame(new Ping(i)));
+            expected.add(new DecodeResult.Decoded(new Ping(i)));
         }
-        receiver.writeInbound(stream);
-        for (int i = 0; i < 100; i++) {
-            assertThat((Object) receiver.readInbound()).isEqualTo(new Ping(i));
-        }
+        StreamDecoder decoder = new StreamDecoder(Framing.DEFAULT_MAX_FRAME_SIZE);
+        assertThat(decoder.feed(ByteBuffer.wrap(stream.toByteArray()))).isEqualTo(expected);
     }
 
     /** Pins the byte layout documented in docs/icet-protocol.md. */
@@ -240,29 +264,19 @@ class IcetCodecRoundTripTest {
         Manifest timed = Manifest.derived("t.ogg", "audio/ogg", "ogg", "sha-256", 10,
                 List.of(new PieceInfo(0, 0, 4, new byte[] {1}, -1, -1, false, 0),
                         new PieceInfo(1, 4, 6, new byte[] {2}, 0, 1_500_000, true, 0)),
-                List.of(new org.iceshare.api.swarm.ChainLink(0, 0, 1, 0, 1_500_000, "vorbis")));
+                List.of(new ChainLink(0, 0, 1, 0, 1_500_000, "vorbis")));
         assertThat(roundTrip(new Joined(timed))).isEqualTo(new Joined(timed));
         Manifest live = Manifest.live(CONTENT, "radio.ogg", "audio/ogg", "ogg", "sha-256", 30_000_000L);
         assertThat(roundTrip(new Joined(live))).isEqualTo(new Joined(live));
     }
 
     private static String hex(IcetMessage m) {
-        ByteBuf frame = IcetEncoder.encode(ByteBufAllocator.DEFAULT, m);
-        try {
-            return io.netty.buffer.ByteBufUtil.hexDump(frame);
-        } finally {
-            frame.release();
-        }
+        return HexFormat.of().formatHex(Samples.frame(m));
     }
 
-    private Object roundTrip(IcetMessage message) {
-        assertThat(sender.writeOutbound(message)).isTrue();
-        ByteBuf frame = sender.readOutbound();
-        assertThat((Object) sender.readOutbound()).isNull();
-        assertThat(receiver.writeInbound(frame)).isTrue();
-        Object back = receiver.readInbound();
-        assertThat((Object) receiver.readInbound()).isNull();
-        assertThat(back).isNotInstanceOf(InvalidFrame.class);
-        return back;
+    private static IcetMessage roundTrip(IcetMessage message) {
+        DecodeResult back = IcetCodec.decode(Samples.frameBody(message));
+        assertThat(back).isInstanceOf(DecodeResult.Decoded.class);
+        return ((DecodeResult.Decoded) back).message();
     }
 }
