@@ -415,6 +415,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             byPeer.put(s.id, s);
         }
         s.ready = true;
+        tellWhoKnows(s);
     }
 
     private static PeerInfo peerInfo(ClientSession s, Hello h) {
@@ -444,9 +445,21 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
         s.info = info;
         LOG.debug("tracker: {} now listens on {}", s, info);
+        tellWhoKnows(s);
+    }
+
+    /**
+     * Sends a client's address again to every client that was sent it before: after its endpoints
+     * changed, or when it comes back in a new session (over another transport, perhaps, and listening
+     * on other ones), so that nobody keeps dialling where it no longer listens.
+     */
+    private void tellWhoKnows(ClientSession s) {
+        if (s.info == null) {
+            return;
+        }
         for (ClientSession other : sessions) {
             if (other != s && other.ready && other.known.contains(s.id)) {
-                other.send(new Peers(List.of(info)));
+                other.send(new Peers(List.of(s.info)));
             }
         }
     }

@@ -14,8 +14,8 @@ import org.iceshare.api.transport.ConnectionHandler;
  * <p><b>Threading:</b> transport callbacks only hand events to the engine's executor; every field
  * is read and written there, except {@link #connection}, which is set once on the I/O thread.
  */
-final class PeerLink implements ConnectionHandler {
-    private final PeerEngine engine;
+final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
+    private final PeerLinks links;
     final boolean outbound;
     /** For outbound links the peer we dialled; for inbound ones set from its Hello. */
     PeerId remote;
@@ -28,8 +28,8 @@ final class PeerLink implements ConnectionHandler {
     final ArrayDeque<org.iceshare.api.icet.Request> uploads = new ArrayDeque<>();
     long lastReceivedNanos = System.nanoTime();
 
-    PeerLink(PeerEngine engine, boolean outbound, PeerId remote) {
-        this.engine = engine;
+    PeerLink(PeerLinks links, boolean outbound, PeerId remote) {
+        this.links = links;
         this.outbound = outbound;
         this.remote = remote;
     }
@@ -37,29 +37,30 @@ final class PeerLink implements ConnectionHandler {
     @Override
     public void opened(Connection c) {
         connection = c;
-        c.send(engine.hello(org.iceshare.api.icet.Role.PEER));
-        engine.execute(() -> engine.onPeerOpened(this));
+        c.send(links.hello());
+        links.execute(() -> links.opened(this));
     }
 
     @Override
     public void received(Connection c, IcetMessage message) {
-        engine.execute(() -> engine.onPeerMessage(this, message));
+        links.execute(() -> links.received(this, message));
     }
 
     @Override
     public void closed(Connection c, String reason) {
-        engine.execute(() -> engine.onPeerClosed(this, reason));
+        links.execute(() -> links.closed(this, reason));
     }
 
     @Override
     public void writable(Connection c, boolean writable) {
         if (writable) {
-            engine.execute(engine::pumpUploads);
+            links.execute(links::writable);
         }
     }
 
     /** Sends now when the handshake is done, else queues. Engine thread. */
-    void send(IcetMessage m) {
+    @Override
+    public void send(IcetMessage m) {
         if (closed) {
             return;
         }
@@ -70,9 +71,25 @@ final class PeerLink implements ConnectionHandler {
         }
     }
 
-    boolean writable() {
+    @Override
+    public boolean writable() {
         Connection c = connection;
         return ready && !closed && c != null && c.isWritable();
+    }
+
+    @Override
+    public java.util.ArrayDeque<org.iceshare.api.icet.Request> queued() {
+        return uploads;
+    }
+
+    @Override
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public PeerId remote() {
+        return remote;
     }
 
     void close(String reason) {

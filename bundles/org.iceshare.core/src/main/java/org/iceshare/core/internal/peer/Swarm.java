@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading:</b> confined to the engine's executor, except the fields documented otherwise.
  */
-final class Swarm {
+final class Swarm implements UploadQueue.Held {
     private static final Logger LOG = LoggerFactory.getLogger(Swarm.class);
 
     /** Live: capacity of the index window, in pieces (30 s at 100 ms pieces, with room to spare). */
@@ -458,6 +458,21 @@ final class Swarm {
         waiters.clear();
         startWaiters.forEach(f -> f.completeExceptionally(new IOException(manifest.name() + ": " + reason)));
         startWaiters.clear();
+    }
+
+    @Override
+    public boolean has(int piece) {
+        return store.has(piece);
+    }
+
+    @Override
+    public java.nio.ByteBuffer read(int piece) throws java.io.IOException {
+        return store.read(piece);
+    }
+
+    @Override
+    public void uploaded(PeerId to, int bytes) {
+        noteUpload(to, bytes);
     }
 
     void noteUpload(PeerId to, int bytes) {

@@ -1,0 +1,259 @@
+package org.iceshare.core.internal.peer;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.iceshare.api.icet.Cancel;
+import org.iceshare.api.icet.ErrorReport;
+import org.iceshare.api.icet.Hello;
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Piece;
+import org.iceshare.api.icet.Ping;
+import org.iceshare.api.icet.Pong;
+import org.iceshare.api.icet.Reject;
+import org.iceshare.api.icet.Request;
+import org.iceshare.api.icet.Role;
+import org.iceshare.api.peer.ConnectionInfo;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.Endpoint;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PeerInfo;
+import org.iceshare.api.transport.Connection;
+import org.iceshare.api.transport.ConnectionHandler;
+import org.iceshare.api.transport.Transport;
+import org.iceshare.engine.internal.TransportSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This peer's connections to other peers: the addresses its trackers gave it, one link per remote
+ * peer (dialled on the first message to it, over the first transport of the preference both sides
+ * have), the Hello exchange on each, and the routing of what arrives: requests and cancels to the
+ * {@link UploadQueue}, pieces and refusals to their swarms. A link that closes hands its in-flight
+ * requests back to the swarms.
+ *
+ * <p><b>Threading:</b> the peer's engine thread only; the links' transport callbacks hop there.
+ */
+final class PeerLinks {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
+
+    private final PeerEngine engine;
+    private final TransportSet transports;
+    private final Supplier<List<String>> preference;
+    private final Function<ContentId, Swarm> swarms;
+    private final UploadQueue uploads;
+    private final Map<PeerId, PeerLink> links = new HashMap<>();
+    private final Set<PeerLink> all = new HashSet<>();
+    private final Map<PeerId, PeerInfo> addresses = new HashMap<>();
+
+    PeerLinks(PeerEngine engine, TransportSet transports, Supplier<List<String>> preference,
+            Function<ContentId, Swarm> swarms, UploadQueue uploads) {
+        this.engine = engine;
+        this.transports = transports;
+        this.preference = preference;
+        this.swarms = swarms;
+        this.uploads = uploads;
+    }
+
+    /** The handler of a connection another peer opened. Any thread. */
+    ConnectionHandler accepted() {
+        return new PeerLink(this, false, null);
+    }
+
+    /** Where peers are reached, from the tracker's PEERS. */
+    void learn(List<PeerInfo> peers) {
+        for (PeerInfo info : peers) {
+            if (!info.id().equals(engine.id())) {
+                addresses.put(info.id(), info);
+            }
+        }
+    }
+
+    boolean isLinked(PeerId peer) {
+        PeerLink l = links.get(peer);
+        return l != null && !l.closed;
+    }
+
+    /** Sends to a peer, dialling it if needed. Returns false when its address is unknown. */
+    boolean send(PeerId peer, IcetMessage m) {
+        PeerLink link = links.get(peer);
+        if (link == null) {
+            PeerInfo info = addresses.get(peer);
+            if (info == null || !engine.isRunning()) {
+                return false;
+            }
+            Endpoint via = transports.choose(preference.get(), info.endpoints());
+            if (via == null) {
+                LOG.debug("peer {}: no common transport with {} (it offers {}, this peer has {})", engine.name(),
+                        info, info.endpoints(), transports.names());
+                return false;
+            }
+            Transport transport = transports.get(via.transport());
+            PeerLink l = new PeerLink(this, true, peer);
+            link = l;
+            links.put(peer, l);
+            all.add(l);
+            InetSocketAddress to = new InetSocketAddress(info.host(), via.port());
+            transport.connect(to, l).whenComplete((c, err) -> {
+                if (err != null) {
+                    engine.execute(() -> closed(l, "cannot connect to " + to + ": "
+                            + TrackerLink.unwrap(err).getMessage()));
+                }
+            });
+        }
+        link.send(m);
+        return true;
+    }
+
+    /** Pings every link that has been silent for {@code keepAliveNanos}. */
+    void keepAlive(long now, long keepAliveNanos) {
+        for (PeerLink l : all) {
+            if (l.ready && now - l.lastReceivedNanos > keepAliveNanos) {
+                l.send(new Ping(now));
+                l.lastReceivedNanos = now;
+            }
+        }
+    }
+
+    /** Closes the links over one transport (it went away): their requests are fetched again elsewhere. */
+    void closeOver(String transport, String why) {
+        for (PeerLink link : new ArrayList<>(all)) {
+            Connection c = link.connection;
+            if (c != null && c.transport().equals(transport)) {
+                link.close(why);
+                closed(link, why);
+            }
+        }
+    }
+
+    /** Closes every link (the peer stops). */
+    void closeAll(String why) {
+        for (PeerLink l : new ArrayList<>(all)) {
+            l.close(why);
+        }
+    }
+
+    /** The open connections to other peers. */
+    List<ConnectionInfo> connections() {
+        List<ConnectionInfo> out = new ArrayList<>();
+        for (PeerLink l : all) {
+            Connection c = l.connection;
+            if (c != null && c.isOpen() && !l.closed) {
+                out.add(new ConnectionInfo(ConnectionInfo.Kind.PEER, l.remote, c.remoteAddress(), c.transport(),
+                        l.outbound, c.bytesRead(), c.bytesWritten()));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ what the links report
+
+    /** The Hello a link sends first. Any thread. */
+    Hello hello() {
+        return engine.hello(Role.PEER);
+    }
+
+    /** Hands a link's event to the engine thread. Any thread. */
+    void execute(Runnable task) {
+        engine.execute(task);
+    }
+
+    void opened(PeerLink link) {
+        all.add(link);
+    }
+
+    /** A link can take more: send what waits. */
+    void writable() {
+        uploads.pump();
+    }
+
+    void received(PeerLink link, IcetMessage m) {
+        if (link.closed) {
+            return;
+        }
+        link.lastReceivedNanos = System.nanoTime();
+        if (m instanceof Hello h) {
+            hello(link, h);
+            return;
+        }
+        if (!link.ready) {
+            link.close("protocol error: " + m.type() + " before Hello");
+            return;
+        }
+        if (m instanceof Request r) {
+            uploads.request(link, r);
+        } else if (m instanceof Piece p) {
+            Swarm s = swarms.apply(p.content());
+            if (s != null) {
+                s.onPiece(link.remote, p.piece(), p.data());
+            }
+        } else if (m instanceof Reject r) {
+            Swarm s = swarms.apply(r.content());
+            if (s != null && s.state.inWindow(r.piece())) {
+                s.fetchFailed(r.piece(), link.remote, "refused: " + r.code() + " " + r.reason());
+            }
+        } else if (m instanceof Cancel c) {
+            uploads.cancel(link, c);
+        } else if (m instanceof Ping p) {
+            link.send(new Pong(p.nonce()));
+        } else if (m instanceof ErrorReport e) {
+            LOG.debug("peer {}: {} reports {} {}", engine.name(), link, e.code(), e.message());
+        } else if (!(m instanceof Pong)) {
+            link.close("protocol error: " + m.type() + " is not a peer-to-peer message");
+        }
+    }
+
+    private void hello(PeerLink link, Hello h) {
+        if (link.ready) {
+            link.close("protocol error: second Hello");
+            return;
+        }
+        if (h.role() != Role.PEER) {
+            link.close("protocol error: expected a peer, got " + h.role());
+            return;
+        }
+        if (link.outbound && !h.peerId().equals(link.remote)) {
+            link.close("dialled " + link.remote + " but " + h.peerId() + " answered");
+            return;
+        }
+        if (h.peerId().equals(engine.id())) {
+            link.close("connected to myself");
+            return;
+        }
+        link.remote = h.peerId();
+        link.ready = true;
+        PeerLink known = links.get(link.remote);
+        if (known == null || known.closed) {
+            links.put(link.remote, link);
+        }
+        while (!link.queued.isEmpty()) {
+            link.connection.send(link.queued.poll());
+        }
+    }
+
+    void closed(PeerLink link, String reason) {
+        if (link.closed) {
+            return;
+        }
+        link.closed = true;
+        link.closeReason = reason;
+        all.remove(link);
+        link.uploads.clear();
+        if (link.remote != null) {
+            if (links.get(link.remote) == link) {
+                links.remove(link.remote);
+            }
+            LOG.debug("peer {}: link to {} closed: {}", engine.name(), link, reason);
+            if (!links.containsKey(link.remote)) {
+                engine.peerGone(link.remote, reason);
+            }
+        }
+    }
+}

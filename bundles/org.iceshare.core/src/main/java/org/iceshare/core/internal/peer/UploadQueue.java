@@ -1,0 +1,176 @@
+package org.iceshare.core.internal.peer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.iceshare.api.icet.Cancel;
+import org.iceshare.api.icet.ErrorCode;
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Piece;
+import org.iceshare.api.icet.Reject;
+import org.iceshare.api.icet.Request;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.PeerId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this peer uploads: the requests other peers sent it, queued per connection and served
+ * round-robin over the connections that can take more (their socket is below its high-water mark),
+ * within the upload cap (a token bucket over whole pieces). A request for content or a piece not held
+ * here is rejected at once; at most {@value #MAX_QUEUED} requests wait per connection (more are
+ * rejected as BUSY), so a greedy peer costs a bounded queue.
+ *
+ * <p><b>Threading:</b> the peer's engine thread only; the wake-up it schedules runs there too.
+ */
+final class UploadQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadQueue.class);
+    /** Requests waiting per connection at most. */
+    static final int MAX_QUEUED = 64;
+
+    /** The pieces of one content this peer can serve. */
+    interface Held {
+        boolean has(int piece);
+
+        /** The piece's bytes. */
+        ByteBuffer read(int piece) throws IOException;
+
+        /** The piece went out to a peer: count it. */
+        void uploaded(PeerId to, int bytes);
+    }
+
+    /** One connection that asks for pieces. */
+    interface Requester {
+        /** Its requests waiting here, in arrival order. */
+        ArrayDeque<Request> queued();
+
+        boolean closed();
+
+        /** False while its socket is above the high-water mark. */
+        boolean writable();
+
+        void send(IcetMessage m);
+
+        PeerId remote();
+    }
+
+    private final String peerName;
+    private final Function<ContentId, Held> contents;
+    private final ScheduledExecutorService exec;
+    private final TokenBucket bucket;
+    private final ArrayDeque<Requester> rotation = new ArrayDeque<>();
+    private ScheduledFuture<?> wake;
+
+    /**
+     * @param contents what is served of a content here, or null when it is not here (or stopped)
+     * @param exec the engine thread, to wake the queue when the cap lets it send again
+     * @param bytesPerSecond the upload cap, 0 for none
+     */
+    UploadQueue(String peerName, Function<ContentId, Held> contents, ScheduledExecutorService exec,
+            long bytesPerSecond) {
+        this.peerName = peerName;
+        this.contents = contents;
+        this.exec = exec;
+        this.bucket = new TokenBucket(bytesPerSecond, System.nanoTime());
+    }
+
+    /** The upload cap in bytes per second, 0 for none. */
+    long rate() {
+        return bucket.rate();
+    }
+
+    /** Changes the cap at once; what waits goes out at the new rate. */
+    void rate(long bytesPerSecond) {
+        bucket.setRate(bytesPerSecond, System.nanoTime());
+        pump();
+    }
+
+    /** A peer asks for a piece: rejected at once when it cannot be served, else queued. */
+    void request(Requester link, Request r) {
+        Held held = contents.apply(r.content());
+        if (held == null) {
+            link.send(new Reject(r.content(), r.piece(), ErrorCode.UNKNOWN_CONTENT, "content not here"));
+            return;
+        }
+        if (!held.has(r.piece())) {
+            link.send(new Reject(r.content(), r.piece(), ErrorCode.NOT_HELD, "piece not held"));
+            return;
+        }
+        if (link.queued().size() >= MAX_QUEUED) {
+            link.send(new Reject(r.content(), r.piece(), ErrorCode.BUSY, "too many requests queued"));
+            return;
+        }
+        if (link.queued().isEmpty()) {
+            rotation.add(link);
+        }
+        link.queued().add(r);
+        pump();
+    }
+
+    /** The peer does not want a piece any more. */
+    void cancel(Requester link, Cancel c) {
+        link.queued().removeIf(r -> r.piece() == c.piece() && r.content().equals(c.content()));
+    }
+
+    /** Sends queued pieces, round-robin over writable links, within the upload cap. */
+    void pump() {
+        int idle = 0;
+        while (!rotation.isEmpty() && idle < rotation.size()) {
+            Requester link = rotation.poll();
+            if (link.closed() || link.queued().isEmpty()) {
+                continue;
+            }
+            if (!link.writable()) {
+                rotation.add(link);
+                idle++;
+                continue;
+            }
+            long now = System.nanoTime();
+            long delay = bucket.delayNanos(now);
+            if (delay > 0) {
+                rotation.addFirst(link);
+                if (wake == null) {
+                    wake = exec.schedule(() -> {
+                        wake = null;
+                        try {
+                            pump();
+                        } catch (RuntimeException e) {
+                            LOG.error("peer {}: uploads failed", peerName, e);
+                        }
+                    }, delay, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+            idle = 0;
+            send(link, link.queued().poll(), now);
+            if (!link.queued().isEmpty()) {
+                rotation.add(link);
+            }
+        }
+    }
+
+    private void send(Requester link, Request r, long now) {
+        Held held = contents.apply(r.content());
+        if (held == null || !held.has(r.piece())) {
+            link.send(new Reject(r.content(), r.piece(), ErrorCode.NOT_HELD, "piece no longer held"));
+            return;
+        }
+        try {
+            ByteBuffer data = held.read(r.piece());
+            int length = data.remaining();
+            LOG.trace("peer {}: sending piece {} to {}", peerName, r.piece(), link);
+            link.send(new Piece(r.content(), r.piece(), data));
+            bucket.consume(length, now);
+            held.uploaded(link.remote(), length);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("peer {}: cannot read piece {} of {}: {}", peerName, r.piece(), r.content().shortHex(),
+                    e.getMessage());
+            link.send(new Reject(r.content(), r.piece(), ErrorCode.INTERNAL, "cannot read piece"));
+        }
+    }
+}
