@@ -74,7 +74,9 @@ class LiveHttpTest {
     void aChainChangeReachesEveryPlayerWhoKeepsDecoding() throws Exception {
         // a Vorbis stream replaced by one with another sample rate and channel count
         List<Path> media = List.of(TestMedia.vorbis(6, 3), TestMedia.chainedVorbisSecondLink(6));
-        List<byte[]> captures = run(media, "audio/ogg", 4, 2, 9_000, 2);
+        // four files in turn (24 s): the stream outlasts every capture (joined within 2 s, 12 s each), which
+        // sees a change at 6 s and at 12 s
+        List<byte[]> captures = run(media, "audio/ogg", 4, 2, 12_000, 4);
         for (byte[] c : captures) {
             assertThat(oggsCount(c, "OpusHead") + oggsCount(c, "\u0001vorbis")).as("two links' headers in one "
                     + "player's output").isGreaterThanOrEqualTo(2);
