@@ -41,6 +41,89 @@ const userDataDir = mkdtempSync(path.join(profileParent, 'chromium-profile-'));
 const result = { steps: [] };
 let context;
 let page;
+
+async function credentialsInUrlAt1400() {
+  const withCredentials = new URL(consoleUrl);
+  withCredentials.username = user;
+  withCredentials.password = password;
+  const dir = mkdtempSync(path.join(profileParent, 'chromium-profile-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--mute-audio'],
+    viewport: { width: 1400, height: 900 },
+  });
+  const p = ctx.pages()[0] || await ctx.newPage();
+  const failed = screenshot.replace(/\.png$/, '') + '-1400-failure.png';
+  try {
+    p.on('pageerror', (e) => log('page error (credentials in the URL):', e.message));
+    const response = await p.goto(withCredentials.href, { waitUntil: 'domcontentloaded' });
+    if (!response || response.status() !== 200) {
+      throw new Error('the IceShare page opened with credentials in its URL answered ' + (response && response.status()));
+    }
+    const swarmRows = '#iceshare-swarms tbody tr[data-content]';
+    await p.waitForSelector(swarmRows, { timeout: 30000 }).catch(async (e) => {
+      const shown = await p.$eval('#iceshare-swarms tbody', (b) => b.innerText).catch(() => '?');
+      const status = await p.$eval('#iceshare-updated', (u) => u.textContent).catch(() => '?');
+      throw new Error('opened with credentials in its URL, the swarm list shows no swarm: "' + shown.trim()
+        + '"; status line: "' + status + '" (' + e.message.split('\n')[0] + ')');
+    });
+    const swarms = await p.$$eval(swarmRows, (trs) => trs.map((tr) => tr.dataset.peer + ' ' + tr.dataset.content));
+    log('credentials in the URL: the swarm list shows', swarms.length, 'swarms:', swarms.join(', '));
+    result.credentialsInUrl = { swarms };
+    result.steps.push('credentials-in-url');
+
+    // the first swarm's detail opens by itself; wait for its peers table (the tracker's peers)
+    await p.waitForFunction(() => document.querySelectorAll('#iceshare-peers tbody tr').length > 0, null,
+      { timeout: 30000 });
+    const layout = await p.evaluate(() => {
+      const box = (e) => e.getBoundingClientRect();
+      const peers = document.getElementById('iceshare-peers');
+      const column = peers.closest('section');
+      const out = [];
+      const width = window.innerWidth;
+      const page = document.documentElement.scrollWidth;
+      if (page > width) { out.push('the page is ' + page + ' px wide in a ' + width + ' px window'); }
+      if (box(peers).right > box(column).right + 0.5) {
+        out.push('the peers table ends at ' + box(peers).right.toFixed(0) + ' px, past its column\'s right edge at '
+          + box(column).right.toFixed(0) + ' px');
+      }
+      if (column.scrollWidth > column.clientWidth) {
+        out.push('the swarm detail column holds ' + column.scrollWidth + ' px of content in ' + column.clientWidth
+          + ' px');
+      }
+      // every table of the page inside its own box, and every box inside the window
+      document.querySelectorAll('#iceshare table').forEach((t) => {
+        const parent = t.parentElement;
+        if (box(t).right > box(parent).right + 0.5 || box(t).right > width) {
+          out.push('table #' + t.id + ' ends at ' + box(t).right.toFixed(0) + ' px, its box at '
+            + box(parent).right.toFixed(0) + ' px');
+        }
+      });
+      peers.querySelectorAll('td, th').forEach((c) => {
+        if (box(c).right > box(column).right + 0.5) {
+          out.push('peers table cell "' + c.textContent.trim().slice(0, 30) + '" ends at ' + box(c).right.toFixed(0)
+            + ' px, past ' + box(column).right.toFixed(0) + ' px');
+        }
+      });
+      return { problems: out, window: width, page, table: Math.round(box(peers).width),
+        column: Math.round(box(column).width), rows: peers.tBodies[0].rows.length };
+    });
+    log('layout at 1400x900:', JSON.stringify(layout));
+    if (layout.problems.length) {
+      throw new Error('at a 1400x900 window the swarm detail overflows: ' + layout.problems.slice(0, 6).join('; '));
+    }
+    result.layout1400 = layout;
+    result.steps.push('layout-1400');
+  } catch (e) {
+    await p.screenshot({ path: failed, fullPage: true }).then(() => log('failure screenshot:', failed), () => {});
+    throw e;
+  } finally {
+    await ctx.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 try {
   // headless: true makes Playwright pass --headless; the other flags are the ones this machine needs
   // (without the background-networking ones Chromium keeps calling Google's hosts, which are closed here).
@@ -60,6 +143,12 @@ try {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) { log('console error:', m.text()); }
   });
   page.on('response', (r) => { if (r.status() >= 400) { log('HTTP', r.status(), r.url()); } });
+
+  // 0. the page opened with the credentials in its URL (http://user:pass@host/...), in a browser that has
+  //    no other credentials, at a 1400x900 window: the swarm list shows the swarms (the page's requests
+  //    must not carry the URL's credentials, which fetch() refuses), and with a swarm's detail open
+  //    nothing spills out of its column or the page.
+  await credentialsInUrlAt1400();
 
   // 1. log in (HTTP Basic through the context's credentials) and open the IceShare page
   const response = await page.goto(consoleUrl, { waitUntil: 'domcontentloaded' });

@@ -17,6 +17,8 @@ public final class Bench {
             case "swarm" -> SwarmBench.main(rest);
             case "live" -> LiveBench.main(rest);
             case "stream" -> StreamBench.main(rest);
+            case "seek" -> SeekBench.main(rest);
+            case "play" -> PlayBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
@@ -25,7 +27,9 @@ public final class Bench {
                         + "needs bench/baselines/install.sh)");
                 System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S]");
                 System.out.println("       java -jar iceshare-bench.jar stream [--peers N] [--source-factor F] "
-                        + "[--seconds S]");
+                        + "[--seconds S] [--audio]");
+                System.out.println("       java -jar iceshare-bench.jar seek [--seeks N]");
+                System.out.println("       java -jar iceshare-bench.jar play [--seconds S] [--runs R]");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

@@ -22,6 +22,11 @@
  * from which the view answers {@code expectedMillis} as the core does. Text without these rows parses as
  * before; see {@link org.iceshare.testkit.SwarmViews} for the syntax.
  *
+ * <p>{@link org.iceshare.testkit.FakePeer} and {@link org.iceshare.testkit.FakeTracker} stand in for the
+ * {@code Peer} and {@code Tracker} services in the tests of the bundles that use them (shell, web
+ * console, live sources): what they show and answer is set by the test, and a fake peer records what it
+ * was asked.
+ *
  * <p>The package is deliberately not exported: plugin tests use it from the Maven test class path.
  */
 package org.iceshare.testkit;

@@ -9,7 +9,7 @@ import java.util.List;
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.peer.SwarmStatus.State;
 import org.iceshare.api.swarm.ContentId;
-import org.iceshare.shell.internal.Fakes.FakePeer;
+import org.iceshare.testkit.FakePeer;
 import org.junit.jupiter.api.Test;
 
 class PeerLookupTest {

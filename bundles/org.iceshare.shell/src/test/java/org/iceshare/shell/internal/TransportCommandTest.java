@@ -31,6 +31,7 @@ import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.testkit.FakePeer;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -59,11 +60,11 @@ class TransportCommandTest {
     @Test
     void theListShowsTransportsPreferencesEndpointsAndConnectionsPerTransport() throws Exception {
         PeerId other = PeerId.random();
-        peers.add(new ConnectedPeer("default", List.of(new Endpoint("tcp", 7741), new Endpoint("tls", 7751)),
+        peers.add(connectedPeer("default", List.of(new Endpoint("tcp", 7741), new Endpoint("tls", 7751)),
                 List.of(connection(ConnectionInfo.Kind.TRACKER, null, "tcp", true),
                         connection(ConnectionInfo.Kind.PEER, other, "tcp", false),
                         connection(ConnectionInfo.Kind.PEER, other, "tls", true))));
-        peers.add(new ConnectedPeer("second", List.of(new Endpoint("tls", 7752), new Endpoint("tcp", 7742)),
+        peers.add(connectedPeer("second", List.of(new Endpoint("tls", 7752), new Endpoint("tcp", 7742)),
                 List.of()));
         config("default", null);
         config("second", "tls, tcp");
@@ -85,10 +86,10 @@ class TransportCommandTest {
     @Test
     void theConnectionTableListsEveryConnection() throws Exception {
         PeerId other = PeerId.random();
-        peers.add(new ConnectedPeer("default", List.of(new Endpoint("tcp", 7741)),
+        peers.add(connectedPeer("default", List.of(new Endpoint("tcp", 7741)),
                 List.of(connection(ConnectionInfo.Kind.PEER, other, "tls", false),
                         connection(ConnectionInfo.Kind.TRACKER, null, "tcp", true))));
-        peers.add(new ConnectedPeer("idle", List.of(new Endpoint("tcp", 7742)), List.of()));
+        peers.add(connectedPeer("idle", List.of(new Endpoint("tcp", 7742)), List.of()));
 
         TransportCommand c = command(null);
         c.connections = true;
@@ -333,78 +334,11 @@ class TransportCommandTest {
                 new Class<?>[] {ServiceReference.class}, new Holder(props, bsn, service));
     }
 
-    /** A running peer with endpoints and connections. */
-    private static final class ConnectedPeer implements Peer {
-        private final String name;
-        private final PeerId id = PeerId.random();
-        private final List<Endpoint> endpoints;
-        private final List<ConnectionInfo> connections;
-
-        ConnectedPeer(String name, List<Endpoint> endpoints, List<ConnectionInfo> connections) {
-            this.name = name;
-            this.endpoints = endpoints;
-            this.connections = connections;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public PeerId id() {
-            return id;
-        }
-
-        @Override
-        public InetSocketAddress address() {
-            return new InetSocketAddress("127.0.0.1", endpoints.get(0).port());
-        }
-
-        @Override
-        public URI httpBase() {
-            return URI.create("http://127.0.0.1:8190/");
-        }
-
-        @Override
-        public CompletionStage<IcetUrl> publish(Path file, String name, InetSocketAddress tracker) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletionStage<LiveFeed> publishLive(String name, String mediaType, InetSocketAddress tracker,
-                long windowMicros) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletionStage<SwarmStatus> get(IcetUrl url) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean stop(ContentId content) {
-            return false;
-        }
-
-        @Override
-        public List<SwarmStatus> swarms() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<SwarmStatus> swarm(ContentId content) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<Endpoint> endpoints() {
-            return endpoints;
-        }
-
-        @Override
-        public List<ConnectionInfo> connections() {
-            return connections;
-        }
+    /** A running peer with endpoints and connections, at the first endpoint's port. */
+    private static FakePeer connectedPeer(String name, List<Endpoint> endpoints, List<ConnectionInfo> connections) {
+        FakePeer peer = new FakePeer(name).address(new InetSocketAddress("127.0.0.1", endpoints.get(0).port()));
+        peer.endpoints.addAll(endpoints);
+        peer.connections.addAll(connections);
+        return peer;
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 
 import org.iceshare.api.media.LivePiece;
 import org.iceshare.api.source.LiveStreamInfo;
+import org.iceshare.testkit.FakePeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ class PushServerTest {
     private static final String PASSWORD = "s3cret-for-tests";
     private static byte[] ogg;
 
-    private final RecordingPeer peer = new RecordingPeer("default");
+    private final RecordingFeeds feeds = new RecordingFeeds();
+    private final FakePeer peer = RecordingFeeds.peer("default", feeds);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private LiveSourceEngine engine;
     private InetSocketAddress server;
@@ -99,7 +101,7 @@ class PushServerTest {
                     .contains("WWW-Authenticate: Basic realm=\"IceShare source\"\r\n");
         }
         assertThat(engine.streams()).isEmpty();
-        assertThat(peer.feeds()).isEmpty();
+        assertThat(feeds.feeds()).isEmpty();
     }
 
     @Test
@@ -136,8 +138,8 @@ class PushServerTest {
         // ffmpeg's default type when -content_type is not given: the body decides
         HttpResponse<String> mpeg = put("c.ogg", auth, "audio/mpeg", text, false);
         assertThat(mpeg.statusCode()).isEqualTo(415);
-        await().atMost(Duration.ofSeconds(5)).until(() -> server != null && engine.streams().isEmpty());
-        assertThat(peer.feeds()).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).until(() -> server != null && engine.streams().isEmpty());
+        assertThat(feeds.feeds()).isEmpty();
     }
 
     @Test
@@ -146,7 +148,7 @@ class PushServerTest {
         String auth = RawSource.basic("source", PASSWORD);
         HttpResponse<String> r = put("whole.ogg", auth, "application/ogg", ogg, false);
         assertThat(r.statusCode()).isEqualTo(200);
-        RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("whole").orElse(null),
+        RecordingFeed feed = await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("whole").orElse(null),
                 f -> f != null && !f.onAirNow());
         assertThat(feed.bytes()).isEqualTo(ogg);
         assertThat(feed.airEvents()).last().extracting(RecordingFeed.AirEvent::reason)
@@ -157,8 +159,8 @@ class PushServerTest {
                 .header("Authorization", auth).header("Content-Type", "audio/ogg").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(chunked.statusCode()).isEqualTo(200);
-        RecordingFeed chunkedFeed = await().atMost(Duration.ofSeconds(5))
-                .until(() -> peer.feed("chunks").orElse(null), f -> f != null && !f.onAirNow());
+        RecordingFeed chunkedFeed = await().atMost(Duration.ofSeconds(30))
+                .until(() -> feeds.feed("chunks").orElse(null), f -> f != null && !f.onAirNow());
         assertThat(chunkedFeed.bytes()).isEqualTo(ogg);
         assertThat(chunkedFeed.mediaType).isEqualTo("audio/ogg");
     }
@@ -169,7 +171,7 @@ class PushServerTest {
         int half = ogg.length / 2;
         RawSource first = new RawSource(server).source("/show.ogg", PASSWORD).send(ogg, 0, half);
         assertThat(first.status()).isEqualTo(200);
-        RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("show").orElse(null),
+        RecordingFeed feed = await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("show").orElse(null),
                 f -> f != null && f.received().size() >= 2);
         assertThat(engine.streams()).singleElement().satisfies(i -> {
             assertThat(i.name()).isEqualTo("show");
@@ -188,7 +190,7 @@ class PushServerTest {
 
         // the first disconnects: off air, kept
         first.send(ogg, half, ogg.length).close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !feed.onAirNow());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !feed.onAirNow());
         assertThat(feed.airEvents()).last().extracting(RecordingFeed.AirEvent::reason)
                 .isEqualTo("the source disconnected");
         assertThat(engine.streams()).singleElement().extracting(LiveStreamInfo::onAir).isEqualTo(false);
@@ -202,9 +204,9 @@ class PushServerTest {
             assertThat(again.status()).isEqualTo(100);
             again.send(ogg, 0, half);
             assertThat(again.status()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(5)).until(() -> feed.received().size() > piecesBefore + 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.received().size() > piecesBefore + 1);
             assertThat(feed.onAirNow()).isTrue();
-            assertThat(peer.feeds()).hasSize(1);
+            assertThat(feeds.feeds()).hasSize(1);
             LivePiece resumed = feed.pieces().get(piecesBefore);
             assertThat(resumed.linkStart()).isTrue();
             assertThat(resumed.startMicros()).isGreaterThanOrEqualTo(endBefore);
@@ -220,14 +222,14 @@ class PushServerTest {
         try (RawSource src = new RawSource(server)) {
             src.source("/stally.ogg", PASSWORD).send(ogg, 0, third);
             assertThat(src.status()).isEqualTo(200);
-            RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("stally").orElse(null),
+            RecordingFeed feed = await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("stally").orElse(null),
                     f -> f != null);
-            await().atMost(Duration.ofSeconds(5)).until(() -> !feed.onAirNow());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !feed.onAirNow());
             assertThat(feed.airEvents()).last().extracting(RecordingFeed.AirEvent::reason).asString()
                     .startsWith("no input for");
             int before = feed.received().size();
             src.send(ogg, third, ogg.length);
-            await().atMost(Duration.ofSeconds(5)).until(() -> feed.received().size() > before && feed.onAirNow());
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.received().size() > before && feed.onAirNow());
             assertThat(feed.airEvents()).extracting(RecordingFeed.AirEvent::onAir).containsExactly(false, true);
             // the connection was kept: no new link, the bytes simply continued
             assertThat(feed.linkStarts()).isEqualTo(1);
@@ -241,15 +243,15 @@ class PushServerTest {
         try (RawSource stalled = new RawSource(server)) {
             stalled.source("/take.ogg", PASSWORD).send(ogg, 0, half);
             assertThat(stalled.status()).isEqualTo(200);
-            RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("take").orElse(null),
+            RecordingFeed feed = await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("take").orElse(null),
                     f -> f != null && !f.onAirNow());
             try (RawSource fresh = new RawSource(server)) {
                 fresh.source("/take.ogg", PASSWORD).send(ogg, 0, half);
                 assertThat(fresh.status()).isEqualTo(200);
                 assertThat(stalled.closedByServer()).isTrue();
-                await().atMost(Duration.ofSeconds(5)).until(feed::onAirNow);
+                await().atMost(Duration.ofSeconds(30)).until(feed::onAirNow);
                 assertThat(feed.linkStarts()).isEqualTo(2);
-                assertThat(peer.feeds()).hasSize(1);
+                assertThat(feeds.feeds()).hasSize(1);
             }
         }
     }
@@ -261,13 +263,13 @@ class PushServerTest {
             src.source("/brief.ogg", PASSWORD).send(ogg, 0, ogg.length);
             assertThat(src.status()).isEqualTo(200);
         }
-        RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("brief").orElse(null),
+        RecordingFeed feed = await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("brief").orElse(null),
                 f -> f != null && f.closed());
         assertThat(engine.streams()).isEmpty();
         try (RawSource src = new RawSource(server)) {
             src.source("/brief.ogg", PASSWORD).send(ogg, 0, ogg.length);
             assertThat(src.status()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(5)).until(() -> peer.feeds().size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feeds().size() == 2);
         }
         assertThat(feed.misused()).isFalse();
     }
@@ -290,7 +292,7 @@ class PushServerTest {
         try (RawSource good = new RawSource(server)) {
             good.source("/good.ogg", PASSWORD).send(ogg, 0, part);
             assertThat(good.status()).isEqualTo(200);
-            RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("good").orElse(null),
+            RecordingFeed feed = await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("good").orElse(null),
                     f -> f != null && !f.received().isEmpty());
 
             String auth = RawSource.basic("source", PASSWORD);
@@ -311,7 +313,7 @@ class PushServerTest {
                 assertThat(oldProtocol.status()).isEqualTo(505);
             }
             good.send(ogg, part, ogg.length);
-            await().atMost(Duration.ofSeconds(5)).until(() -> feed.bytes().length > ogg.length * 3 / 4);
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.bytes().length > ogg.length * 3 / 4);
             assertThat(feed.airEvents()).isEmpty();
             assertThat(engine.streams()).extracting(LiveStreamInfo::name).containsExactly("good");
         }

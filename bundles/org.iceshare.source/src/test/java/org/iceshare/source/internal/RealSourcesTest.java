@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.iceshare.api.media.LivePiece;
 import org.iceshare.api.source.LiveStreamInfo;
+import org.iceshare.testkit.FakePeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class RealSourcesTest {
     private static final String PASSWORD = "real-tools-pw";
 
-    private final RecordingPeer peer = new RecordingPeer("default");
+    private final RecordingFeeds feeds = new RecordingFeeds();
+    private final FakePeer peer = RecordingFeeds.peer("default", feeds);
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> dirs = new ArrayList<>();
     private LiveSourceEngine engine;
@@ -87,7 +89,7 @@ class RealSourcesTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("-re takes the stream's time")
                 .isGreaterThan(Duration.ofMillis(2500));
         assertThat(ff.exitValue()).as(Files.readString(log)).isZero();
-        RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("ff").orElse(null),
+        RecordingFeed feed = await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("ff").orElse(null),
                 f -> f != null && !f.onAirNow());
         assertThat(feed.mediaType).isEqualTo("audio/ogg");
         List<RecordingFeed.Received> got = feed.received();
@@ -107,8 +109,8 @@ class RealSourcesTest {
                 "-legacy_icecast", "1", "-content_type", "audio/ogg", "-f", "ogg", url);
         assertThat(legacy.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(legacy.exitValue()).as(Files.readString(log)).isZero();
-        await().atMost(Duration.ofSeconds(5)).until(() -> feed.linkStarts() == 2 && !feed.onAirNow());
-        assertThat(peer.feeds()).hasSize(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> feed.linkStarts() == 2 && !feed.onAirNow());
+        assertThat(feeds.feeds()).hasSize(1);
         assertMonotonic(feed.pieces());
 
         // the two links, as a player would get them, decode without error
@@ -146,7 +148,7 @@ class RealSourcesTest {
         Process ez = spawn(log, "ezstream", "-c", config.toString());
         assertThat(ez.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(ez.exitValue()).as(Files.readString(log)).isZero();
-        RecordingFeed feed = await().atMost(Duration.ofSeconds(5)).until(() -> peer.feed("ez").orElse(null),
+        RecordingFeed feed = await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("ez").orElse(null),
                 f -> f != null && !f.onAirNow());
         assertThat(feed.bytes()).isEqualTo(Files.readAllBytes(media));
         assertThat(feed.mediaType).isEqualTo("audio/ogg");
@@ -168,25 +170,25 @@ class RealSourcesTest {
         LiveStreamInfo info = engine.pull(mount, null).toCompletableFuture().get(15, TimeUnit.SECONDS);
         assertThat(info.name()).isEqualTo("live");
         assertThat(info.input()).isEqualTo(mount.toString());
-        RecordingFeed feed = peer.feed("live").orElseThrow();
+        RecordingFeed feed = feeds.feed("live").orElseThrow();
         assertThat(feed.mediaType).isEqualTo("audio/ogg");
-        await().atMost(Duration.ofSeconds(15)).until(() -> feed.pieces().stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> feed.pieces().stream()
                 .mapToLong(LivePiece::endMicros).max().orElse(0) >= 4_000_000);
         assertThat(feed.onAirNow()).isTrue();
 
         // the source goes away: Icecast drops the mount and its listeners, the stream goes off air
         ff.destroy();
         assertThat(ff.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(15)).until(() -> !feed.onAirNow());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !feed.onAirNow());
         assertThat(engine.streams()).singleElement().extracting(LiveStreamInfo::onAir).isEqualTo(false);
         int before = feed.received().size();
 
         // it comes back: the pull reconnects (404 until the mount is there), a new link, on air again
         Process again = spawn(log, push);
         icecast.awaitMount("live.ogg", again, log);
-        await().atMost(Duration.ofSeconds(20)).until(() -> feed.received().size() > before + 2 && feed.onAirNow());
+        await().atMost(Duration.ofSeconds(30)).until(() -> feed.received().size() > before + 2 && feed.onAirNow());
         assertThat(feed.pieces().get(before).linkStart()).isTrue();
-        assertThat(peer.feeds()).hasSize(1);
+        assertThat(feeds.feeds()).hasSize(1);
         assertThat(engine.pullOf(engine.stream("live")).connections()).isGreaterThanOrEqualTo(2);
         assertMonotonic(feed.pieces());
         assertThat(feed.misused()).isFalse();
@@ -202,7 +204,7 @@ class RealSourcesTest {
         Icecast icecast = startIcecast();
         URI mount = URI.create("http://127.0.0.1:" + icecast.port + "/nothing.ogg");
         var stage = engine.pull(mount, "nothing").toCompletableFuture();
-        await().atMost(Duration.ofSeconds(10)).until(stage::isDone);
+        await().atMost(Duration.ofSeconds(30)).until(stage::isDone);
         assertThat(stage).isCompletedExceptionally();
         assertThat(stage.handle((v, e) -> e.getMessage()).get()).contains("HTTP 404");
         assertThat(engine.streams()).isEmpty();
@@ -255,7 +257,7 @@ class RealSourcesTest {
         /** Waits until the mount serves (its source is connected). */
         void awaitMount(String mount, Process source, Path sourceLog) {
             URI status = URI.create("http://127.0.0.1:" + port + "/status-json.xsl");
-            await().atMost(Duration.ofSeconds(15)).until(() -> {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
                 if (!source.isAlive()) {
                     fail("the ffmpeg source died: " + Files.readString(sourceLog));
                 }
@@ -312,7 +314,7 @@ class RealSourcesTest {
         HttpClient http = HttpClient.newHttpClient();
         URI status = URI.create("http://127.0.0.1:" + port + "/status-json.xsl");
         try {
-            await().atMost(Duration.ofSeconds(15)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
                 if (!p.isAlive()) {
                     fail("icecast2 exited (" + p.exitValue() + "): " + Files.readString(out) + " "
                             + errorLog(logs));

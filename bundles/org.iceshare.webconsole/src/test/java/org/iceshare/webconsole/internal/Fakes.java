@@ -38,7 +38,7 @@ import org.iceshare.api.tracker.Tracker;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
-/** Small hand-made stand-ins for the servlet API, ConfigAdmin and the IceShare services. */
+/** Small hand-made stand-ins for the servlet API and ConfigAdmin, and swarm statuses for the testkit's FakePeer. */
 final class Fakes {
     private Fakes() {
     }
@@ -206,89 +206,8 @@ final class Fakes {
         }
     }
 
-    // ------------------------------------------------------------------ IceShare services
-
-    /** A peer with a fixed list of swarms whose counters a test can move. */
-    static final class FakePeer implements Peer {
-        final String name;
-        final PeerId id = PeerId.random();
-        final List<SwarmStatus> swarms = new ArrayList<>();
-        final List<String> calls = new ArrayList<>();
-        /** Where it listens and its connections; empty endpoints mean the API's default (tcp on its port). */
-        final List<Endpoint> endpoints = new ArrayList<>();
-        final List<ConnectionInfo> connections = new ArrayList<>();
-        CompletionStage<IcetUrl> publishResult;
-        CompletionStage<SwarmStatus> getResult;
-
-        FakePeer(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public PeerId id() {
-            return id;
-        }
-
-        @Override
-        public InetSocketAddress address() {
-            return new InetSocketAddress("127.0.0.1", 7741);
-        }
-
-        @Override
-        public URI httpBase() {
-            return URI.create("http://127.0.0.1:8190/");
-        }
-
-        @Override
-        public CompletionStage<IcetUrl> publish(Path file, String name, InetSocketAddress tracker) {
-            calls.add("publish " + file + " " + name);
-            return publishResult != null ? publishResult
-                    : CompletableFuture.failedFuture(new PublishException("not an Ogg stream"));
-        }
-
-        @Override
-        public CompletionStage<LiveFeed> publishLive(String name, String mediaType, InetSocketAddress tracker,
-                long windowMicros) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletionStage<SwarmStatus> get(IcetUrl url) {
-            calls.add("get " + url);
-            return getResult != null ? getResult
-                    : CompletableFuture.failedFuture(new PublishException("no content named " + url.name()));
-        }
-
-        @Override
-        public boolean stop(ContentId content) {
-            return false;
-        }
-
-        @Override
-        public List<SwarmStatus> swarms() {
-            return List.copyOf(swarms);
-        }
-
-        @Override
-        public Optional<SwarmStatus> swarm(ContentId content) {
-            return swarms.stream().filter(s -> s.content().equals(content)).findFirst();
-        }
-
-        @Override
-        public List<Endpoint> endpoints() {
-            return endpoints.isEmpty() ? List.of(new Endpoint("tcp", address().getPort())) : List.copyOf(endpoints);
-        }
-
-        @Override
-        public List<ConnectionInfo> connections() {
-            return List.copyOf(connections);
-        }
-    }
+    // ------------------------------------------------------------------ IceShare statuses
+    // (the Peer and Tracker services themselves: org.iceshare.testkit.FakePeer and FakeTracker)
 
     static SwarmStatus status(ContentId id, String name, boolean source, int verified, int pieces, long up,
             long down) {
@@ -296,42 +215,5 @@ final class Fakes {
         return new SwarmStatus(id, url, URI.create("http://127.0.0.1:8190/content/" + id.toHex() + "/" + name), source,
                 verified == pieces ? SwarmStatus.State.COMPLETE : SwarmStatus.State.DOWNLOADING, verified, pieces,
                 pieces * 1000L, 1, up, down, "rarest", Map.of("rarest", 3L), "");
-    }
-
-    /** A tracker with one content. */
-    static final class FakeTracker implements Tracker {
-        final List<TrackedContent> contents = new ArrayList<>();
-        final Map<ContentId, List<TrackedPeer>> peers = new HashMap<>();
-        final Map<ContentId, int[]> availability = new HashMap<>();
-
-        @Override
-        public InetSocketAddress address() {
-            return new InetSocketAddress("127.0.0.1", 7740);
-        }
-
-        @Override
-        public List<Endpoint> endpoints() {
-            return List.of(new Endpoint("tcp", 7740));
-        }
-
-        @Override
-        public List<TrackedContent> contents() {
-            return List.copyOf(contents);
-        }
-
-        @Override
-        public Optional<TrackedContent> content(String name) {
-            return contents.stream().filter(c -> c.name().equals(name)).findFirst();
-        }
-
-        @Override
-        public List<TrackedPeer> peers(ContentId content) {
-            return peers.getOrDefault(content, List.of());
-        }
-
-        @Override
-        public int[] availability(ContentId content) {
-            return availability.getOrDefault(content, new int[0]);
-        }
     }
 }

@@ -25,9 +25,9 @@ import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
+import org.iceshare.testkit.FakePeer;
+import org.iceshare.testkit.FakeTracker;
 import org.iceshare.webconsole.internal.Fakes.ConfigStore;
-import org.iceshare.webconsole.internal.Fakes.FakePeer;
-import org.iceshare.webconsole.internal.Fakes.FakeTracker;
 import org.iceshare.webconsole.internal.Fakes.Request;
 import org.iceshare.webconsole.internal.Fakes.Response;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +40,9 @@ class IceShareConsolePluginTest {
     private static final long S = TimeUnit.SECONDS.toNanos(1);
 
     private final ConfigStore store = new ConfigStore();
-    private final FakePeer peer = new FakePeer("default");
+    /** Refuses by default, as a peer does a file that is no media or a name its tracker does not know. */
+    private final FakePeer peer = new FakePeer("default").onPublish(FakePeer.refused("not an Ogg stream"))
+            .onGet(url -> FakePeer.refused("no content named " + url.name()));
     private final FakeTracker tracker = new FakeTracker();
     private final ContentId content = ContentId.random();
     private IceShareConsolePlugin plugin;
@@ -132,7 +134,7 @@ class IceShareConsolePluginTest {
         assertThat(refused.body()).contains("no content named missing.ogg");
 
         SwarmStatus joined = Fakes.status(content, "show.ogg", false, 0, 10, 0, 0);
-        peer.getResult = CompletableFuture.completedFuture(joined);
+        peer.onGet(CompletableFuture.completedFuture(joined));
         Response ok = post("/iceshare/api/get", "url", "icet://127.0.0.1:7740/show.ogg");
         assertThat(ok.status).isEqualTo(200);
         assertThat(ok.body()).contains("\"playerUrl\":\"http://127.0.0.1:8190/content/" + content.toHex()
@@ -155,7 +157,7 @@ class IceShareConsolePluginTest {
         assertThat(refused.status).isEqualTo(422);
         assertThat(refused.body()).isEqualTo("{\"error\":\"not an Ogg stream\"}");
 
-        peer.publishResult = CompletableFuture.completedFuture(IcetUrl.parse("icet://127.0.0.1:7740/radio.ogg"));
+        peer.onPublish(CompletableFuture.completedFuture(IcetUrl.parse("icet://127.0.0.1:7740/radio.ogg")));
         Response ok = post("/iceshare/api/publish", "file", file.toString(), "name", "radio.ogg");
         assertThat(ok.status).isEqualTo(200);
         assertThat(ok.body()).contains("\"url\":\"icet://127.0.0.1:7740/radio.ogg\"");

@@ -155,6 +155,13 @@ public abstract class IceShareTestSupport {
             systemProperty(PORT_PROPERTY_PREFIX + "peerHttp").value(Integer.toString(peerHttp)),
             propagateIceShareProperties(),
 
+            // Pax Exam's extender, on finding the probe bundle, waits this long for the JUnit invoker service.
+            // Its default of 10 s is shorter than a boot on a busy machine (the invoker comes up with the
+            // boot features, after IceShare's): then the probe never registers, and every test of the class
+            // waits 180 s and fails with "gave up waiting for service org.ops4j.pax.exam.ProbeInvoker". This
+            // happened under load (2 cores shared with another build); the value is a safety net.
+            systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("180000"),
+
             // Awaitility for the wait helpers (it needs Hamcrest 2; Pax Exam brings only 1.3).
             mavenBundle("org.hamcrest", "hamcrest", requiredProperty("iceshare.hamcrest.version")),
             mavenBundle("org.awaitility", "awaitility", requiredProperty("iceshare.awaitility.version")),

@@ -32,12 +32,12 @@ public final class LiveSwarmRun {
 
     /** The figures of one live run. */
     public record Figures(double suf, double minContinuity, double p50Continuity, long startupP50, long startupP95,
-            long latencyP50, long latencyP95, int peers) {
+            long latencyP50, long latencyP95, int peers, int played) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d peers: SUF %.3f, continuity min %.4f p50 %.4f, startup p50 %d ms "
-                    + "p95 %d ms, latency p50 %d ms p95 %d ms", peers, suf, minContinuity, p50Continuity, startupP50,
-                    startupP95, latencyP50, latencyP95);
+                    + "p95 %d ms, latency p50 %d ms p95 %d ms; %d played", peers, suf, minContinuity, p50Continuity,
+                    startupP50, startupP95, latencyP50, latencyP95, played);
         }
     }
 
@@ -47,7 +47,7 @@ public final class LiveSwarmRun {
         try (SwarmFixture swarm = new SwarmFixture(root, TrackerSettings.loopback(), 8 * 1024)) {
             PeerEngine source = swarm.addPeer("source");
             LiveFeed feed = source.publishLive("radio.ogg", "audio/ogg", null, 30_000_000L).toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
+                    .get(60, TimeUnit.SECONDS);
             List<PeerEngine> joined = new CopyOnWriteArrayList<>();
             ScheduledExecutorService joins = Executors.newSingleThreadScheduledExecutor();
             Random random = new Random(42);
@@ -59,7 +59,7 @@ public final class LiveSwarmRun {
                     joins.schedule(() -> {
                         try {
                             PeerEngine p = swarm.addPeer(name);
-                            p.get(feed.url()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                            p.get(feed.url()).toCompletableFuture().get(60, TimeUnit.SECONDS);
                             joined.add(p);
                         } catch (Exception e) {
                             LOG.error("{} could not join", name, e);
@@ -76,6 +76,7 @@ public final class LiveSwarmRun {
                 List<Double> continuity = new ArrayList<>();
                 List<Long> startup = new ArrayList<>();
                 List<Long> latency = new ArrayList<>();
+                int played = 0;
                 for (PeerEngine p : joined) {
                     SwarmStatus s = p.swarms().get(0);
                     SwarmStatus.Quality q = s.quality();
@@ -83,6 +84,9 @@ public final class LiveSwarmRun {
                             s.verified(), s.pieces(), s.downloaded(), s.uploaded(), q);
                     if (!s.live() || q.piecesDue() == 0) {
                         throw new IllegalStateException(p.name() + " played nothing: " + s);
+                    }
+                    if (q.piecesDue() > q.piecesLate()) {
+                        played++;
                     }
                     continuity.add(q.continuity());
                     startup.add(q.startupMillis());
@@ -94,7 +98,7 @@ public final class LiveSwarmRun {
                 double suf = (double) feed.uploaded() / feed.streamed();
                 return new Figures(suf, continuity.get(0), continuity.get(continuity.size() / 2),
                         startup.get(startup.size() / 2), percentile(startup, 95), latency.get(latency.size() / 2),
-                        percentile(latency, 95), peers);
+                        percentile(latency, 95), peers, played);
             } finally {
                 joins.shutdownNow();
             }

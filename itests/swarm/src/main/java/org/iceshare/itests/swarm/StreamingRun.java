@@ -29,12 +29,12 @@ public final class StreamingRun {
 
     /** The figures of one run. */
     public record Figures(int peers, double bitrateMbps, double suf, long neededP50, long neededP95, long neededMax,
-            double seconds, long firstPlayableP95) {
+            double seconds, long firstPlayableP95, int played) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d players, %.2f Mbit/s file: startup needed p50 %d ms, p95 %d ms, "
-                    + "max %d ms; first playable byte p95 %d ms; SUF %.3f; all complete in %.1f s", peers,
-                    bitrateMbps, neededP50, neededP95, neededMax, firstPlayableP95, suf, seconds);
+                    + "max %d ms; first playable byte p95 %d ms; SUF %.3f; all complete in %.1f s; %d played", peers,
+                    bitrateMbps, neededP50, neededP95, neededMax, firstPlayableP95, suf, seconds, played);
         }
     }
 
@@ -79,10 +79,16 @@ public final class StreamingRun {
             double seconds = (System.nanoTime() - start) / 1e9;
             List<Long> needed = new ArrayList<>();
             List<Long> firstPlayable = new ArrayList<>();
+            int played = 0;
             for (PeerEngine p : players) {
                 SwarmStatus s = p.swarm(id).orElseThrow();
                 if (!SwarmFixture.sameBytes(media, swarm.dataFile(p, id))) {
                     throw new IllegalStateException("copy at " + p.name() + " differs");
+                }
+                // its playback clock ran: pieces fell due, and it measured when it could have started
+                if (s.quality().piecesDue() > 0 && s.quality().bufferNeededMillis() >= 0
+                        && s.quality().startupMillis() >= 0) {
+                    played++;
                 }
                 needed.add(s.quality().bufferNeededMillis());
                 firstPlayable.add(s.quality().startupMillis());
@@ -91,7 +97,7 @@ public final class StreamingRun {
             Collections.sort(firstPlayable);
             double suf = (double) source.swarm(id).orElseThrow().uploaded() / size;
             return new Figures(peers, bytesPerSecond * 8 / 1e6, suf, needed.get(needed.size() / 2), p95(needed),
-                    needed.get(needed.size() - 1), seconds, p95(firstPlayable));
+                    needed.get(needed.size() - 1), seconds, p95(firstPlayable), played);
         }
     }
 }

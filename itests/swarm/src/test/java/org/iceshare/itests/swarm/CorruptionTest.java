@@ -34,8 +34,8 @@ class CorruptionTest {
             PeerEngine source = swarm.addPeer("source");
             IcetUrl url = source.publish(media, "lie.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
             PeerEngine liar = swarm.addPeer("liar");
-            SwarmStatus s = liar.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> liar.swarm(s.content()).orElseThrow().state()
+            SwarmStatus s = liar.get(url).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> liar.swarm(s.content()).orElseThrow().state()
                     == SwarmStatus.State.COMPLETE);
             // the liar's disk now serves flipped bytes in every piece
             Path data = swarm.dataFile(liar, s.content());
@@ -50,8 +50,8 @@ class CorruptionTest {
             }
             // the tracker prefers the liar (a non-source holder) for the newcomer
             PeerEngine victim = swarm.addPeer("victim");
-            victim.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> victim.swarm(s.content()).orElseThrow().state()
+            victim.get(url).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> victim.swarm(s.content()).orElseThrow().state()
                     == SwarmStatus.State.COMPLETE);
             assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(victim, s.content()))).isTrue();
             TrackedPeer liarSeen = swarm.tracker().peers(s.content()).stream()

@@ -46,7 +46,7 @@ class PlayerHttpTest {
 
     private static URI playerUrl(String peer) throws Exception {
         PeerEngine p = swarm.addPeer(peer);
-        SwarmStatus s = p.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        SwarmStatus s = p.get(url).toCompletableFuture().get(60, TimeUnit.SECONDS);
         return s.playerUrl();
     }
 

@@ -28,15 +28,15 @@ class RestartTest {
             PeerEngine source = swarm.addPeer("source", s -> s.withUploadRate(size / 3));
             IcetUrl url = source.publish(media, "resume.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
             PeerEngine first = swarm.addPeer("leech");
-            SwarmStatus s = first.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(20)).until(() -> first.swarm(s.content()).orElseThrow().progress() > 0.3);
+            SwarmStatus s = first.get(url).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.swarm(s.content()).orElseThrow().progress() > 0.3);
             swarm.stopPeer(first);
 
             PeerEngine again = swarm.addPeer("leech");
-            await().atMost(Duration.ofSeconds(10)).until(() -> again.swarm(s.content()).isPresent());
+            await().atMost(Duration.ofSeconds(60)).until(() -> again.swarm(s.content()).isPresent());
             SwarmStatus resumed = again.swarm(s.content()).orElseThrow();
             assertThat(resumed.verified()).as("pieces kept on disk").isPositive();
-            await().atMost(Duration.ofSeconds(30)).until(() -> again.swarm(s.content()).orElseThrow().state()
+            await().atMost(Duration.ofSeconds(60)).until(() -> again.swarm(s.content()).orElseThrow().state()
                     == SwarmStatus.State.COMPLETE);
             assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(again, s.content()))).isTrue();
             assertThat(again.swarm(s.content()).orElseThrow().downloaded()).as("fetched after the restart")

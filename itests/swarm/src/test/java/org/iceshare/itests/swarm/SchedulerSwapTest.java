@@ -32,14 +32,14 @@ class SchedulerSwapTest {
             List<PeerEngine> peers = List.of(swarm.addPeer("a"), swarm.addPeer("b"), swarm.addPeer("c"));
             SwarmStatus s = null;
             for (PeerEngine p : peers) {
-                s = p.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                s = p.get(url).toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
             var content = s.content();
-            await().atMost(Duration.ofSeconds(20)).until(() -> peers.get(0).swarm(content).orElseThrow().progress()
+            await().atMost(Duration.ofSeconds(60)).until(() -> peers.get(0).swarm(content).orElseThrow().progress()
                     > 0.2);
             assertThat(peers.get(0).swarm(content).orElseThrow().state()).isEqualTo(SwarmStatus.State.DOWNLOADING);
             swarm.plugins().scheduler(new SequentialScheduler());
-            await().atMost(Duration.ofSeconds(30)).until(() -> peers.stream().allMatch(p -> p.swarm(content)
+            await().atMost(Duration.ofSeconds(60)).until(() -> peers.stream().allMatch(p -> p.swarm(content)
                     .orElseThrow().state() == SwarmStatus.State.COMPLETE));
             for (PeerEngine p : peers) {
                 assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(p, content))).isTrue();

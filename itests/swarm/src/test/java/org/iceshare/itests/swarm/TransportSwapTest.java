@@ -52,17 +52,17 @@ class TransportSwapTest {
                     swarm.addPeer("c", s -> s, both));
             ContentId content = null;
             for (PeerEngine p : peers) {
-                content = p.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS).content();
+                content = p.get(url).toCompletableFuture().get(60, TimeUnit.SECONDS).content();
             }
             ContentId id = content;
-            await().atMost(Duration.ofSeconds(20)).until(() -> peers.get(0).swarm(id).orElseThrow().progress() > 0.1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> peers.get(0).swarm(id).orElseThrow().progress() > 0.1);
             assertThat(transportsOf(source)).as("before the switch everything runs over tcp").containsExactly("tcp");
 
             // 1. prefer alt: open connections carry on, new ones use alt
             for (PeerEngine p : all(source, peers)) {
                 p.transportPreference(List.of("alt", "tcp"));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> source.endpoints().get(0).transport().equals("alt"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> source.endpoints().get(0).transport().equals("alt"));
             assertThat(transportsOf(source)).as("open tcp connections are not dropped by the switch").contains("tcp");
             assertThat(peers.get(0).swarm(id).orElseThrow().state()).isEqualTo(SwarmStatus.State.DOWNLOADING);
 
@@ -103,11 +103,11 @@ class TransportSwapTest {
             PeerEngine tcpOnly = swarm.addPeer("tcp-only");
             PeerEngine altFirst = swarm.addPeer("alt-first", s -> s.withTransports(List.of("alt", "tcp")),
                     List.of(swarm.transport(), alt));
-            ContentId id = altFirst.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS).content();
-            await().atMost(Duration.ofSeconds(30)).until(() -> altFirst.swarm(id).orElseThrow().state()
+            ContentId id = altFirst.get(url).toCompletableFuture().get(60, TimeUnit.SECONDS).content();
+            await().atMost(Duration.ofSeconds(60)).until(() -> altFirst.swarm(id).orElseThrow().state()
                     == SwarmStatus.State.COMPLETE);
-            tcpOnly.get(url).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> tcpOnly.swarm(id).orElseThrow().state()
+            tcpOnly.get(url).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> tcpOnly.swarm(id).orElseThrow().state()
                     == SwarmStatus.State.COMPLETE);
             assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(tcpOnly, id))).isTrue();
             assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(altFirst, id))).isTrue();

@@ -16,8 +16,8 @@ import org.iceshare.api.peer.SwarmStatus.State;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.shell.internal.Fakes;
-import org.iceshare.shell.internal.Fakes.FakePeer;
-import org.iceshare.shell.internal.Fakes.FakeTracker;
+import org.iceshare.testkit.FakePeer;
+import org.iceshare.testkit.FakeTracker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -213,7 +213,7 @@ class TlsTransportComponentTest {
                     .toCompletableFuture();
             // refused: the connect fails, or (TLS 1.3 client authentication comes last) it closes unused
             try {
-                refused.get(5, TimeUnit.SECONDS);
+                refused.get(30, TimeUnit.SECONDS);
                 assertThat(refusedHandler.closeReason()).isNotNull();
             } catch (ExecutionException expected) {
                 assertThat(expected.getCause()).hasMessageStartingWith("TLS handshake failed: ");
@@ -222,7 +222,7 @@ class TlsTransportComponentTest {
 
             server.configure(config("trust", "any"));
             RecordingHandler handler = new RecordingHandler(CLIENT_HELLO);
-            client.connect(listener.localAddress(), handler).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            client.connect(listener.localAddress(), handler).toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertThat(handler.next()).isEqualTo(SERVER_HELLO);
         } finally {
             client.close();

@@ -120,7 +120,7 @@ class TlsTransportTest {
     }
 
     private static Connection connect(NettyTransport t, Listener listener, RecordingHandler handler) throws Exception {
-        return t.connect(listener.localAddress(), handler).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return t.connect(listener.localAddress(), handler).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static Piece piece(int index, int length) {
@@ -173,17 +173,17 @@ class TlsTransportTest {
         assertThatThrownBy(serverSession::getPeerCertificates).isInstanceOf(javax.net.ssl.SSLPeerUnverifiedException.class);
 
         Piece up = piece(1, 1024 * 1024);
-        c.send(up).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        c.send(up).toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertThat(server.next()).isEqualTo(up);
         Piece down = piece(2, 1024 * 1024);
-        s.send(down).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        s.send(down).toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertThat(client.next()).isEqualTo(down);
         c.send(new Ping(77));
         assertThat(server.next()).isEqualTo(new Ping(77));
         s.send(new Pong(77));
         assertThat(client.next()).isEqualTo(new Pong(77));
         // the byte counters sit above TLS: they count IceT bytes, the same on both sides
-        await().atMost(Duration.ofSeconds(5)).until(() -> c.bytesWritten() == s.bytesRead()
+        await().atMost(Duration.ofSeconds(30)).until(() -> c.bytesWritten() == s.bytesRead()
                 && s.bytesWritten() == c.bytesRead());
 
         c.close("done");
@@ -205,11 +205,11 @@ class TlsTransportTest {
         RecordingHandler server = nextAccepted();
         // TCP connects and the plain client sends its Hello; the TLS side sees no TLS record and closes
         assertThat(client.closeReason()).matches("closed by peer|I/O error: .*");
-        assertThat(connecting).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(connecting).succeedsWithin(Duration.ofSeconds(30));
         SslHandler serverTls = serverSecurity.servers.get(0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> serverTls.handshakeFuture().isDone());
+        await().atMost(Duration.ofSeconds(30)).until(() -> serverTls.handshakeFuture().isDone());
         assertThat(serverTls.handshakeFuture().cause()).isInstanceOf(SSLException.class);
-        await().atMost(Duration.ofSeconds(5)).until(() -> plain.openConnections() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> plain.openConnections() == 0);
         assertThat(server.opened).isNotDone();
         assertThat(server.received).isEmpty();
         assertThat(server.closedCalls).hasValue(0);
@@ -225,7 +225,7 @@ class TlsTransportTest {
         NettyTransport client = tls(security(SelfSignedIdentity.generate("client"), TlsTrust.any()));
         CompletableFuture<Connection> connecting = client.connect(listener.localAddress(),
                 new RecordingHandler(CLIENT_HELLO)).toCompletableFuture();
-        assertThatThrownBy(() -> connecting.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> connecting.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().hasMessageStartingWith("TLS handshake failed: ");
     }
 
@@ -270,14 +270,16 @@ class TlsTransportTest {
             inputs.add(random);
         }
         for (byte[] input : inputs) {
-            long started = System.nanoTime();
             try (Socket raw = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
-                raw.setSoTimeout(10_000);
+                // The server must end the connection by itself: for silence and a record never completed
+                // only its handshake timeout (HANDSHAKE_MILLIS) can. The read timeout is a safety net far
+                // above that, not a bound on how soon (a busy machine may take seconds): a server that
+                // never closed fails here with a SocketTimeoutException.
+                raw.setSoTimeout(60_000);
                 raw.getOutputStream().write(input);
                 long answered = drainToEnd(raw.getInputStream());
                 assertThat(answered).as("bytes answered to garbage").isLessThan(1024);
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             RecordingHandler server = nextAccepted();
             assertThat(server.opened).isNotDone();
             assertThat(server.closedCalls).hasValue(0);
@@ -311,7 +313,7 @@ class TlsTransportTest {
 
         CompletableFuture<Connection> refused = client.connect(listener.localAddress(), new RecordingHandler(CLIENT_HELLO))
                 .toCompletableFuture();
-        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(IOException.class).hasMessageStartingWith("TLS handshake failed: ");
         assertThat(nextAccepted().opened).isNotDone();
 
@@ -343,11 +345,11 @@ class TlsTransportTest {
                 .connect(listener.localAddress(), refusedHandler).toCompletableFuture();
         RecordingHandler refusedOnServer = nextAccepted();
         // the handler is made just before the pipeline (and its TLS handler) is built
-        await().atMost(Duration.ofSeconds(5)).until(() -> !serverSecurity.servers.isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !serverSecurity.servers.isEmpty());
         SslHandler serverTls = serverSecurity.servers.get(0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> serverTls.handshakeFuture().isDone());
+        await().atMost(Duration.ofSeconds(30)).until(() -> serverTls.handshakeFuture().isDone());
         assertThat(serverTls.handshakeFuture().isSuccess()).isFalse();
-        await().atMost(Duration.ofSeconds(5)).until(() -> refused.isCompletedExceptionally()
+        await().atMost(Duration.ofSeconds(30)).until(() -> refused.isCompletedExceptionally()
                 || refusedHandler.closed.isDone());
         assertThat(refusedOnServer.opened).isNotDone();
         assertThat(refusedHandler.received).isEmpty();
@@ -369,7 +371,7 @@ class TlsTransportTest {
                 TlsTrust.nobody("configuration org.iceshare.transport.tls is invalid: test")));
         CompletableFuture<Connection> refused = client.connect(listener.localAddress(), new RecordingHandler(CLIENT_HELLO))
                 .toCompletableFuture();
-        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).cause()
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).cause()
                 .hasMessageStartingWith("TLS handshake failed: ")
                 .hasMessageContaining("configuration org.iceshare.transport.tls is invalid: test");
     }

@@ -3,7 +3,11 @@
   'use strict';
   const app = document.getElementById('iceshare');
   if (!app) { return; }
-  const api = app.getAttribute('data-root') + '/api/';
+  // Absolute request URLs from location.origin, which never carries credentials: a page opened as
+  // http://user:pass@host/... has them in its own URL, and fetch() refuses any URL with credentials,
+  // including a relative one resolved against that document URL. The browser still sends the
+  // Basic credentials it cached for the origin.
+  const api = window.location.origin + app.getAttribute('data-root') + '/api/';
   const $ = (id) => document.getElementById(id);
   let selected = null;       // content hex of the swarm shown in detail
   let lastPeers = [];
