@@ -37,7 +37,7 @@ import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 @ExamReactorStrategy(PerClass.class)
 public class FeaturesIT extends IceShareTestSupport {
 
-    /** The plugin bundles the features must bring; org.iceshare.icet and .testkit must not be installed. */
+    /** The plugin bundles the features must bring; org.iceshare.icet, .engine and .testkit must not be installed. */
     private static final Set<String> EXPECTED_BUNDLES = Set.of(
         "org.iceshare.api",
         "org.iceshare.core",
