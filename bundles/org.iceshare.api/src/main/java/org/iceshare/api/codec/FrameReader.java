@@ -15,6 +15,7 @@ import org.iceshare.api.icet.Cancel;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.FetchFailed;
+import org.iceshare.api.icet.Auth;
 import org.iceshare.api.icet.Hello;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Join;
@@ -98,6 +99,7 @@ final class FrameReader {
         // Arguments are evaluated left to right, which is the order of the fields on the wire.
         return switch (type) {
             case HELLO -> hello();
+            case AUTH -> new Auth(bytes8("signature"));
             case ERROR -> new ErrorReport(errorCode("code"), string("message"));
             case PING -> new Ping(i64("nonce"));
             case PONG -> new Pong(i64("nonce"));
@@ -231,7 +233,12 @@ final class FrameReader {
         if (version < 2) {
             return new Hello(version, role, peerId, host, 0, agent, List.of());
         }
-        return new Hello(version, role, peerId, host, listenPort, agent, endpoints("endpoints"));
+        List<Endpoint> endpoints = endpoints("endpoints");
+        if (version < 3) {
+            return new Hello(version, role, peerId, host, listenPort, agent, endpoints);
+        }
+        return new Hello(version, role, peerId, host, listenPort, agent, endpoints, bytes8("publicKey"),
+                bytes8("nonce"));
     }
 
     /** A u8 count (at most {@link Endpoint#MAX_ENDPOINTS}), then each: u8 name length, name, u16 port. */

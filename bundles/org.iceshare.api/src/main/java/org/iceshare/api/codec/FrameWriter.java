@@ -11,6 +11,7 @@ import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.Cancel;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.FetchFailed;
+import org.iceshare.api.icet.Auth;
 import org.iceshare.api.icet.Hello;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Join;
@@ -90,7 +91,12 @@ final class FrameWriter {
                 if (m.version() >= 2) {
                     endpoints(m.endpoints());
                 }
+                if (m.version() >= 3) {
+                    bytes8(m.publicKey());
+                    bytes8(m.nonce());
+                }
             }
+            case AUTH -> bytes8(((Auth) message).signature());
             case ERROR -> {
                 ErrorReport m = (ErrorReport) message;
                 u8(m.code().code());

@@ -1,11 +1,15 @@
 package org.iceshare.api.icet;
 
 /** An IceT protocol message. Every implementation is an immutable record in this package. */
-public sealed interface IcetMessage permits Hello, ErrorReport, Ping, Pong, Publish, Published, Join, Joined,
+public sealed interface IcetMessage permits Hello, Auth, ErrorReport, Ping, Pong, Publish, Published, Join, Joined,
         Assign, Peers, Verified, BadPiece, FetchFailed, Leave, Revoke, Seek, Announce, Rates, Request, Piece, Reject, Cancel {
 
-    /** The current protocol version, sent in every {@link Hello}. */
-    int PROTOCOL_VERSION = 2;
+    /**
+     * The current protocol version, sent in every {@link Hello}. Version 3 added identities: a HELLO
+     * carries the sender's public key and a fresh nonce, and each side then proves its key with an
+     * {@link Auth}.
+     */
+    int PROTOCOL_VERSION = 3;
 
     /** Longest string field (UTF-8 bytes) any message carries. */
     int MAX_STRING = 1024;

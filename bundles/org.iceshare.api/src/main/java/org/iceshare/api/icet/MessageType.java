@@ -6,6 +6,8 @@ public enum MessageType {
     ERROR(0x02),
     PING(0x03),
     PONG(0x04),
+    /** @since 1.5 */
+    AUTH(0x05),
     PUBLISH(0x10),
     PUBLISHED(0x11),
     JOIN(0x12),

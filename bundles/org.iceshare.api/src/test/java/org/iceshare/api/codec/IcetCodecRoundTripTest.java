@@ -173,8 +173,8 @@ class IcetCodecRoundTripTest {
         String longest = "é".repeat(512); // 1024 UTF-8 bytes
         ErrorReport report = new ErrorReport(ErrorCode.INTERNAL, longest);
         assertThat(roundTrip(report)).isEqualTo(report);
-        Hello hello = Hello.of(255, Role.TRACKER, ALICE, "bücher.example", "Ice🧊Share",
-                List.of(new Endpoint("tcp", 65535)));
+        Hello hello = new Hello(255, Role.TRACKER, Samples.KEY_ID, "bücher.example", 65535, "Ice🧊Share",
+                List.of(new Endpoint("tcp", 65535)), Samples.KEY, Samples.NONCE);
         assertThat(roundTrip(hello)).isEqualTo(hello);
     }
 
@@ -242,6 +242,16 @@ class IcetCodecRoundTripTest {
         assertThat(hex(Hello.of(2, Role.CLIENT, ALICE, "h", "ab", List.of(new Endpoint("tcp", 7741)))))
                 .isEqualTo("00000023" + "01" + "02" + "01" + ALICE.toHex() + "000168" + "1e3d" + "00026162"
                         + "01" + "03" + "746370" + "1e3d");
+        // version 3: the public key and the nonce follow, each with a u8 length
+        assertThat(hex(new Hello(3, Role.CLIENT, Samples.KEY_ID, "h", 7741, "ab", List.of(new Endpoint("tcp", 7741)),
+                Samples.KEY, Samples.NONCE)))
+                .isEqualTo("00000065" + "01" + "03" + "01" + Samples.KEY_ID.toHex() + "000168" + "1e3d" + "00026162"
+                        + "01" + "03" + "746370" + "1e3d" + "20" + hex.formatHex(Samples.KEY) + "20"
+                        + hex.formatHex(Samples.NONCE));
+        byte[] signature = new byte[64];
+        signature[63] = 7;
+        assertThat(hex(new org.iceshare.api.icet.Auth(signature))).isEqualTo("00000042" + "05" + "40"
+                + "00".repeat(63) + "07");
         assertThat(hex(new Peers(List.of(PeerInfo.of(ALICE, "h", List.of(new Endpoint("tls", 7742),
                 new Endpoint("tcp", 7741)))))))
                 .isEqualTo("00000027" + "15" + "00000001" + ALICE.toHex() + "000168" + "1e3e"

@@ -45,6 +45,10 @@ final class Samples {
     static final PeerId ALICE = PeerId.parse("a11ce000000000000000000000000001");
     static final PeerId BOB = PeerId.parse("b0b00000000000000000000000000002");
     static final PeerId TRACKER = PeerId.parse("7ac4e700000000000000000000000003");
+    /** A 32-byte public key (any 32 bytes do for the codec) and its id, and a nonce: for version 3 HELLOs. */
+    static final byte[] KEY = sha256("alice's public key");
+    static final PeerId KEY_ID = PeerId.ofPublicKey(KEY);
+    static final byte[] NONCE = sha256("a nonce");
 
     /** A 40 MiB Ogg file cut into 160 pieces of 256 KiB, SHA-256 hashes, two header pieces. */
     static final Manifest MANIFEST = manifest("concert-2024.ogg", 160, 256 * 1024, 2);
@@ -85,10 +89,12 @@ final class Samples {
             entries.add(new Assign.Entry(i, i % 3 == 0 ? ALICE : BOB, 1 + i % 5));
         }
         List<IcetMessage> all = List.of(
-                Hello.of(2, Role.CLIENT, ALICE, "peer-a.example.org", "IceShare/0.1.0 (Karaf 4.4.10)", List.of(new Endpoint("tcp", 7741))),
+                new Hello(3, Role.CLIENT, KEY_ID, "peer-a.example.org", 7741, "IceShare/0.2.0 (Karaf 4.4.10)",
+                        List.of(new Endpoint("tcp", 7741), new Endpoint("tls", 7751)), KEY, NONCE),
                 new ErrorReport(ErrorCode.UNKNOWN_CONTENT, "no content named 'concert-2023.ogg'"),
                 new Ping(0x0123456789abcdefL),
                 new Pong(-42L),
+                new org.iceshare.api.icet.Auth(java.util.Arrays.copyOf(sha256("signature"), 64)),
                 new Publish(MANIFEST),
                 new Published(CONTENT, MANIFEST.name()),
                 new Join("concert-2024.ogg"),

@@ -26,6 +26,8 @@ class IcetHandshakeHandlerTest {
 
     private static final Hello HELLO_V1 = Hello.of(1, Role.PEER, ALICE, "", "test", List.of(new Endpoint("tcp", 7741)));
     private static final Hello HELLO_V2 = Hello.of(2, Role.PEER, ALICE, "", "test", List.of(new Endpoint("tcp", 7741)));
+    private static final Hello HELLO_V3 = Hello.of(Role.PEER, Samples.key("test"), Samples.key("nonce"), "test",
+            List.of(new Endpoint("tcp", 7741)));
 
     private EmbeddedChannel channel(IcetHandshakeHandler handshake) {
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -38,11 +40,11 @@ class IcetHandshakeHandlerTest {
     @Test
     void helloPassesAndTheHandlerRemovesItself() {
         EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
-        channel.writeInbound(frames(HELLO_V2, new Ping(5)));
-        assertThat((Object) channel.readInbound()).isEqualTo(HELLO_V2);
+        channel.writeInbound(frames(HELLO_V3, new Ping(5)));
+        assertThat((Object) channel.readInbound()).isEqualTo(HELLO_V3);
         assertThat((Object) channel.readInbound()).isEqualTo(new Ping(5));
         assertThat(channel.pipeline().get(IcetHandshakeHandler.class)).isNull();
-        assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(2);
+        assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(3);
         assertThat((Object) channel.readOutbound()).isNull();
         channel.advanceTimeBy(2, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
@@ -53,7 +55,8 @@ class IcetHandshakeHandlerTest {
     @Test
     void aHigherVersionFromThePeerIsFineWhenItAlsoSpeaksOurs() {
         EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
-        Hello future = Hello.of(7, Role.CLIENT, ALICE, "", "IceShare/9", List.of());
+        Hello future = new Hello(7, Role.CLIENT, org.iceshare.api.swarm.PeerId.ofPublicKey(Samples.key("9")), "", 0,
+                "IceShare/9", List.of(), Samples.key("9"), Samples.key("nonce"));
         channel.writeInbound(frames(future));
         assertThat((Object) channel.readInbound()).isEqualTo(future);
         assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(IcetMessage.PROTOCOL_VERSION);
@@ -70,13 +73,16 @@ class IcetHandshakeHandlerTest {
     }
 
     @Test
-    void aVersionOneHelloIsRefusedCleanly() {
-        EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
-        channel.writeInbound(frames(HELLO_V1));
-        ErrorReport report = readReport(channel);
-        assertThat(report.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
-        assertThat(report.message()).isEqualTo("unsupported version: peer speaks up to 1, this side 2..2");
-        assertThat(channel.isOpen()).isFalse();
+    void aVersionOneOrTwoHelloIsRefusedCleanly() {
+        for (Hello old : List.of(HELLO_V1, HELLO_V2)) {
+            EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
+            channel.writeInbound(frames(old));
+            ErrorReport report = readReport(channel);
+            assertThat(report.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+            assertThat(report.message()).as("version 3 brought identities: older peers cannot prove theirs")
+                    .isEqualTo("unsupported version: peer speaks up to " + old.version() + ", this side 3..3");
+            assertThat(channel.isOpen()).isFalse();
+        }
     }
 
     @Test

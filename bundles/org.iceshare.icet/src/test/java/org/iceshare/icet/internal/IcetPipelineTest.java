@@ -61,7 +61,7 @@ class IcetPipelineTest {
     @Test
     void messagesFlowBothWaysAndBytesAreCounted() {
         EmbeddedChannel channel = channel(IcetLimits.DEFAULTS);
-        Hello hello = Hello.of(2, Role.PEER, ALICE, "", "test", List.of(new Endpoint("tcp", 7741)));
+        Hello hello = Hello.of(Role.PEER, Samples.key("test"), Samples.key("nonce"), "test", List.of(new Endpoint("tcp", 7741)));
         ByteBuf in = frames(hello, new Ping(1));
         int inBytes = in.readableBytes();
         channel.writeInbound(in);
@@ -90,7 +90,7 @@ class IcetPipelineTest {
         EmbeddedChannel channel = channel(new IcetLimits(IcetLimits.DEFAULT_MAX_FRAME_SIZE, 100_000, 90));
         channel.advanceTimeBy(60, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
-        channel.writeInbound(frames(Hello.of(2, Role.PEER, ALICE, "", "", List.of())));
+        channel.writeInbound(frames(Hello.of(Role.PEER, Samples.key(""), Samples.key("nonce"), "", List.of())));
         channel.advanceTimeBy(89, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isTrue();

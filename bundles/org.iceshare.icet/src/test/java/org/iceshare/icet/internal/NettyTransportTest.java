@@ -54,8 +54,8 @@ class NettyTransportTest {
 
     private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private static final ContentId CONTENT = ContentId.parse("c0ffee00000000000000000000000001");
-    private static final Hello SERVER_HELLO = Hello.of(2, Role.PEER, PeerId.parse("5e7fe700000000000000000000000001"), "", "server", List.of(new Endpoint("tcp", 7741)));
-    private static final Hello CLIENT_HELLO = Hello.of(2, Role.PEER, PeerId.parse("c11e0700000000000000000000000002"), "", "client", List.of());
+    private static final Hello SERVER_HELLO = Hello.of(Role.PEER, Samples.key("server"), Samples.key("nonce"), "server", List.of(new Endpoint("tcp", 7741)));
+    private static final Hello CLIENT_HELLO = Hello.of(Role.PEER, Samples.key("client"), Samples.key("nonce"), "client", List.of());
 
     private final List<NettyTransport> transports = new ArrayList<>();
     private final NettyTransport transport = transport(TransportSettings.DEFAULTS);

@@ -45,6 +45,16 @@ final class Samples {
         return Manifest.derived("concert.ogg", "audio/ogg", "ogg", "sha-256", 10 * 65536L, 1, pieces);
     }
 
+    /** 32 bytes from a seed: a public key (any 32 bytes do for the codec and the transports) or a nonce. */
+    static byte[] key(String seed) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static ByteBuffer data(int length, long seed) {
         byte[] b = new byte[length];
         new Random(seed).nextBytes(b);
@@ -54,7 +64,7 @@ final class Samples {
     /** Messages of every shape: fixed fields, strings and endpoints, a manifest, a list, piece data. */
     static List<IcetMessage> some() {
         return List.of(
-                Hello.of(2, Role.CLIENT, ALICE, "peer-a.example.org", "IceShare/0.1.0", List.of(new Endpoint("tcp", 7741))),
+                Hello.of(Role.CLIENT, key("IceShare/0.1.0"), key("nonce"), "IceShare/0.1.0", List.of(new Endpoint("tcp", 7741))),
                 new ErrorReport(ErrorCode.UNKNOWN_CONTENT, "no content named 'concert-2023.ogg'"),
                 new Ping(0x0123456789abcdefL),
                 new Joined(MANIFEST),

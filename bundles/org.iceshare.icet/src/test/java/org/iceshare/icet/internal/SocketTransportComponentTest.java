@@ -27,8 +27,8 @@ import io.netty.handler.ssl.SslHandler;
 /** The part every socket transport's DS component shares, with a plain subclass as a component would be. */
 class SocketTransportComponentTest {
 
-    private static final Hello HELLO = Hello.of(2, Role.PEER, PeerId.parse("0123456789abcdef0123456789abcdef"), "",
-            "test", List.of());
+    private static final Hello HELLO = Hello.of(Role.PEER, Samples.key("test"), Samples.key("nonce"), "test",
+            List.of());
 
     private final List<Plain> components = new ArrayList<>();
 

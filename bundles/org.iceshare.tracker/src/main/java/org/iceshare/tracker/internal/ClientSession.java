@@ -9,6 +9,7 @@ import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
+import org.iceshare.engine.internal.Handshake;
 
 /**
  * One client connection to the tracker. Transport callbacks hand events to the tracker's executor;
@@ -17,7 +18,10 @@ import org.iceshare.api.transport.ConnectionHandler;
 final class ClientSession implements ConnectionHandler {
     private final TrackerEngine tracker;
     volatile Connection connection;
+    /** Its id, once its Auth proved the key of its Hello (null before). */
     PeerId id;
+    /** This session's handshake (made when the connection opens). */
+    Handshake handshake;
     /** Where other peers reach this client, or null when it serves nothing (port 0). */
     PeerInfo info;
     boolean ready;

@@ -2,6 +2,8 @@ package org.iceshare.tracker.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.tracker.Tracker;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.engine.internal.Identity;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -64,11 +67,18 @@ public final class TrackerComponent implements Tracker {
                 + "for example 'tls=7750'; a transport not listed listens on a free port. Clients learn them when "
                 + "they connect. The tcp port is 'Port'.")
         String transportPorts() default "";
+
+        @AttributeDefinition(name = "Storage", description = "Folder of the tracker's own files, its key pair "
+                + "(tracker.key, readable by its owner only) among them. Empty: ${karaf.data}/iceshare/tracker. The "
+                + "key is the tracker's identity: clients see it in the tracker's HELLO.")
+        String storage() default "";
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrackerComponent.class);
 
     private final Set<Transport> transports = new CopyOnWriteArraySet<>();
+    /** The tracker's key pair, kept in its storage folder (loaded once: a restart keeps the same identity). */
+    private final Identity identity;
     private volatile TrackerEngine engine;
     private TrackerSettings settings;
     private boolean started;
@@ -78,7 +88,23 @@ public final class TrackerComponent implements Tracker {
     @Activate
     public TrackerComponent(Config c) {
         this.settings = settings(c);
-        this.engine = new TrackerEngine(settings, List.of());
+        this.identity = identity(c);
+        this.engine = new TrackerEngine(settings, List.of(), identity);
+    }
+
+    /** The identity in the storage folder; a fresh one not kept when the folder cannot hold it (logged). */
+    private static Identity identity(Config c) {
+        Path folder = c.storage().isBlank()
+                ? Paths.get(System.getProperty("karaf.data", "data"), "iceshare", "tracker") : Paths.get(c.storage());
+        try {
+            Identity id = Identity.loadOrCreate(folder.resolve("tracker.key"));
+            LOG.info("tracker: identity {} (key in {})", id.id(), folder.resolve("tracker.key"));
+            return id;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("tracker: cannot keep its key in {}: {}; using a fresh identity that changes on every start",
+                    folder, e.getMessage());
+            return Identity.generate();
+        }
     }
 
     @Reference(service = Transport.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -140,7 +166,7 @@ public final class TrackerComponent implements Tracker {
         }
         engine.close();
         try {
-            TrackerEngine restarted = new TrackerEngine(next, transports);
+            TrackerEngine restarted = new TrackerEngine(next, transports, identity);
             restarted.start();
             engine = restarted;
             settings = next;
@@ -148,7 +174,7 @@ public final class TrackerComponent implements Tracker {
             LOG.error("tracker: cannot start with the new configuration ({}); back to the previous one",
                     e.getMessage());
             try {
-                TrackerEngine old = new TrackerEngine(settings, transports);
+                TrackerEngine old = new TrackerEngine(settings, transports, identity);
                 old.start();
                 engine = old;
             } catch (IOException ex) {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.iceshare.api.icet.Announce;
+import org.iceshare.api.icet.Auth;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
@@ -48,6 +49,8 @@ import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.tracker.Tracker;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.engine.internal.Handshake;
+import org.iceshare.engine.internal.Identity;
 import org.iceshare.engine.internal.TransportSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +86,8 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private static final List<String> ORDER = List.of("tcp");
 
     private final TransportSet transports;
-    private final PeerId trackerId = PeerId.random();
+    /** The tracker's key pair: clients check its HELLO against it. */
+    private final Identity identity;
     private final ScheduledExecutorService exec;
     private final Map<String, Content> byName = new HashMap<>();
     private final Map<ContentId, Content> byId = new HashMap<>();
@@ -101,9 +105,15 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         this(settings, List.of(transport));
     }
 
-    /** A tracker listening on each of {@code transports} once started. */
+    /** A tracker listening on each of {@code transports} once started, with a fresh identity (not kept). */
     public TrackerEngine(TrackerSettings settings, Collection<Transport> transports) {
+        this(settings, transports, Identity.generate());
+    }
+
+    /** A tracker with its identity (for example kept in its storage folder). */
+    public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity) {
         this.settings = settings;
+        this.identity = identity;
         this.transports = new TransportSet(settings.host(), settings::portFor, () -> new ClientSession(this),
                 transports);
         int n = INSTANCES.incrementAndGet();
@@ -181,16 +191,16 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
     }
 
-    private Hello hello() {
-        return new Hello(IcetMessage.PROTOCOL_VERSION, Role.TRACKER, trackerId, "", 0, AGENT, endpoints());
+    /** The tracker's Hello on a session: its key, the session's nonce, its endpoints now. */
+    private Hello hello(ClientSession s) {
+        return s.handshake.hello(AGENT, endpoints());
     }
 
     /** Sends the tracker's endpoints again to every client (a second Hello). Tracker thread. */
     private void announceEndpoints() {
-        Hello h = hello();
         for (ClientSession s : sessions) {
             if (s.ready) {
-                s.send(h);
+                s.send(hello(s));
             }
         }
     }
@@ -308,7 +318,8 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
 
     void onOpened(ClientSession s) {
         sessions.add(s);
-        s.send(hello());
+        s.handshake = new Handshake(identity, Role.TRACKER, Role.CLIENT);
+        s.send(hello(s));
     }
 
     void onClosed(ClientSession s, String reason) {
@@ -332,11 +343,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
         s.lastSeenNanos = System.nanoTime();
         if (!s.ready) {
-            if (m instanceof Hello h) {
-                hello(s, h);
-            } else {
-                refuse(s, ErrorCode.PROTOCOL, m.type() + " before Hello");
-            }
+            handshake(s, m);
             return;
         }
         if (m instanceof Hello h) {
@@ -400,11 +407,28 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         s.connection.close("protocol error: " + why);
     }
 
-    private void hello(ClientSession s, Hello h) {
-        if (h.role() != Role.CLIENT) {
-            refuse(s, ErrorCode.PROTOCOL, "expected a client Hello, got " + h.role());
-            return;
+    /**
+     * A message before the session is ready: the client's Hello (answered with the tracker's proof of its
+     * key), then its Auth (its proof). Nothing else is taken before that, and a client is who its HELLO
+     * says only once its Auth checked out: another's id cannot be claimed, nor its session taken over.
+     */
+    private void handshake(ClientSession s, IcetMessage m) {
+        try {
+            if (m instanceof Hello h && s.handshake.theirs() == null) {
+                s.send(s.handshake.onHello(h));
+            } else if (m instanceof Auth a) {
+                s.handshake.onAuth(a);
+                hello(s, s.handshake.theirs());
+            } else {
+                refuse(s, ErrorCode.PROTOCOL, m.type() + " before the handshake was done");
+            }
+        } catch (Handshake.Refused e) {
+            refuse(s, ErrorCode.PROTOCOL, e.getMessage());
         }
+    }
+
+    /** The client proved its key: the session is ready, and replaces an older one of the same client. */
+    private void hello(ClientSession s, Hello h) {
         s.id = h.peerId();
         s.info = peerInfo(s, h);
         ClientSession old = byPeer.put(s.id, s);
@@ -422,7 +446,8 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         if (h.listenPort() == 0) {
             return null;
         }
-        String host = h.host().isEmpty() ? s.connection.remoteAddress().getAddress().getHostAddress() : h.host();
+        // the address it connected from, whatever its Hello says: the tracker never sends peers elsewhere
+        String host = s.connection.remoteAddress().getAddress().getHostAddress();
         return new PeerInfo(h.peerId(), host, h.listenPort(), h.endpoints());
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.iceshare.api.icet.Assign;
+import org.iceshare.api.icet.Auth;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
@@ -38,6 +39,8 @@ import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
+import org.iceshare.engine.internal.Handshake;
+import org.iceshare.engine.internal.Identity;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +55,10 @@ class TrackerEngineTest {
 
     /** A scripted client: sends what the test says and queues what it receives. */
     final class Client implements ConnectionHandler {
-        final PeerId id = PeerId.random();
+        final Identity identity;
+        final PeerId id;
+        final Handshake handshake;
+        final Hello trackers;
         final BlockingQueue<IcetMessage> inbox = new LinkedBlockingQueue<>();
         volatile Connection connection;
         volatile String closedReason;
@@ -62,9 +68,24 @@ class TrackerEngineTest {
         }
 
         Client(int listenPort, NettyTransport over, InetSocketAddress to) throws Exception {
+            this(Identity.generate(), listenPort, over, to, true);
+        }
+
+        /** A client with this identity; with {@code prove} false it only reads the tracker's Hello: the test speaks. */
+        Client(Identity identity, int listenPort, NettyTransport over, InetSocketAddress to, boolean prove)
+                throws Exception {
+            this.identity = identity;
+            this.id = identity.id();
+            this.handshake = new Handshake(identity, Role.CLIENT, Role.TRACKER);
             connection = over.connect(to, this).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            connection.send(Hello.of(2, Role.CLIENT, id, "127.0.0.1", "test", List.of(new Endpoint("tcp", listenPort))));
-            assertThat(next()).isInstanceOf(Hello.class);
+            if (prove) {
+                connection.send(handshake.hello("test", List.of(new Endpoint("tcp", listenPort))));
+            }
+            trackers = next(Hello.class);
+            if (prove) {
+                connection.send(handshake.onHello(trackers));
+                handshake.onAuth(next(Auth.class));
+            }
             clients.add(this);
         }
 
@@ -292,7 +313,7 @@ class TrackerEngineTest {
                 .satisfies(p -> assertThat(p.endpoints()).containsExactly(new Endpoint("tcp", 5000)));
         // a's transports changed: it now prefers tls on 6000 and keeps tcp on 5000
         List<Endpoint> now = List.of(new Endpoint("tls", 6000), new Endpoint("tcp", 5000));
-        a.send(new Hello(2, Role.CLIENT, a.id, "127.0.0.1", 6000, "test", now));
+        a.send(a.handshake.hello("test", now));
         PeerInfo updated = b.next(Peers.class).peers().get(0);
         assertThat(updated.id()).isEqualTo(a.id);
         assertThat(updated.endpoints()).isEqualTo(now);
@@ -321,12 +342,76 @@ class TrackerEngineTest {
     @Test
     void aSecondHelloFromAnotherClientIsAProtocolError() throws Exception {
         Client a = new Client(5000);
-        a.send(Hello.of(2, Role.CLIENT, PeerId.random(), "", "someone else", List.of(new Endpoint("tcp", 5000))));
+        a.send(new Handshake(Identity.generate(), Role.CLIENT, Role.TRACKER).hello("someone else",
+                List.of(new Endpoint("tcp", 5000))));
         assertThat(a.next(ErrorReport.class).code()).isEqualTo(ErrorCode.PROTOCOL);
         await().until(() -> a.closedReason != null);
         assertThat(tracker.address()).isNotNull();
         InetSocketAddress still = tracker.address();
         Client b = new Client(5001);
         assertThat(b.connection.remoteAddress().getPort()).isEqualTo(still.getPort());
+    }
+
+    /**
+     * Issue #10, attack 4: a HELLO carrying another client's id (here even its public key, which anyone
+     * who talked to it has seen) took the victim's session over. Now the impostor cannot prove the key, is
+     * refused, and the victim keeps its session.
+     */
+    @Test
+    void anImpostorWithAnothersKeyCannotTakeItsSessionOver() throws Exception {
+        Manifest m = manifest("victim.ogg", 3, 4);
+        Client victim = new Client(5000);
+        victim.send(new Publish(m));
+        victim.next(Published.class);
+
+        // 1. its key in a Hello, then a made-up proof
+        Identity stolenKeyOnly = victim.identity;
+        Client impostor = new Client(Identity.generate(), 5001, transport, tracker.address(), false);
+        impostor.send(Hello.of(Role.CLIENT, stolenKeyOnly.publicKey(), new byte[32], "impostor",
+                List.of(new Endpoint("tcp", 5001))));
+        impostor.send(new Auth(new byte[64]));
+        ErrorReport refused = impostor.next(ErrorReport.class);
+        assertThat(refused.code()).isEqualTo(ErrorCode.PROTOCOL);
+        await().atMost(Duration.ofSeconds(30)).until(() -> impostor.closedReason != null);
+
+        // 2. its key in a Hello, then straight to business without a proof
+        Client rude = new Client(Identity.generate(), 5002, transport, tracker.address(), false);
+        rude.send(Hello.of(Role.CLIENT, stolenKeyOnly.publicKey(), new byte[32], "rude", List.of()));
+        rude.send(new Join("victim.ogg"));
+        assertThat(rude.next(ErrorReport.class).message()).contains("before the handshake");
+        await().atMost(Duration.ofSeconds(30)).until(() -> rude.closedReason != null);
+
+        // the victim was never kicked: it still has its session and its content
+        assertThat(victim.closedReason).isNull();
+        assertThat(tracker.peers(m.id())).extracting(TrackedPeer::id).containsExactly(victim.id);
+        Client fan = new Client(5003);
+        fan.send(new Join("victim.ogg"));
+        fan.next(Joined.class);
+        assertThat(fan.next(Peers.class).peers()).extracting(PeerInfo::id).containsExactly(victim.id);
+    }
+
+    /**
+     * Issue #10, attack 1: a liar's Hello named a host and port of someone else's, and honest peers were
+     * sent there. Now the tracker sends others the address a client connected from, whatever its Hello says.
+     */
+    @Test
+    void theAddressOthersAreSentIsWhereTheClientConnectedFromNeverItsClaim() throws Exception {
+        Manifest m = manifest("where.ogg", 2, 5);
+        Identity liar = Identity.generate();
+        Client source = new Client(liar, 5000, transport, tracker.address(), false);
+        byte[] nonce = new byte[32];
+        nonce[0] = 42;
+        source.send(new Hello(IcetMessage.PROTOCOL_VERSION, Role.CLIENT, liar.id(), "victim.example.org", 5000, "test",
+                List.of(new Endpoint("tcp", 5000)), liar.publicKey(), nonce));
+        source.send(new Auth(liar.sign(Auth.signedBytes(source.trackers.nonce(), nonce, Role.CLIENT))));
+        source.next(Auth.class);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client b = new Client(5001);
+        b.send(new Join("where.ogg"));
+        b.next(Joined.class);
+        PeerInfo told = b.next(Peers.class).peers().get(0);
+        assertThat(told.id()).isEqualTo(liar.id());
+        assertThat(told.host()).as("not the host its Hello named").isEqualTo("127.0.0.1");
     }
 }

@@ -37,6 +37,8 @@ import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.engine.internal.Handshake;
+import org.iceshare.engine.internal.Identity;
 import org.iceshare.engine.internal.TransportSet;
 import org.iceshare.core.internal.http.PlayerHttpServer;
 import org.iceshare.core.internal.http.PlayerSource;
@@ -79,7 +81,8 @@ public final class PeerEngine implements Peer, AutoCloseable {
     /** Bytes moved by every swarm since start, and the rates measured from them (engine thread). */
     private final RateMeter meter = new RateMeter(RATES_INTERVAL_NANOS, System.nanoTime());
     private Storage storage;
-    private PeerId id;
+    private volatile Identity identity;
+    private volatile PeerId id;
     private PlayerHttpServer http;
     private volatile boolean running;
     private Thread engineThread;
@@ -120,7 +123,8 @@ public final class PeerEngine implements Peer, AutoCloseable {
             return;
         }
         storage = new Storage(settings.storage());
-        id = storage.peerId();
+        identity = storage.identity();
+        id = identity.id();
         transports.listenAll();
         try {
             if (settings.httpPort() >= 0) {
@@ -308,6 +312,12 @@ public final class PeerEngine implements Peer, AutoCloseable {
         return id;
     }
 
+    /** This peer's raw Ed25519 public key (its id is derived from it), or null before it started. */
+    public byte[] publicKey() {
+        Identity i = identity;
+        return i == null ? null : i.publicKey();
+    }
+
     /** Where this peer listens over its preferred transport, or null before it started. */
     @Override
     public InetSocketAddress address() {
@@ -421,14 +431,14 @@ public final class PeerEngine implements Peer, AutoCloseable {
         return work;
     }
 
-    Hello hello(Role role) {
-        String host = settings.host();
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            host = "";
-        }
-        List<Endpoint> e = endpoints();
-        return new Hello(IcetMessage.PROTOCOL_VERSION, role, id, host, e.isEmpty() ? 0 : e.get(0).port(), AGENT,
-                e);
+    /** A new connection's handshake, with this peer's identity. Any thread (after start). */
+    Handshake handshake(Role role, Role expected) {
+        return new Handshake(identity, role, expected);
+    }
+
+    /** This peer's Hello on a connection: its key, the connection's nonce, where it listens now. Any thread. */
+    Hello hello(Handshake handshake) {
+        return handshake.hello(AGENT, endpoints());
     }
 
     void execute(Runnable r) {

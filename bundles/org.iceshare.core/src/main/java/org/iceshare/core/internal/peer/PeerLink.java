@@ -6,10 +6,12 @@ import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
+import org.iceshare.engine.internal.Handshake;
 
 /**
- * One connection to another peer, in either direction. Both sides send a Hello on open; messages
- * queued before the other side's Hello arrived go out after it.
+ * One connection to another peer, in either direction. Both sides send a Hello on open and prove their
+ * key with an Auth ({@link Handshake}); messages queued before the other side proved its key go out
+ * after that.
  *
  * <p><b>Threading:</b> transport callbacks only hand events to the engine's executor; every field
  * is read and written there, except {@link #connection}, which is set once on the I/O thread.
@@ -19,6 +21,8 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
     final boolean outbound;
     /** For outbound links the peer we dialled; for inbound ones set from its Hello. */
     PeerId remote;
+    /** This connection's handshake: made with the link, its Hello sent as the connection opens. */
+    final Handshake handshake;
     volatile Connection connection;
     boolean ready;
     boolean closed;
@@ -32,12 +36,13 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
         this.links = links;
         this.outbound = outbound;
         this.remote = remote;
+        this.handshake = links.handshake();
     }
 
     @Override
     public void opened(Connection c) {
         connection = c;
-        c.send(links.hello());
+        c.send(links.hello(handshake));
         links.execute(() -> links.opened(this));
     }
 

@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.iceshare.api.icet.Auth;
 import org.iceshare.api.icet.Cancel;
+import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.Hello;
 import org.iceshare.api.icet.IcetMessage;
@@ -28,6 +30,7 @@ import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.engine.internal.Handshake;
 import org.iceshare.engine.internal.TransportSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,9 +158,14 @@ final class PeerLinks {
 
     // ------------------------------------------------------------------ what the links report
 
+    /** A new link's handshake: this peer's identity, as a peer talking to a peer. Any thread. */
+    Handshake handshake() {
+        return engine.handshake(Role.PEER, Role.PEER);
+    }
+
     /** The Hello a link sends first. Any thread. */
-    Hello hello() {
-        return engine.hello(Role.PEER);
+    Hello hello(Handshake handshake) {
+        return engine.hello(handshake);
     }
 
     /** Hands a link's event to the engine thread. Any thread. */
@@ -183,8 +191,12 @@ final class PeerLinks {
             hello(link, h);
             return;
         }
+        if (m instanceof Auth a) {
+            auth(link, a);
+            return;
+        }
         if (!link.ready) {
-            link.close("protocol error: " + m.type() + " before Hello");
+            refuse(link, m.type() + " before the handshake was done");
             return;
         }
         if (m instanceof Request r) {
@@ -206,28 +218,50 @@ final class PeerLinks {
         } else if (m instanceof ErrorReport e) {
             LOG.debug("peer {}: {} reports {} {}", engine.name(), link, e.code(), e.message());
         } else if (!(m instanceof Pong)) {
-            link.close("protocol error: " + m.type() + " is not a peer-to-peer message");
+            refuse(link, m.type() + " is not a peer-to-peer message");
         }
     }
 
+    /** A protocol error: the other side is told why (PROTOCOL), then the link closes. */
+    private void refuse(PeerLink link, String why) {
+        LOG.info("peer {}: closing the link to {}: {}", engine.name(), link, why);
+        Connection c = link.connection;
+        if (c != null) {
+            c.send(ErrorReport.of(ErrorCode.PROTOCOL, why));
+        }
+        link.close("protocol error: " + why);
+    }
+
+    /** The other side's Hello: checked, and answered with this side's proof of its key. */
     private void hello(PeerLink link, Hello h) {
         if (link.ready) {
-            link.close("protocol error: second Hello");
-            return;
-        }
-        if (h.role() != Role.PEER) {
-            link.close("protocol error: expected a peer, got " + h.role());
+            refuse(link, "second Hello");
             return;
         }
         if (link.outbound && !h.peerId().equals(link.remote)) {
-            link.close("dialled " + link.remote + " but " + h.peerId() + " answered");
+            refuse(link, "dialled " + link.remote + " but " + h.peerId() + " answered");
             return;
         }
         if (h.peerId().equals(engine.id())) {
             link.close("connected to myself");
             return;
         }
-        link.remote = h.peerId();
+        try {
+            link.connection.send(link.handshake.onHello(h));
+        } catch (Handshake.Refused e) {
+            refuse(link, e.getMessage());
+        }
+    }
+
+    /** The other side's proof: once it checks out, the link is ready and what waited goes out. */
+    private void auth(PeerLink link, Auth a) {
+        try {
+            link.handshake.onAuth(a);
+        } catch (Handshake.Refused e) {
+            refuse(link, e.getMessage());
+            return;
+        }
+        link.remote = link.handshake.remote();
         link.ready = true;
         PeerLink known = links.get(link.remote);
         if (known == null || known.closed) {

@@ -20,6 +20,7 @@ import org.iceshare.api.icet.Role;
 import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.engine.internal.Handshake;
 import org.iceshare.engine.internal.TransportSet;
 
 /**
@@ -57,9 +58,8 @@ final class TrackerClient implements TrackerLink.Owner {
 
     /** Tells every connected tracker where this peer listens now (a second Hello). */
     void helloAgain() {
-        Hello h = hello();
         for (TrackerLink t : links.values()) {
-            t.helloAgain(h);
+            t.helloAgain();
         }
     }
 
@@ -112,8 +112,13 @@ final class TrackerClient implements TrackerLink.Owner {
     }
 
     @Override
-    public Hello hello() {
-        return engine.hello(Role.CLIENT);
+    public Handshake handshake() {
+        return engine.handshake(Role.CLIENT, Role.TRACKER);
+    }
+
+    @Override
+    public Hello hello(Handshake handshake) {
+        return engine.hello(handshake);
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 
+import org.iceshare.api.icet.Auth;
+import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.Hello;
 import org.iceshare.api.icet.IcetMessage;
@@ -26,6 +28,7 @@ import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.engine.internal.Handshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +64,11 @@ final class TrackerLink implements ConnectionHandler {
         /** Runs a task on the engine thread after a delay. */
         ScheduledFuture<?> schedule(Runnable task, long delayMillis);
 
-        /** The peer's client Hello: its id and where it listens. */
-        Hello hello();
+        /** A new connection's handshake: this peer's identity, as a client talking to a tracker. Any thread. */
+        Handshake handshake();
+
+        /** This peer's Hello on a connection of that handshake: its key and where it listens now. Any thread. */
+        Hello hello(Handshake handshake);
 
         /**
          * The tracker's endpoints this peer can use, best first by its preference; while they are unknown,
@@ -93,6 +99,10 @@ final class TrackerLink implements ConnectionHandler {
     /** The swarms of this peer on this tracker. */
     final Set<Swarm> swarms = new LinkedHashSet<>();
     private Connection connection;
+    /** The handshake of {@link #connection}. */
+    private Handshake handshake;
+    /** The endpoints the Hello on {@link #connection} named. */
+    private List<Endpoint> sentEndpoints = List.of();
     private boolean connecting;
     private boolean ready;
     private final ArrayDeque<IcetMessage> queued = new ArrayDeque<>();
@@ -211,9 +221,11 @@ final class TrackerLink implements ConnectionHandler {
         }
     }
 
-    /** Tells the tracker where the peer listens now (a second Hello). */
-    void helloAgain(Hello h) {
+    /** Tells the tracker where the peer listens now (a second Hello, with the same key). */
+    void helloAgain() {
         if (ready()) {
+            Hello h = owner.hello(handshake);
+            sentEndpoints = h.endpoints();
             connection.send(h);
         }
     }
@@ -243,9 +255,13 @@ final class TrackerLink implements ConnectionHandler {
 
     @Override
     public void opened(Connection c) {
-        c.send(owner.hello());
+        Handshake hs = owner.handshake();
+        Hello hello = owner.hello(hs);
+        c.send(hello);
         owner.execute(() -> {
             connection = c;
+            handshake = hs;
+            sentEndpoints = hello.endpoints();
             connecting = false;
             lastReceivedNanos = System.nanoTime();
         });
@@ -270,6 +286,10 @@ final class TrackerLink implements ConnectionHandler {
         lastReceivedNanos = System.nanoTime();
         if (m instanceof Hello h) {
             onHello(c, h);
+        } else if (m instanceof Auth a) {
+            onAuth(c, a);
+        } else if (!ready) {
+            refuse(c, m.type() + " before the handshake was done");
         } else if (m instanceof Published || m instanceof Joined || m instanceof ErrorReport) {
             answer(m);
         } else if (m instanceof Ping p) {
@@ -280,15 +300,31 @@ final class TrackerLink implements ConnectionHandler {
     }
 
     private void onHello(Connection c, Hello h) {
-        if (h.role() != Role.TRACKER) {
-            c.close("protocol error: expected a tracker, got " + h.role());
-            return;
-        }
         if (ready) {
-            // the tracker's endpoints changed
+            // the tracker's endpoints changed: the same tracker only
+            if (h.role() != Role.TRACKER || !h.peerId().equals(handshake.remote())) {
+                refuse(c, "a later Hello must come from the same tracker");
+                return;
+            }
             endpoints = h.endpoints();
             return;
         }
+        try {
+            c.send(handshake.onHello(h));
+        } catch (Handshake.Refused e) {
+            refuse(c, e.getMessage());
+        }
+    }
+
+    /** The tracker proved its key: the link is ready, what waited goes out, the swarms rejoin. */
+    private void onAuth(Connection c, Auth a) {
+        try {
+            handshake.onAuth(a);
+        } catch (Handshake.Refused e) {
+            refuse(c, e.getMessage());
+            return;
+        }
+        Hello h = handshake.theirs();
         boolean reconnected = failures > 0 || !swarms.isEmpty();
         if (!h.endpoints().isEmpty()) {
             endpoints = h.endpoints();
@@ -297,6 +333,11 @@ final class TrackerLink implements ConnectionHandler {
         ready = true;
         failures = 0;
         attempts = 0;
+        Hello now = owner.hello(handshake);
+        if (!now.endpoints().equals(sentEndpoints)) {
+            // a transport came or went while the connection was opening: the tracker hears it now
+            c.send(now);
+        }
         c.send(owner.rates());
         while (!queued.isEmpty()) {
             c.send(queued.poll());
@@ -304,6 +345,13 @@ final class TrackerLink implements ConnectionHandler {
         if (reconnected) {
             owner.reconnected(this);
         }
+    }
+
+    /** A protocol error: the tracker is told why (PROTOCOL), then the connection closes. */
+    private void refuse(Connection c, String why) {
+        LOG.info("peer {}: closing the connection to tracker {}: {}", owner.name(), key, why);
+        c.send(ErrorReport.of(ErrorCode.PROTOCOL, why));
+        c.close("protocol error: " + why);
     }
 
     private void answer(IcetMessage m) {
@@ -360,6 +408,7 @@ final class TrackerLink implements ConnectionHandler {
     /** The link has no connection any more: what waited for an answer over it fails with {@code why}. */
     private void detach(String why) {
         connection = null;
+        handshake = null;
         ready = false;
         connecting = false;
         failPending(why);

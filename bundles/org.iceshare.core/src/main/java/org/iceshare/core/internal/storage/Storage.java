@@ -14,13 +14,14 @@ import java.util.Properties;
 
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.IcetUrl;
-import org.iceshare.api.swarm.PeerId;
+import org.iceshare.engine.internal.Identity;
 
 /**
  * A peer's storage folder:
  *
  * <pre>
- * peer.id                    the peer's anonymous key (hex), made once
+ * peer.key                   the peer's Ed25519 key pair (its id is derived from it), made once,
+ *                            readable by the owner only
  * contents/&lt;content id&gt;/     one {@link PieceStore} per content, plus swarm.properties
  * </pre>
  *
@@ -43,21 +44,12 @@ public final class Storage {
         return root;
     }
 
-    /** The peer's key, created on first use and kept in {@code peer.id}. */
-    public PeerId peerId() throws IOException {
-        Path file = root.resolve("peer.id");
-        if (Files.isRegularFile(file)) {
-            try {
-                return PeerId.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
-            } catch (IllegalArgumentException e) {
-                throw new IOException("corrupt " + file + ": " + e.getMessage(), e);
-            }
-        }
-        PeerId id = PeerId.random();
-        Path tmp = root.resolve("peer.id.tmp");
-        Files.writeString(tmp, id.toHex() + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return id;
+    /**
+     * The peer's identity, created on first use and kept in {@code peer.key}. (The random {@code peer.id}
+     * of versions before IceT 3 is not used: an id now comes from a key.)
+     */
+    public Identity identity() throws IOException {
+        return Identity.loadOrCreate(root.resolve("peer.key"));
     }
 
     public Path contentDir(ContentId id) {

@@ -26,8 +26,9 @@ import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.peer.PublishException;
 import org.iceshare.api.swarm.Endpoint;
-import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.engine.internal.Handshake;
+import org.iceshare.engine.internal.Identity;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 import org.iceshare.tracker.internal.TrackerEngine;
@@ -45,7 +46,7 @@ class TrackerLinkTest {
 
     /** The peer's side, as a tracker link sees it: the engine thread, a Hello, what arrives. */
     final class Owner implements TrackerLink.Owner {
-        final PeerId id = PeerId.random();
+        final Identity identity = Identity.generate();
         final List<IcetMessage> received = new CopyOnWriteArrayList<>();
         volatile boolean running = true;
         volatile BiFunction<List<Endpoint>, Integer, List<Endpoint>> reach = (offered, port) -> offered.isEmpty()
@@ -73,8 +74,13 @@ class TrackerLinkTest {
         }
 
         @Override
-        public Hello hello() {
-            return Hello.of(IcetMessage.PROTOCOL_VERSION, Role.CLIENT, id, "", "test", List.of());
+        public Handshake handshake() {
+            return new Handshake(identity, Role.CLIENT, Role.TRACKER);
+        }
+
+        @Override
+        public Hello hello(Handshake handshake) {
+            return handshake.hello("test", List.of());
         }
 
         @Override

@@ -117,8 +117,15 @@ class PieceStoreTest {
     @Test
     void storageKeepsThePeerKeyAndRemembersSwarms() throws IOException {
         Storage st = new Storage(tmp.resolve("peer"));
-        var id = st.peerId();
-        assertThat(new Storage(tmp.resolve("peer")).peerId()).isEqualTo(id);
+        var id = st.identity().id();
+        assertThat(new Storage(tmp.resolve("peer")).identity().id()).isEqualTo(id);
+        java.nio.file.Path key = tmp.resolve("peer").resolve("peer.key");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(key)).as("readable by its owner only")
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        java.nio.file.Files.writeString(key, "ed25519\nnot base64\n!!\n");
+        assertThatThrownBy(() -> new Storage(tmp.resolve("peer")).identity()).as("a damaged key is never replaced")
+                .isInstanceOf(IOException.class).hasMessageContaining("damaged");
         byte[] d = data(20_000);
         Manifest m = Sha256.manifest("a.ogg", d, 10_000);
         try (PieceStore s = PieceStore.create(st.contentDir(m.id()), m)) {

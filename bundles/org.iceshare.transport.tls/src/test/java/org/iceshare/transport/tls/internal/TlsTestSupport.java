@@ -18,8 +18,18 @@ import org.iceshare.icet.internal.TransportSettings;
 /** Key and trust stores written the way an operator's tools would, and the usual Hellos. */
 final class TlsTestSupport {
 
-    static final Hello SERVER_HELLO = Hello.of(IcetMessage.PROTOCOL_VERSION, Role.PEER, PeerId.parse("5e7fe700000000000000000000000001"), "", "server", List.of(new Endpoint("tcp", 7741)));
-    static final Hello CLIENT_HELLO = Hello.of(IcetMessage.PROTOCOL_VERSION, Role.PEER, PeerId.parse("c11e0700000000000000000000000002"), "", "client", List.of());
+    static final Hello SERVER_HELLO = Hello.of(Role.PEER, key("server"), key("nonce"), "server", List.of(new Endpoint("tcp", 7741)));
+    static final Hello CLIENT_HELLO = Hello.of(Role.PEER, key("client"), key("nonce"), "client", List.of());
+
+    /** 32 bytes from a seed: a public key (any 32 bytes do for the codec and the transports) or a nonce. */
+    static byte[] key(String seed) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Quick socket settings for tests: a short handshake timeout keeps failures fast. */
     static TransportSettings socket(long handshakeTimeoutMillis) {
