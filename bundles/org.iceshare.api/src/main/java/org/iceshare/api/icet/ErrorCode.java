@@ -25,7 +25,14 @@ public enum ErrorCode {
     /** The content or request is invalid (for example a bad manifest). */
     INVALID(11),
     /** Something failed inside the receiver. */
-    INTERNAL(12);
+    INTERNAL(12),
+    /**
+     * The sender may not do this: for example publish under a name that belongs to another publisher's
+     * key, or publish at all on a tracker that takes publications from listed keys only.
+     *
+     * @since 1.5
+     */
+    FORBIDDEN(13);
 
     private final int code;
 

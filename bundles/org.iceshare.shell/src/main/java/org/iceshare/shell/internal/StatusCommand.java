@@ -42,7 +42,7 @@ public class StatusCommand implements Action {
             out.println("No IceShare peer is running.");
         }
         for (Peer p : peers) {
-            out.println("Peer " + p.name() + " (" + p.id().shortHex() + ") on " + Format.address(p.address())
+            out.println("Peer " + p.name() + " (id " + p.id().toHex() + ") on " + Format.address(p.address())
                     + ", players at " + p.httpBase());
             ShellTable t = new ShellTable();
             t.column("URL");

@@ -41,7 +41,10 @@ abstract class Content {
     /** One piece's orchestration state: who holds it, and how many assignments the source serves. */
     static class Slot {
         final int length;
+        /** The members that hold the piece on evidence. */
         final List<Member> holders = new ArrayList<>(4);
+        /** The members that claim it without evidence yet: tried only where no holder can serve. */
+        final List<Member> candidates = new ArrayList<>(2);
         /** Assignments of this piece the source serves now. */
         int seeding;
 
@@ -49,14 +52,25 @@ abstract class Content {
             this.length = length;
         }
 
+        /** How many members hold or claim it and may serve it: what rarest-first orders by. */
         int availability() {
             int n = 0;
             for (Member m : holders) {
-                if (!m.banned) {
+                if (!m.banned && !m.demoted) {
+                    n++;
+                }
+            }
+            for (Member m : candidates) {
+                if (!m.banned && !m.demoted) {
                     n++;
                 }
             }
             return n;
+        }
+
+        /** How many members might serve it: holders and candidates. */
+        int servers() {
+            return holders.size() + candidates.size();
         }
     }
 
@@ -66,6 +80,14 @@ abstract class Content {
     final Map<PeerId, Member> members = new LinkedHashMap<>();
     /** Peers banned from this content for serving corrupt data; they cannot join it again. */
     final Set<PeerId> banned = new java.util.HashSet<>();
+    /**
+     * Per accused member, the independent members whose assigned fetch from it failed (FETCH_FAILED) or
+     * whose piece from it was corrupt (BAD_PIECE), with when: what demotes and bans it.
+     */
+    private final Map<PeerId, Map<PeerId, Long>> failedBy = new java.util.HashMap<>();
+    private final Map<PeerId, Map<PeerId, Long>> corruptBy = new java.util.HashMap<>();
+    /** A report counts for this long. */
+    static final long REPORT_WINDOW_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
     long sourceUploaded;
     long totalUploaded;
 
@@ -147,6 +169,7 @@ abstract class Content {
                 slot.holders.remove(m);
             }
         });
+        dropClaims(m);
         members.remove(m.id);
         revokeServer(m, why);
         dropped(m, why);
@@ -194,12 +217,25 @@ abstract class Content {
         if (a != null) {
             release(piece, a.from());
         }
-        if (!m.have.add(piece)) {
+        if (m.have.has(piece) || m.claimed.has(piece) || m.demoted) {
             return;
         }
-        slot.holders.add(m);
+        // What a member says it holds is a claim (a restarted member reports what it has on disk; a liar
+        // reports what it has not, even after an assignment it never fetched): it makes the member a
+        // candidate server of the piece, tried where no proven holder can serve, and proven the first time
+        // a member it was assigned to verifies the piece from it. A candidate that fails loses every claim.
+        m.claimed.add(piece);
+        slot.candidates.add(m);
         Member server = members.get(from);
-        if (server != null && server != m && server.have.has(piece)) {
+        if (a != null && a.from().equals(from) && server != null && server != m) {
+            if (server.claimed.has(piece)) {
+                server.claimed.remove(piece);
+                slot.candidates.remove(server);
+                server.have.add(piece);
+                slot.holders.add(server);
+                LOG.debug("tracker: {} proved it holds piece {} of {}: {} verified it", server.session, piece, name(),
+                        s);
+            }
             int len = slot.length;
             server.uploaded += len;
             server.rateWindowBytes += len;
@@ -219,13 +255,62 @@ abstract class Content {
             return;
         }
         Member.Assigned a = m.assigned.get(piece);
+        long now = System.nanoTime();
         if (a != null && a.from().equals(from)) {
             m.assigned.remove(piece);
             release(piece, from);
+            Member server = members.get(from);
+            if (server != null && server != m) {
+                didNotServe(server, m, piece, now);
+            }
         }
-        long now = System.nanoTime();
         m.avoid(piece, from, now + TrackerEngine.AVOID_NANOS);
         plan(m, now);
+    }
+
+    /**
+     * A member it was assigned to could not fetch a piece from {@code server}. A candidate loses every
+     * claim at once (claims are cheap); a holder is demoted (it serves nobody here) once
+     * {@link TrackerSettings#reportsToAct} independent members said so within {@link #REPORT_WINDOW_NANOS}.
+     */
+    private void didNotServe(Member server, Member reporter, int piece, long now) {
+        if (server.claimed.has(piece)) {
+            LOG.info("tracker: {} claimed piece {} of {} but did not serve it to {}: its claims are dropped and it"
+                    + " serves nobody here", server.session, piece, name(), reporter.session);
+            dropClaims(server);
+            server.demoted = true;
+            revokeServer(server, "demoted: it did not serve what it claimed");
+            return;
+        }
+        if (server.source || server.demoted) {
+            return;
+        }
+        int reporters = report(failedBy, server, reporter, now);
+        if (reporters >= settings.reportsToAct()) {
+            server.demoted = true;
+            LOG.info("tracker: demoting {} in {}: {} members could not fetch from it", server.session, name(),
+                    reporters);
+            revokeServer(server, "demoted: it did not serve what it was assigned");
+        }
+    }
+
+    /** Records an independent member's report against {@code accused}; the number of reporters in the window. */
+    private static int report(Map<PeerId, Map<PeerId, Long>> table, Member accused, Member reporter, long now) {
+        Map<PeerId, Long> by = table.computeIfAbsent(accused.id, k -> new java.util.HashMap<>());
+        by.put(reporter.id, now);
+        by.values().removeIf(t -> now - t > REPORT_WINDOW_NANOS);
+        return by.size();
+    }
+
+    /** Forgets what a member claims without evidence. */
+    void dropClaims(Member m) {
+        m.claimed.forEach(p -> {
+            Slot slot = slot(p);
+            if (slot != null) {
+                slot.candidates.remove(m);
+            }
+            m.claimed.remove(p);
+        });
     }
 
     void badPiece(ClientSession s, int piece, PeerId liarId, String reason) {
@@ -235,24 +320,54 @@ abstract class Content {
         }
         Member liar = members.get(liarId);
         Member.Assigned a = reporter.assigned.get(piece);
-        if (a != null && a.from().equals(liarId)) {
-            reporter.assigned.remove(piece);
-            release(piece, liarId);
+        if (a == null || !a.from().equals(liarId) || liar == null || liar == reporter) {
+            // a report counts only from a member that was assigned that piece from that member
+            LOG.info("tracker: ignoring {}'s report of a corrupt piece {} of {} from {}: it was not assigned that"
+                    + " piece from it", s, piece, name(), liarId);
+            return;
         }
-        if (liar != null && !liar.banned && liar != reporter && mayBan(liar)) {
-            liar.banned = true;
-            banned.add(liar.id);
-            LOG.warn("tracker: banning {} from {}: {} reports a corrupt piece {} ({})", liar.session, name(), s, piece,
-                    reason);
-            liar.have.forEach(p -> {
-                Slot held = slot(p);
-                if (held != null) {
-                    held.holders.remove(liar);
-                }
-            });
-            revokeServer(liar, "banned: served a corrupt piece");
+        // the reporter stops using the liar at once (its client drops every request there): so does its plan
+        reporter.shun(liarId);
+        for (Iterator<Map.Entry<Integer, Member.Assigned>> it = reporter.assigned.entrySet().iterator();
+                it.hasNext();) {
+            Map.Entry<Integer, Member.Assigned> e = it.next();
+            if (e.getValue().from().equals(liarId)) {
+                it.remove();
+                release(e.getKey(), liarId);
+            }
+        }
+        if (liar.claimed.has(piece)) {
+            LOG.info("tracker: {} claimed piece {} of {} and served it corrupt to {}: its claims are dropped and it"
+                    + " serves nobody here", liar.session, piece, name(), s);
+            dropClaims(liar);
+            liar.demoted = true;
+            revokeServer(liar, "demoted: it served a corrupt piece it claimed");
+        } else if (!liar.banned && mayBan(liar)) {
+            // one report never bans: independent members must agree (the reporter itself stops using it at once)
+            int reporters = report(corruptBy, liar, reporter, System.nanoTime());
+            if (reporters >= settings.reportsToAct()) {
+                ban(liar, reporters + " members report corrupt pieces from it (last: " + reason + ")");
+            } else {
+                LOG.info("tracker: {} reports a corrupt piece {} of {} from {} ({}); {} of {} reports to ban", s,
+                        piece, name(), liar.session, reason, reporters, settings.reportsToAct());
+            }
         }
         plan(reporter, System.nanoTime());
+    }
+
+    /** Bans a member from this content: it serves nobody, may not rejoin, and its clients fetch elsewhere. */
+    private void ban(Member liar, String why) {
+        liar.banned = true;
+        banned.add(liar.id);
+        LOG.info("tracker: banning {} from {}: {}", liar.session, name(), why);
+        liar.have.forEach(p -> {
+            Slot held = slot(p);
+            if (held != null) {
+                held.holders.remove(liar);
+            }
+        });
+        dropClaims(liar);
+        revokeServer(liar, "banned: served corrupt pieces");
     }
 
     /** An assignment ended: its server has a slot free again. */
@@ -298,7 +413,7 @@ abstract class Content {
         Batch batch = new Batch(m);
         for (PrimitiveIterator.OfInt it = order(m); room > 0 && it.hasNext();) {
             int piece = it.nextInt();
-            if (m.have.has(piece) || m.assigned.containsKey(piece)) {
+            if (m.have.has(piece) || m.claimed.has(piece) || m.assigned.containsKey(piece)) {
                 continue;
             }
             Member server = chooseServer(piece, m, now, false);
@@ -326,7 +441,7 @@ abstract class Content {
         }
         Batch batch = new Batch(m);
         for (int piece : pieces) {
-            if (m.have.has(piece) || m.assigned.containsKey(piece)) {
+            if (m.have.has(piece) || m.claimed.has(piece) || m.assigned.containsKey(piece)) {
                 continue;
             }
             Member server = chooseServer(piece, m, now, urgent);
@@ -352,13 +467,31 @@ abstract class Content {
         double bestLoad = 0;
         Member source = null;
         boolean otherHolders = false;
+        Member candidate = null;
+        double candidateLoad = 0;
+        // a holder this member avoids (it failed it, or it reported it) is no holder for it: the source serves
+        for (Member h : slot.candidates) {
+            if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
+                continue;
+            }
+            otherHolders = true;
+            int slots = h.session.servingSlots(slot.length, settings.maxServing());
+            if (h.serving >= slots) {
+                continue;
+            }
+            double load = (double) h.serving / slots;
+            if (candidate == null || load < candidateLoad) {
+                candidate = h;
+                candidateLoad = load;
+            }
+        }
         for (Member h : slot.holders) {
-            if (h == m || !h.canServe()) {
+            if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
                 continue;
             }
             otherHolders |= !h.source;
             int slots = h.session.servingSlots(slot.length, settings.maxServing());
-            if (h.serving >= slots || m.avoids(piece, h.id, now)) {
+            if (h.serving >= slots) {
                 continue;
             }
             if (h.source) {
@@ -377,6 +510,10 @@ abstract class Content {
         if (best != null) {
             return best;
         }
+        if (candidate != null) {
+            // no proven holder can serve it: a candidate gets the chance to prove its claim
+            return candidate;
+        }
         // when the other holders are merely busy, waiting for them keeps the source's upload near one copy
         if (source != null && (urgent || !otherHolders && slot.seeding == 0)) {
             return source;
@@ -391,7 +528,7 @@ abstract class Content {
         if (server.source) {
             slot.seeding++;
         }
-        batch.entries.add(new Assign.Entry(piece, server.id, slot.holders.size()));
+        batch.entries.add(new Assign.Entry(piece, server.id, slot.servers()));
         if (m.session.known.add(server.id) && server.session.info != null) {
             batch.addresses.add(server.session.info);
         }
@@ -424,8 +561,8 @@ abstract class Content {
         for (Member m : members.values()) {
             PeerInfo info = m.session.info;
             out.add(new TrackedPeer(m.id, info == null ? "-" : info.host() + ":" + info.port(), m.source,
-                    m.have.count(), m.uploaded, m.downloaded, tracker.ratio(m.id), m.banned, m.session.uploadCap,
-                    m.session.uploadRate));
+                    m.have.count() + m.claimed.count(), m.uploaded, m.downloaded, tracker.ratio(m.id), m.banned,
+                    m.session.uploadCap, m.session.uploadRate));
         }
         return out;
     }

@@ -65,8 +65,9 @@ final class FileContent extends Content {
         return settings.assignmentTimeout().toNanos();
     }
 
+    /** It holds (or says it holds) every piece: it needs no more assignments. */
     private boolean complete(Member m) {
-        return m.have.count() == slots.length;
+        return m.have.count() + m.claimed.count() >= slots.length;
     }
 
     // ------------------------------------------------------------------ membership
@@ -88,7 +89,7 @@ final class FileContent extends Content {
             for (int i = 0; i < slots.length; i++) {
                 all.set(i);
             }
-            Member src = new Member(s, Member.Held.of(all), true);
+            Member src = new Member(s, Member.Held.of(all), Member.Held.of(new Bitfield(slots.length)), true);
             members.put(s.id, src);
             for (Slot slot : slots) {
                 slot.holders.add(src);
@@ -107,7 +108,8 @@ final class FileContent extends Content {
         }
         Member m = members.get(s.id);
         if (m == null) {
-            m = new Member(s, Member.Held.of(new Bitfield(slots.length)), false);
+            m = new Member(s, Member.Held.of(new Bitfield(slots.length)), Member.Held.of(new Bitfield(slots.length)),
+                    false);
             members.put(s.id, m);
             s.contents.add(this);
         }
@@ -124,10 +126,10 @@ final class FileContent extends Content {
         long[] keys = new long[n];
         int count = 0;
         for (int i = 0; i < n; i++) {
-            if (m.have.has(i) || m.assigned.containsKey(i)) {
+            if (m.have.has(i) || m.claimed.has(i) || m.assigned.containsKey(i)) {
                 continue;
             }
-            int avail = slots[i].holders.size();
+            int avail = slots[i].servers();
             if (avail == 0) {
                 continue;
             }
@@ -152,7 +154,8 @@ final class FileContent extends Content {
         }
         // the piece has one more holder: offer it to the members waiting for work, best ratio first
         for (Member other : hungryByRatio()) {
-            if (!other.have.has(piece) && !other.assigned.containsKey(piece) && !offer(other, piece, now, false)) {
+            if (!other.have.has(piece) && !other.claimed.has(piece) && !other.assigned.containsKey(piece)
+                    && !offer(other, piece, now, false)) {
                 break;
             }
         }
@@ -190,7 +193,9 @@ final class FileContent extends Content {
         }
         if (hungry.size() > 1) {
             Collections.shuffle(hungry, random);
-            hungry.sort(Comparator.comparingDouble((Member m) -> -Math.min(tracker.ratio(m.id), 1e9)));
+            // a demoted member still fetches, but after everyone else
+            hungry.sort(Comparator.comparing((Member m) -> m.demoted)
+                    .thenComparingDouble(m -> -Math.min(tracker.ratio(m.id), 1e9)));
         }
         return hungry;
     }

@@ -100,7 +100,7 @@ final class LiveContent extends Content {
             if (m != null) {
                 drop(m, "became the source");
             }
-            Member source = new Member(s, Member.Held.window(), true);
+            Member source = new Member(s, Member.Held.window(), Member.Held.window(), true);
             members.put(s.id, source);
             pieces.forEach((index, slot) -> {
                 source.have.add(index);
@@ -119,7 +119,7 @@ final class LiveContent extends Content {
         }
         Member m = members.get(s.id);
         if (m == null) {
-            m = new Member(s, Member.Held.window(), false);
+            m = new Member(s, Member.Held.window(), Member.Held.window(), false);
             members.put(s.id, m);
         }
         s.contents.add(this);
@@ -229,6 +229,7 @@ final class LiveContent extends Content {
             int index = first.getKey();
             for (Member m : members.values()) {
                 m.have.remove(index);
+                m.claimed.remove(index);
                 Member.Assigned a = m.assigned.remove(index);
                 if (a != null) {
                     release(index, a.from());
@@ -292,7 +293,8 @@ final class LiveContent extends Content {
         List<Member> list = new ArrayList<>(members.values());
         list.removeIf(m -> !m.fetches());
         Collections.shuffle(list, random);
-        list.sort(Comparator.comparingDouble((Member m) -> -m.rate));
+        // a demoted member still fetches, but after everyone else
+        list.sort(Comparator.comparing((Member m) -> m.demoted).thenComparingDouble(m -> -m.rate));
         return list;
     }
 

@@ -21,8 +21,16 @@ final class Member {
     final ClientSession session;
     final PeerId id;
     final boolean source;
+    /** The pieces it holds on evidence: it verified them after the tracker assigned them to it (or it published them). */
     final Held have;
+    /**
+     * The pieces it says it holds without evidence (a restart, or a lie): it is a candidate server of each,
+     * tried only where no proven holder can serve, and proven by its first piece another member verifies.
+     */
+    final Held claimed;
     boolean banned;
+    /** It did not serve what it was assigned, by the word of independent members: it serves nobody here. */
+    boolean demoted;
     /** Assignments outstanding to this member: piece, then the member told to serve it. In assignment order. */
     final Map<Integer, Assigned> assigned = new LinkedHashMap<>();
     /** Assignments outstanding where this member serves. */
@@ -40,15 +48,18 @@ final class Member {
     long rateWindowBytes;
     /** Pieces whose source failed for this member, with the time the avoidance ends. */
     private final Map<Long, Long> avoid = new HashMap<>();
+    /** The servers this member reported corrupt data from: never assigned to it again here. */
+    private final Set<PeerId> shunned = new HashSet<>();
 
     record Assigned(PeerId from, long since) {
     }
 
-    Member(ClientSession session, Held have, boolean source) {
+    Member(ClientSession session, Held have, Held claimed, boolean source) {
         this.session = session;
         this.id = session.id;
         this.source = source;
         this.have = have;
+        this.claimed = claimed;
     }
 
     /** True when the member may be sent to fetch (a source and a banned member are not). */
@@ -57,14 +68,25 @@ final class Member {
     }
 
     boolean canServe() {
-        return !banned && session.info != null && !session.closed;
+        return !banned && !demoted && session.info != null && !session.closed;
     }
 
     void avoid(int piece, PeerId from, long until) {
         avoid.put(pair(piece, from), until);
     }
 
+    /**
+     * This member reported corrupt data from {@code from}: it is never sent there again in this content
+     * (the client stops using that peer at once, so an assignment there would only stall).
+     */
+    void shun(PeerId from) {
+        shunned.add(from);
+    }
+
     boolean avoids(int piece, PeerId from, long now) {
+        if (shunned.contains(from)) {
+            return true;
+        }
         Long until = avoid.get(pair(piece, from));
         if (until == null) {
             return false;

@@ -29,6 +29,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * IceTracker as a DS component (PID {@code org.iceshare.tracker}): thin wiring around
@@ -68,6 +69,23 @@ public final class TrackerComponent implements Tracker {
                 + "they connect. The tcp port is 'Port'.")
         String transportPorts() default "";
 
+        @AttributeDefinition(name = "Reports to act", description = "How many independent members must report a "
+                + "member within two minutes (it did not serve what it was assigned, or served it corrupt) before the "
+                + "tracker demotes or bans it. One report never takes anyone down. 2..100.", min = "2", max = "100")
+        int reportsToAct() default TrackerSettings.DEFAULT_REPORTS_TO_ACT;
+
+        @AttributeDefinition(name = "Publishers", description = "Who may publish a new name: 'local' (clients on "
+                + "the tracker's machine; the default), 'listed' (only the peer ids below), or 'anyone'. A name once "
+                + "published belongs to its publisher's key, whoever may publish.", options = {
+                    @Option(label = "clients on this machine", value = "local"),
+                    @Option(label = "listed peer ids only", value = "listed"),
+                    @Option(label = "anyone", value = "anyone")})
+        String publishers() default "local";
+
+        @AttributeDefinition(name = "Publisher ids", description = "Peer ids (32 hex digits, comma-separated) that "
+                + "may publish new names whatever 'Publishers' says. A peer's id is in iceshare:status.")
+        String publisherIds() default "";
+
         @AttributeDefinition(name = "Storage", description = "Folder of the tracker's own files, its key pair "
                 + "(tracker.key, readable by its owner only) among them. Empty: ${karaf.data}/iceshare/tracker. The "
                 + "key is the tracker's identity: clients see it in the tracker's HELLO.")
@@ -79,6 +97,8 @@ public final class TrackerComponent implements Tracker {
     private final Set<Transport> transports = new CopyOnWriteArraySet<>();
     /** The tracker's key pair, kept in its storage folder (loaded once: a restart keeps the same identity). */
     private final Identity identity;
+    /** The folder of what survives a restart: its key and who owns which name. */
+    private final Path storage;
     private volatile TrackerEngine engine;
     private TrackerSettings settings;
     private boolean started;
@@ -88,14 +108,25 @@ public final class TrackerComponent implements Tracker {
     @Activate
     public TrackerComponent(Config c) {
         this.settings = settings(c);
-        this.identity = identity(c);
-        this.engine = new TrackerEngine(settings, List.of(), identity);
+        this.storage = c.storage().isBlank()
+                ? Paths.get(System.getProperty("karaf.data", "data"), "iceshare", "tracker") : Paths.get(c.storage());
+        this.identity = identity(storage);
+        this.engine = new TrackerEngine(settings, List.of(), identity, storage);
+        engine.publishers(policy(c));
+    }
+
+    /** The publish policy, or local-only with the reason logged when the configuration is invalid. */
+    private static PublishPolicy policy(Config c) {
+        try {
+            return PublishPolicy.parse(c.publishers(), c.publisherIds());
+        } catch (IllegalArgumentException e) {
+            LOG.error("tracker: {}; new names may be published from this machine only", e.getMessage());
+            return PublishPolicy.LOCAL;
+        }
     }
 
     /** The identity in the storage folder; a fresh one not kept when the folder cannot hold it (logged). */
-    private static Identity identity(Config c) {
-        Path folder = c.storage().isBlank()
-                ? Paths.get(System.getProperty("karaf.data", "data"), "iceshare", "tracker") : Paths.get(c.storage());
+    private static Identity identity(Path folder) {
         try {
             Identity id = Identity.loadOrCreate(folder.resolve("tracker.key"));
             LOG.info("tracker: identity {} (key in {})", id.id(), folder.resolve("tracker.key"));
@@ -135,7 +166,7 @@ public final class TrackerComponent implements Tracker {
             throw new IllegalArgumentException("peerTimeoutSeconds must be in 5..3600: " + c.peerTimeoutSeconds());
         }
         return new TrackerSettings(c.host(), c.port(), Duration.ofSeconds(c.peerTimeoutSeconds()), c.window(),
-                c.maxServing(), Duration.ofSeconds(60), transportPorts(c.transportPorts()));
+                c.maxServing(), Duration.ofSeconds(60), transportPorts(c.transportPorts()), c.reportsToAct());
     }
 
     private static Map<String, Integer> transportPorts(String configured) {
@@ -161,12 +192,22 @@ public final class TrackerComponent implements Tracker {
                     e.getMessage());
             return;
         }
+        PublishPolicy policy;
+        try {
+            policy = PublishPolicy.parse(c.publishers(), c.publisherIds());
+        } catch (IllegalArgumentException e) {
+            LOG.error("tracker: refusing the new configuration: {}; it keeps running as configured before",
+                    e.getMessage());
+            return;
+        }
+        engine.publishers(policy);
         if (next.equals(settings)) {
             return;
         }
         engine.close();
         try {
-            TrackerEngine restarted = new TrackerEngine(next, transports, identity);
+            TrackerEngine restarted = new TrackerEngine(next, transports, identity, storage);
+            restarted.publishers(policy);
             restarted.start();
             engine = restarted;
             settings = next;
@@ -174,7 +215,8 @@ public final class TrackerComponent implements Tracker {
             LOG.error("tracker: cannot start with the new configuration ({}); back to the previous one",
                     e.getMessage());
             try {
-                TrackerEngine old = new TrackerEngine(settings, transports, identity);
+                TrackerEngine old = new TrackerEngine(settings, transports, identity, storage);
+                old.publishers(policy);
                 old.start();
                 engine = old;
             } catch (IOException ex) {

@@ -2,6 +2,7 @@ package org.iceshare.tracker.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -88,6 +89,10 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private final TransportSet transports;
     /** The tracker's key pair: clients check its HELLO against it. */
     private final Identity identity;
+    /** Who owns each name. */
+    private final NameRegistry names;
+    /** Who may publish a new name. */
+    private volatile PublishPolicy publishers = PublishPolicy.LOCAL;
     private final ScheduledExecutorService exec;
     private final Map<String, Content> byName = new HashMap<>();
     private final Map<ContentId, Content> byId = new HashMap<>();
@@ -110,10 +115,24 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         this(settings, transports, Identity.generate());
     }
 
-    /** A tracker with its identity (for example kept in its storage folder). */
+    /** A tracker with its identity (for example kept in its storage folder); names are kept in memory only. */
     public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity) {
+        this(settings, transports, identity, null);
+    }
+
+    /**
+     * A tracker with its identity and a folder for what must survive a restart (who owns which name), or
+     * null to keep it in memory only.
+     */
+    public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity,
+            Path stateDir) {
         this.settings = settings;
         this.identity = identity;
+        try {
+            this.names = new NameRegistry(stateDir == null ? null : stateDir.resolve("names"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the names of " + stateDir + ": " + e.getMessage(), e);
+        }
         this.transports = new TransportSet(settings.host(), settings::portFor, () -> new ClientSession(this),
                 transports);
         int n = INSTANCES.incrementAndGet();
@@ -491,9 +510,28 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
 
     // ------------------------------------------------------------------ publish / join
 
+    /** Who may publish new names from now on. Any thread. */
+    void publishers(PublishPolicy policy) {
+        this.publishers = policy;
+        LOG.info("tracker: new names may be published by {}", policy);
+    }
+
     private void publish(ClientSession s, Manifest m) {
         if (s.info == null) {
             s.send(ErrorReport.of(ErrorCode.INVALID, "a publisher must accept peer connections (listen port 0)"));
+            return;
+        }
+        NameRegistry.Owner owner = names.get(m.name());
+        if (owner != null && !owner.owner().equals(s.id)) {
+            LOG.info("tracker: refusing {}'s publication of {}: the name belongs to {}", s, m.name(), owner.owner());
+            s.send(ErrorReport.of(ErrorCode.FORBIDDEN, "the name " + m.name() + " belongs to another publisher"));
+            return;
+        }
+        if (owner == null && !publishers.allows(s.id, s.connection.remoteAddress(), s.connection.localAddress())) {
+            LOG.info("tracker: refusing {}'s publication of {}: new names may be published by {}", s, m.name(),
+                    publishers);
+            s.send(ErrorReport.of(ErrorCode.FORBIDDEN, "this tracker takes new publications from " + publishers
+                    + " only"));
             return;
         }
         if (!m.idMatchesContents()) {
@@ -503,6 +541,13 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         Content c = byName.get(m.name());
         if (c != null && (!c.id().equals(m.id()) || c.manifest.live() != m.live())) {
             s.send(ErrorReport.of(ErrorCode.CONFLICT, "a different content is already published as " + m.name()));
+            return;
+        }
+        try {
+            names.register(m.name(), s.id, m.id(), m.live());
+        } catch (IOException e) {
+            LOG.error("tracker: cannot record that {} owns {}: {}", s, m.name(), e.getMessage());
+            s.send(ErrorReport.of(ErrorCode.INTERNAL, "the tracker cannot record the publication now"));
             return;
         }
         if (c == null) {

@@ -16,9 +16,15 @@ import org.iceshare.api.swarm.Endpoint;
  * @param maxServing assignments one peer serves at a time before others are preferred
  * @param assignmentTimeout an assignment neither verified nor reported failed this long is re-planned
  * @param transportPorts ports of the transports other than {@code tcp}; one not in here listens on a free port
+ * @param reportsToAct how many independent members must report a member (that it did not serve what it was
+ *        assigned, or served it corrupt) within two minutes before the tracker demotes or bans it: one report
+ *        never takes anyone down
  */
 public record TrackerSettings(String host, int port, Duration peerTimeout, int window, int maxServing,
-        Duration assignmentTimeout, Map<String, Integer> transportPorts) {
+        Duration assignmentTimeout, Map<String, Integer> transportPorts, int reportsToAct) {
+
+    /** Default {@link #reportsToAct}. */
+    public static final int DEFAULT_REPORTS_TO_ACT = 3;
 
     public TrackerSettings {
         Objects.requireNonNull(host, "host");
@@ -36,6 +42,9 @@ public record TrackerSettings(String host, int port, Duration peerTimeout, int w
         if (peerTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("peer timeout below 100 ms: " + peerTimeout);
         }
+        if (reportsToAct < 2 || reportsToAct > 100) {
+            throw new IllegalArgumentException("reports to act out of range 2..100: " + reportsToAct);
+        }
         transportPorts = Map.copyOf(transportPorts);
         transportPorts.forEach((t, p) -> {
             Endpoint.checkName(t);
@@ -46,8 +55,19 @@ public record TrackerSettings(String host, int port, Duration peerTimeout, int w
     }
 
     public TrackerSettings(String host, int port, Duration peerTimeout, int window, int maxServing,
+            Duration assignmentTimeout, Map<String, Integer> transportPorts) {
+        this(host, port, peerTimeout, window, maxServing, assignmentTimeout, transportPorts, DEFAULT_REPORTS_TO_ACT);
+    }
+
+    public TrackerSettings(String host, int port, Duration peerTimeout, int window, int maxServing,
             Duration assignmentTimeout) {
         this(host, port, peerTimeout, window, maxServing, assignmentTimeout, Map.of());
+    }
+
+    /** The same settings with another {@link #reportsToAct}. */
+    public TrackerSettings withReportsToAct(int reports) {
+        return new TrackerSettings(host, port, peerTimeout, window, maxServing, assignmentTimeout, transportPorts,
+                reports);
     }
 
     /** The port to listen on with {@code transport}: {@link #port()} for tcp, the configured one or 0 for others. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import org.iceshare.api.icet.Peers;
 import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Rates;
-import org.iceshare.api.icet.Revoke;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
 import org.iceshare.api.swarm.Endpoint;
@@ -46,6 +46,7 @@ import org.iceshare.icet.internal.TransportSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The tracker's orchestration, driven by scripted clients over real sockets. */
 class TrackerEngineTest {
@@ -198,7 +199,7 @@ class TrackerEngineTest {
     }
 
     @Test
-    void aReportedLiarIsBannedAndItsClientsAreSentElsewhere() throws Exception {
+    void aCandidateThatServesACorruptPieceIsDemotedAndItsClientsAreSentElsewhere() throws Exception {
         Manifest m = manifest("b.ogg", 2, 1);
         Client source = new Client(5000);
         source.send(new Publish(m));
@@ -206,8 +207,10 @@ class TrackerEngineTest {
         Client liar = new Client(5001);
         liar.send(new Join("b.ogg"));
         liar.next(Assign.class);
+        // it says it verified both pieces: the tracker cannot tell, so the liar is only a candidate for them
         liar.send(new Verified(m.id(), 0, source.id, m.piece(0).hash()));
         liar.send(new Verified(m.id(), 1, source.id, m.piece(1).hash()));
+        await().until(() -> tracker.peers(m.id()).stream().anyMatch(p -> p.id().equals(liar.id) && p.pieces() == 2));
         Client victim = new Client(5002);
         victim.send(new Join("b.ogg"));
         Assign first = victim.next(Assign.class);
@@ -215,15 +218,105 @@ class TrackerEngineTest {
         first.entries().forEach(e -> sources.add(e.source()));
         assertThat(sources).containsExactly(liar.id);
 
+        // the reporter's every assignment from the liar is dropped with the report (its client stops using
+        // the liar at once): both pieces come from the source now
         victim.send(new BadPiece(m.id(), 0, liar.id, "digest mismatch"));
-        Revoke revoke = victim.next(Revoke.class);
-        assertThat(revoke.source()).isEqualTo(liar.id);
         Assign again = victim.next(Assign.class);
-        assertThat(again.entries()).allSatisfy(e -> assertThat(e.source()).isEqualTo(source.id));
+        assertThat(again.entries()).hasSize(2).allSatisfy(e -> assertThat(e.source()).isEqualTo(source.id));
+        // one report never bans, but a candidate that failed its first test loses every claim and serves nobody
         assertThat(tracker.peers(m.id())).filteredOn(p -> p.id().equals(liar.id)).singleElement()
-                .satisfies(p -> assertThat(p.banned()).isTrue());
-        liar.send(new Join("b.ogg"));
-        assertThat(liar.next(ErrorReport.class).code()).isEqualTo(ErrorCode.BANNED);
+                .satisfies(p -> {
+                    assertThat(p.banned()).isFalse();
+                    assertThat(p.pieces()).isZero();
+                });
+        victim.send(new Verified(m.id(), 0, source.id, m.piece(0).hash()));
+        victim.send(new Verified(m.id(), 1, source.id, m.piece(1).hash()));
+        Client late = new Client(5003);
+        late.send(new Join("b.ogg"));
+        assertThat(late.next(Assign.class).entries()).hasSize(2)
+                .allSatisfy(e -> assertThat(e.source()).isEqualTo(victim.id));
+    }
+
+    @Test
+    void aProvenHolderIsBannedOnlyWhenIndependentMembersReportIt() throws Exception {
+        Manifest m = manifest("c.ogg", 1, 2);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client holder = new Client(5001);
+        holder.send(new Join("c.ogg"));
+        holder.next(Assign.class);
+        holder.send(new Verified(m.id(), 0, source.id, m.piece(0).hash()));
+        // a member it was assigned to verifies the piece from it: now it holds the piece on evidence
+        Client first = new Client(5002);
+        first.send(new Join("c.ogg"));
+        assertThat(first.next(Assign.class).entries()).singleElement()
+                .satisfies(e -> assertThat(e.source()).isEqualTo(holder.id));
+        first.send(new Verified(m.id(), 0, holder.id, m.piece(0).hash()));
+        await().until(() -> tracker.content("c.ogg").orElseThrow().totalUploaded() == 2000);
+
+        // a report from a member never assigned the piece from it does not count at all
+        Client bystander = new Client(5003);
+        bystander.send(new BadPiece(m.id(), 0, holder.id, "made up"));
+
+        // proven holders are preferred to the source and to mere candidates: each newcomer is sent to it
+        List<Client> reporters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Client r = new Client(5010 + i);
+            r.send(new Join("c.ogg"));
+            assertThat(r.next(Assign.class).entries()).singleElement()
+                    .satisfies(e -> assertThat(e.source()).isEqualTo(holder.id));
+            reporters.add(r);
+        }
+        for (int i = 0; i < 3; i++) {
+            Client r = reporters.get(i);
+            r.send(new BadPiece(m.id(), 0, holder.id, "digest mismatch"));
+            // the reporter itself stops using it at once
+            assertThat(r.next(Assign.class).entries()).singleElement()
+                    .satisfies(e -> assertThat(e.source()).isNotEqualTo(holder.id));
+            if (i < 2) {
+                assertThat(tracker.peers(m.id())).filteredOn(p -> p.id().equals(holder.id)).singleElement()
+                        .as("after %d reports", i + 1).satisfies(p -> assertThat(p.banned()).isFalse());
+            }
+        }
+        await().until(() -> tracker.peers(m.id()).stream().anyMatch(p -> p.id().equals(holder.id) && p.banned()));
+        holder.send(new Join("c.ogg"));
+        assertThat(holder.next(ErrorReport.class).code()).isEqualTo(ErrorCode.BANNED);
+    }
+
+    /**
+     * Issue #10, attack 5: anyone could publish under a name someone else published. A name belongs to the
+     * key that first published it, across a tracker restart too (the tracker's storage folder keeps it).
+     */
+    @Test
+    void aNameBelongsToItsFirstPublisherAcrossATrackerRestart(@TempDir Path state) throws Exception {
+        tracker.close();
+        TrackerSettings settings = new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 16, 12,
+                Duration.ofSeconds(60));
+        Identity trackerKey = Identity.generate();
+        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state);
+        tracker.start();
+        Identity ownerKey = Identity.generate();
+        Manifest m = manifest("owned.ogg", 2, 6);
+        Client owner = new Client(ownerKey, 5000, transport, tracker.address(), true);
+        owner.send(new Publish(m));
+        owner.next(Published.class);
+        owner.connection.close("restart");
+        tracker.close();
+
+        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state);
+        tracker.start();
+        Client squatter = new Client(5001);
+        squatter.send(new Publish(m));
+        ErrorReport refused = squatter.next(ErrorReport.class);
+        assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(refused.message()).contains("owned.ogg belongs to another publisher");
+        squatter.send(new Publish(manifest("free.ogg", 1, 7)));
+        assertThat(squatter.next(Published.class).name()).isEqualTo("free.ogg");
+
+        Client back = new Client(ownerKey, 5000, transport, tracker.address(), true);
+        back.send(new Publish(manifest("owned.ogg", 3, 8)));
+        assertThat(back.next(Published.class).name()).as("its owner may publish a new version").isEqualTo("owned.ogg");
     }
 
     @Test
