@@ -5,6 +5,7 @@ import java.util.Dictionary;
 import java.util.Enumeration;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
@@ -60,6 +61,13 @@ final class ConfigEdit {
      * @return the previous value, or null
      */
     static Object set(Configuration c, String key, Object value) throws IOException {
+        Object before = c.getProperties() == null ? null : c.getProperties().get(key);
+        setAll(c, Map.of(key, value));
+        return before;
+    }
+
+    /** Sets several properties in a single update of {@code c}, keeping every other property. */
+    static void setAll(Configuration c, Map<String, Object> values) throws IOException {
         Dictionary<String, Object> props = c.getProperties();
         Hashtable<String, Object> copy = new Hashtable<>();
         if (props != null) {
@@ -68,8 +76,7 @@ final class ConfigEdit {
                 copy.put(k, props.get(k));
             }
         }
-        Object before = copy.put(key, value);
+        copy.putAll(values);
         c.update(copy);
-        return before;
     }
 }

@@ -3,8 +3,10 @@ package org.iceshare.tracker.internal;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Publish;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.transport.Connection;
@@ -36,6 +38,30 @@ final class ClientSession implements ConnectionHandler {
     long downloadRate;
     /** Peers whose address this client was sent. */
     final Set<PeerId> known = new HashSet<>();
+    /** Joins and publications this client may send: each costs a plan, a publication a manifest. */
+    final Allowance joins = new Allowance(JOINS_PER_SECOND, JOINS_BURST, System.nanoTime());
+    /** Reports of failed fetches and corrupt pieces, and seeks: each costs a re-plan. */
+    final Allowance reports = new Allowance(REPORTS_PER_SECOND, REPORTS_BURST, System.nanoTime());
+    /** Messages received and not handled yet (any thread). */
+    private final AtomicInteger pending = new AtomicInteger();
+    /** Publications received and not handled yet: each may hold a manifest of megabytes (any thread). */
+    private final AtomicInteger pendingPublications = new AtomicInteger();
+    private volatile boolean flooding;
+    /** When the tracker last logged that this client went over an allowance (0: never). */
+    long lastLimitLogNanos;
+
+    static final double JOINS_PER_SECOND = 10;
+    static final double JOINS_BURST = 50;
+    static final double REPORTS_PER_SECOND = 100;
+    static final double REPORTS_BURST = 1_000;
+    /**
+     * A client with this many messages waiting for the tracker floods it and is closed: far above what an
+     * honest one sends (a restarted client reports each piece it holds, at most 65,536 per content, as it
+     * checks them), far below what would crowd the tracker's memory.
+     */
+    static final int MAX_PENDING = 20_000;
+    /** The same for publications, which are big. */
+    static final int MAX_PENDING_PUBLICATIONS = 4;
 
     ClientSession(TrackerEngine tracker) {
         this.tracker = tracker;
@@ -49,7 +75,25 @@ final class ClientSession implements ConnectionHandler {
 
     @Override
     public void received(Connection c, IcetMessage message) {
-        tracker.execute(() -> tracker.onMessage(this, message));
+        if (flooding) {
+            return;
+        }
+        boolean publication = message instanceof Publish;
+        if (pending.incrementAndGet() > MAX_PENDING
+                || publication && pendingPublications.incrementAndGet() > MAX_PENDING_PUBLICATIONS) {
+            // the tracker is not keeping up with this client: close it rather than queue without bound
+            flooding = true;
+            tracker.flooded(this, publication ? MAX_PENDING_PUBLICATIONS + " publications" : MAX_PENDING
+                    + " messages");
+            return;
+        }
+        tracker.execute(() -> {
+            pending.decrementAndGet();
+            if (publication) {
+                pendingPublications.decrementAndGet();
+            }
+            tracker.onMessage(this, message);
+        });
     }
 
     @Override

@@ -138,9 +138,13 @@ abstract class Content {
     /** Holders per piece (for a live stream, of its window from the oldest piece). */
     abstract int[] availability();
 
-    /** A banned member's pieces stop counting, and it may not rejoin; the source of a live stream is never banned. */
+    /**
+     * A banned member's pieces stop counting, and it may not rejoin. A publisher is never banned from its own
+     * content on reports (reporters could only agree to take the content away from everyone): a reporter
+     * shuns it for itself.
+     */
     boolean mayBan(Member liar) {
-        return true;
+        return !liar.source;
     }
 
     /** Called once a member was removed and its servers revoked. */
@@ -322,8 +326,8 @@ abstract class Content {
         Member.Assigned a = reporter.assigned.get(piece);
         if (a == null || !a.from().equals(liarId) || liar == null || liar == reporter) {
             // a report counts only from a member that was assigned that piece from that member
-            LOG.info("tracker: ignoring {}'s report of a corrupt piece {} of {} from {}: it was not assigned that"
-                    + " piece from it", s, piece, name(), liarId);
+            tracker.limited(s, "unfounded-report", System.nanoTime(), "reports of corrupt pieces it was not assigned"
+                    + " from the accused (last: piece " + piece + " of " + name() + " from " + liarId.shortHex() + ")");
             return;
         }
         // the reporter stops using the liar at once (its client drops every request there): so does its plan

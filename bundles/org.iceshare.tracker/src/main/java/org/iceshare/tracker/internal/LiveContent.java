@@ -85,12 +85,6 @@ final class LiveContent extends Content {
         return ASSIGNMENT_TIMEOUT_NANOS;
     }
 
-    /** The source is never banned from its own stream on a report. */
-    @Override
-    boolean mayBan(Member liar) {
-        return !liar.source;
-    }
-
     // ------------------------------------------------------------------ membership
 
     @Override

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +27,8 @@ import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Join;
 import org.iceshare.api.icet.Joined;
 import org.iceshare.api.icet.Peers;
+import org.iceshare.api.icet.Ping;
+import org.iceshare.api.icet.Pong;
 import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Rates;
@@ -317,6 +320,83 @@ class TrackerEngineTest {
         Client back = new Client(ownerKey, 5000, transport, tracker.address(), true);
         back.send(new Publish(manifest("owned.ogg", 3, 8)));
         assertThat(back.next(Published.class).name()).as("its owner may publish a new version").isEqualTo("owned.ogg");
+    }
+
+    /** Issue #10: a client's joins, publications and reports are rate-limited, and every refusal is counted. */
+    @Test
+    void joinsBeyondTheAllowanceAreAnsweredBusyInOrder() throws Exception {
+        Client greedy = new Client(5000);
+        int n = 200;
+        for (int i = 0; i < n; i++) {
+            greedy.send(new Join("nothing-" + i + ".ogg"));
+        }
+        int unknown = 0;
+        int busy = 0;
+        for (int i = 0; i < n; i++) {
+            ErrorReport answer = greedy.next(ErrorReport.class);
+            if (answer.code() == ErrorCode.BUSY) {
+                assertThat(i).as("the allowance starts with a burst").isGreaterThanOrEqualTo(
+                        (int) ClientSession.JOINS_BURST);
+                busy++;
+            } else {
+                assertThat(answer.code()).isEqualTo(ErrorCode.UNKNOWN_CONTENT);
+                unknown++;
+            }
+        }
+        assertThat(unknown).isGreaterThanOrEqualTo((int) ClientSession.JOINS_BURST);
+        assertThat(busy).isPositive();
+        assertThat(tracker.refusals()).containsEntry("join-rate", (long) busy);
+        assertThat(greedy.closedReason).as("a greedy client is slowed down, not closed").isNull();
+    }
+
+    @Test
+    void unfoundedAndExcessReportsAreCountedAndChangeNothing() throws Exception {
+        Manifest m = manifest("reported.ogg", 4, 9);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client accuser = new Client(5001);
+        accuser.send(new Join("reported.ogg"));
+        accuser.next(Joined.class);
+        // it says it has every piece: nothing is assigned to it, so no report of it can be founded
+        for (int i = 0; i < 4; i++) {
+            accuser.send(new Verified(m.id(), i, source.id, m.piece(i).hash()));
+        }
+        int n = 3_000;
+        for (int i = 0; i < n; i++) {
+            accuser.send(new BadPiece(m.id(), i % 4, source.id, "made up"));
+        }
+        await().until(() -> tracker.refusals().getOrDefault("unfounded-report", 0L)
+                + tracker.refusals().getOrDefault("report-rate", 0L) == n);
+        assertThat(tracker.refusals().get("report-rate")).isPositive();
+        assertThat(tracker.peers(m.id())).filteredOn(p -> p.id().equals(source.id)).singleElement()
+                .satisfies(p -> assertThat(p.banned()).isFalse());
+        Client fan = new Client(5002);
+        fan.send(new Join("reported.ogg"));
+        fan.next(Joined.class);
+        assertThat(fan.next(Assign.class).entries()).isNotEmpty();
+    }
+
+    @Test
+    void aClientThatFloodsFasterThanTheTrackerHandlesIsClosed() throws Exception {
+        Client flood = new Client(5000);
+        Client calm = new Client(5001);
+        CountDownLatch busy = new CountDownLatch(1);
+        tracker.execute(() -> {
+            try {
+                busy.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int i = 0; i <= ClientSession.MAX_PENDING; i++) {
+            flood.send(new Ping(i));
+        }
+        await().until(() -> flood.closedReason != null);
+        busy.countDown();
+        assertThat(tracker.refusals()).containsEntry("flood", 1L);
+        calm.send(new Ping(7));
+        assertThat(calm.next(Pong.class).nonce()).isEqualTo(7);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -230,6 +231,57 @@ public class StatsIT extends IceShareTestSupport {
             .getProperties();
         assertEquals(files, restored.get("name"));
         assertEquals(streaming, restored.get("streaming"));
+    }
+
+    /**
+     * Issue #10: who may publish new names is managed from the shell at run time, and the tracker enforces
+     * it: with 'listed' and the default peer not listed, its publication is refused (FORBIDDEN); once its id
+     * is added, it publishes.
+     */
+    @Test
+    public void publishersAreListedChangedAtRunTimeAndEnforced() throws Exception {
+        Peer peer = getOsgiService(Peer.class, "(name=default)", SERVICE_TIMEOUT_MILLIS);
+        Path media = Path.of(System.getProperty("iceshare.itest.vorbis"));
+        String id = peer.id().toHex();
+        assertTrue(executeCommand("iceshare:status"), executeCommand("iceshare:status").contains("(id " + id + ")"));
+
+        String shown = executeCommand("iceshare:publishers");
+        assertTrue(shown, shown.contains("New names may be published by clients on the tracker's machine"));
+        String bad = executeCommand("iceshare:publishers --add nothex");
+        assertTrue(bad, bad.contains("Error: not a peer id") && bad.contains("nothing written"));
+        String wrongMode = executeCommand("iceshare:publishers --mode everybody");
+        assertTrue(wrongMode, wrongMode.contains("Error: --mode must be local, listed or anyone"));
+
+        String listed = executeCommand("iceshare:publishers --mode listed");
+        assertTrue(listed, listed.contains("publishers: local -> listed") && listed.contains("Listed ids: none"));
+        int[] attempt = {0};
+        waitUntil("the tracker refuses a publication from a key it does not list", () -> {
+            try {
+                peer.publish(media, "gated-" + attempt[0]++ + ".ogg", null).toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+                return false;
+            } catch (ExecutionException e) {
+                return String.valueOf(e.getMessage()).contains("FORBIDDEN");
+            }
+        });
+
+        String added = executeCommand("iceshare:publishers --add " + id);
+        assertTrue(added, added.contains("added " + id) && added.contains("  " + id));
+        waitUntil("the tracker takes the listed key's publication", () -> {
+            try {
+                peer.publish(media, "open-" + attempt[0]++ + ".ogg", null).toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                return false;
+            }
+        });
+
+        String restored = executeCommand("iceshare:publishers --mode local --remove " + id);
+        assertTrue(restored, restored.contains("publishers: listed -> local") && restored.contains("removed " + id));
+        Dictionary<String, Object> props = configAdmin.getConfiguration("org.iceshare.tracker", null).getProperties();
+        assertEquals("local", props.get("publishers"));
+        assertEquals("", props.get("publisherIds"));
     }
 
     @Test
