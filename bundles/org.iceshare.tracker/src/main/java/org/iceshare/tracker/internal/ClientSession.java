@@ -83,7 +83,7 @@ final class ClientSession implements ConnectionHandler {
                 || publication && pendingPublications.incrementAndGet() > MAX_PENDING_PUBLICATIONS) {
             // the tracker is not keeping up with this client: close it rather than queue without bound
             flooding = true;
-            tracker.flooded(this, publication ? MAX_PENDING_PUBLICATIONS + " publications" : MAX_PENDING
+            tracker.guard.flooded(this, publication ? MAX_PENDING_PUBLICATIONS + " publications" : MAX_PENDING
                     + " messages");
             return;
         }

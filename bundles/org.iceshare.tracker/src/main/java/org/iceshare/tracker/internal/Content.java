@@ -326,7 +326,7 @@ abstract class Content {
         Member.Assigned a = reporter.assigned.get(piece);
         if (a == null || !a.from().equals(liarId) || liar == null || liar == reporter) {
             // a report counts only from a member that was assigned that piece from that member
-            tracker.limited(s, "unfounded-report", System.nanoTime(), "reports of corrupt pieces it was not assigned"
+            tracker.guard.limited(s, "unfounded-report", System.nanoTime(), "reports of corrupt pieces it was not assigned"
                     + " from the accused (last: piece " + piece + " of " + name() + " from " + liarId.shortHex() + ")");
             return;
         }

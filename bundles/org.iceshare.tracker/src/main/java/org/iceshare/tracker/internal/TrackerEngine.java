@@ -13,9 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.Auth;
@@ -104,8 +101,8 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private final Map<PeerId, ClientSession> byPeer = new HashMap<>();
     private final Map<PeerId, long[]> ratios = new HashMap<>();
     private final Random random = new Random();
-    /** What it refused to protect itself or a swarm, by reason. */
-    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    /** Each client's allowances, and what the tracker refused, by reason. */
+    final Guard guard = new Guard();
     private boolean started;
     private volatile InetSocketAddress address;
     private Thread thread;
@@ -381,16 +378,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             s.downloadRate = r.downloadRate();
             return;
         }
-        long now = s.lastSeenNanos;
-        if ((m instanceof Publish || m instanceof Join) && !s.joins.take(now)) {
-            // answered all the same, in order: every PUBLISH and JOIN gets exactly one answer
-            limited(s, "join-rate", now, "joins and publications beyond its allowance");
-            s.send(ErrorReport.of(ErrorCode.BUSY, "too many joins and publications: at most "
-                    + (int) ClientSession.JOINS_PER_SECOND + " a second"));
-            return;
-        }
-        if ((m instanceof BadPiece || m instanceof FetchFailed || m instanceof Seek) && !s.reports.take(now)) {
-            limited(s, "report-rate", now, "reports and seeks beyond its allowance");
+        if (!guard.admits(s, m, s.lastSeenNanos)) {
             return;
         }
         if (m instanceof Publish p) {
@@ -437,35 +425,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
     }
 
-    /** A client went over one of its allowances: counted, and logged at INFO at most once a minute per client. */
-    void limited(ClientSession s, String reason, long now, String what) {
-        refused(reason);
-        if (now - s.lastLimitLogNanos > TimeUnit.MINUTES.toNanos(1) || s.lastLimitLogNanos == 0) {
-            s.lastLimitLogNanos = now;
-            LOG.info("tracker: refusing {}'s {} ({}; logged once a minute)", s, what, reason);
-        }
-    }
-
-    /** Counts a refusal: what the tracker refused or ignored to protect itself or the swarm, by reason. */
-    void refused(String reason) {
-        refusals.computeIfAbsent(reason, k -> new LongAdder()).increment();
-    }
-
     /** What the tracker refused since it started, by reason (any thread). */
     public Map<String, Long> refusals() {
-        Map<String, Long> out = new TreeMap<>();
-        refusals.forEach((reason, n) -> out.put(reason, n.sum()));
-        return out;
-    }
-
-    /** A client sent more than the tracker can queue for it (any thread): it is closed. */
-    void flooded(ClientSession s, String what) {
-        refused("flood");
-        LOG.info("tracker: closing {}: more than {} waiting to be handled", s, what);
-        Connection c = s.connection;
-        if (c != null) {
-            c.close("flooding the tracker");
-        }
+        return guard.refusals();
     }
 
     private void refuse(ClientSession s, ErrorCode code, String why) {
@@ -487,11 +449,11 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
                 s.handshake.onAuth(a);
                 hello(s, s.handshake.theirs());
             } else {
-                refused("handshake");
+                guard.refused("handshake");
                 refuse(s, ErrorCode.PROTOCOL, m.type() + " before the handshake was done");
             }
         } catch (Handshake.Refused e) {
-            refused("handshake");
+            guard.refused("handshake");
             refuse(s, ErrorCode.PROTOCOL, e.getMessage());
         }
     }
@@ -573,13 +535,13 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
         NameRegistry.Owner owner = names.get(m.name());
         if (owner != null && !owner.owner().equals(s.id)) {
-            refused("publish-forbidden");
+            guard.refused("publish-forbidden");
             LOG.info("tracker: refusing {}'s publication of {}: the name belongs to {}", s, m.name(), owner.owner());
             s.send(ErrorReport.of(ErrorCode.FORBIDDEN, "the name " + m.name() + " belongs to another publisher"));
             return;
         }
         if (owner == null && !publishers.allows(s.id, s.connection.remoteAddress(), s.connection.localAddress())) {
-            refused("publish-forbidden");
+            guard.refused("publish-forbidden");
             LOG.info("tracker: refusing {}'s publication of {}: new names may be published by {}", s, m.name(),
                     publishers);
             s.send(ErrorReport.of(ErrorCode.FORBIDDEN, "this tracker takes new publications from " + publishers
