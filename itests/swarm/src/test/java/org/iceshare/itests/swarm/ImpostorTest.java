@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +14,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.iceshare.api.codec.DecodeResult;
+import org.iceshare.api.codec.IcetCodec;
+import org.iceshare.api.codec.StreamDecoder;
 import org.iceshare.api.icet.Auth;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
@@ -135,19 +141,19 @@ class ImpostorTest {
     @Test
     void aHelloWithAnOverlongHostIsRefusedCleanly() throws Exception {
         try (SwarmFixture swarm = new SwarmFixture(tmp);
-                java.net.Socket socket = new java.net.Socket(swarm.trackerAddress().getAddress(),
+                Socket socket = new Socket(swarm.trackerAddress().getAddress(),
                         swarm.trackerAddress().getPort())) {
             socket.setSoTimeout(30_000);
             // 1,000 characters of host (it used to leave a stack trace and a misleading "PING before Hello")
             socket.getOutputStream().write(hostile("h".repeat(1000)));
-            org.iceshare.api.codec.StreamDecoder decoder = new org.iceshare.api.codec.StreamDecoder(1 << 20);
+            StreamDecoder decoder = new StreamDecoder(1 << 20);
             ErrorReport refused = null;
             byte[] buffer = new byte[4096];
             while (refused == null) {
                 int n = socket.getInputStream().read(buffer);
                 assertThat(n).as("the tracker answers before it closes").isPositive();
-                for (org.iceshare.api.codec.DecodeResult r : decoder.feed(java.nio.ByteBuffer.wrap(buffer, 0, n))) {
-                    if (r instanceof org.iceshare.api.codec.DecodeResult.Decoded d && d.message() instanceof ErrorReport e) {
+                for (DecodeResult r : decoder.feed(ByteBuffer.wrap(buffer, 0, n))) {
+                    if (r instanceof DecodeResult.Decoded d && d.message() instanceof ErrorReport e) {
                         refused = e;
                     }
                 }
@@ -163,12 +169,12 @@ class ImpostorTest {
         byte[] key = new byte[32];
         key[0] = 1;
         Hello fine = Hello.of(Role.CLIENT, key, new byte[32], "x", List.of());
-        byte[] bytes = org.iceshare.api.codec.IcetCodec.encode(fine).copy().array();
+        byte[] bytes = IcetCodec.encode(fine).copy().array();
         // length field, type, version, role, id16, then the host string (u16 length, UTF-8)
-        byte[] h = host.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] h = host.getBytes(StandardCharsets.UTF_8);
         int hostAt = 4 + 1 + 1 + 1 + PeerId.LENGTH;
         int oldHostLength = ((bytes[hostAt] & 0xff) << 8) | (bytes[hostAt + 1] & 0xff);
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(bytes.length - oldHostLength + h.length);
+        ByteBuffer out = ByteBuffer.allocate(bytes.length - oldHostLength + h.length);
         out.put(bytes, 0, hostAt).putShort((short) h.length).put(h)
                 .put(bytes, hostAt + 2 + oldHostLength, bytes.length - hostAt - 2 - oldHostLength);
         out.putInt(0, out.capacity() - 4);
