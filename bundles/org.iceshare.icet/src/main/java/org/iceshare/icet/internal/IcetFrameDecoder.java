@@ -307,12 +307,18 @@ public final class IcetFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Called on the channel's event loop when the budget closed this connection from elsewhere: frees the
-     * partial frame now rather than when the channel is gone.
+     * The budget closed this connection to make room for another's frame: frees the partial frame now
+     * rather than when the channel is gone. Called on the other connection's event loop: when that is this
+     * channel's too, the buffer is freed at once (before the loop reads on), else as this loop's next task.
      */
     void evicted() {
         ChannelHandlerContext ctx = context;
-        if (ctx != null) {
+        if (ctx == null) {
+            return;
+        }
+        if (ctx.executor().inEventLoop()) {
+            discard(ctx);
+        } else {
             ctx.executor().execute(() -> discard(ctx));
         }
     }

@@ -63,7 +63,7 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 32;
-    public static final long DEFAULT_MAX_BUFFERED_FRAME_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BUFFERED_FRAME_BYTES = 32L * 1024 * 1024;
     public static final int DEFAULT_FRAME_TIMEOUT_SECONDS = (int) (IcetLimits.DEFAULT_FRAME_TIMEOUT_MILLIS / 1000);
     public static final int DEFAULT_MIN_FRAME_RATE = IcetLimits.DEFAULT_MIN_FRAME_BYTES_PER_SECOND;
 

@@ -49,7 +49,7 @@ class TcpTransportComponentTest {
                 .contains("id=\"writeBufferHighWaterMark\"").contains("id=\"connectTimeoutMillis\"")
                 .contains("id=\"maxConnections\"").contains("default=\"1024\"")
                 .contains("id=\"maxConnectionsPerAddress\"").contains("default=\"32\"")
-                .contains("id=\"maxBufferedFrameBytes\"").contains("default=\"67108864\"")
+                .contains("id=\"maxBufferedFrameBytes\"").contains("default=\"33554432\"")
                 .contains("id=\"frameTimeoutSeconds\"").contains("id=\"minFrameRate\"");
         assertThat(metatype.split("description=")).hasSize(14);
     }
