@@ -162,6 +162,22 @@ public class ProductionModeIT {
         assertTrue(status.output, status.output.contains("Tracker on [0:0:0:0:0:0:0:0]:" + ports.get("tracker"))
                 || status.output.contains("Tracker on 0.0.0.0:" + ports.get("tracker")));
         assertTrue(status.output, status.output.contains("Refusals: none"));
+        // a frame of length 0 at the tracker: a malformed-frame refusal, counted by the TCP transport's bundle and
+        // shown by the shell's (the counters cross bundles through Transport.refusals(), API 1.2)
+        try (Socket garbage = new Socket("127.0.0.1", ports.get("tracker"))) {
+            garbage.getOutputStream().write(new byte[] {0, 0, 0, 0});
+            garbage.setSoTimeout(30_000);
+            InputStream in = garbage.getInputStream();
+            while (in.read() >= 0) {
+                // the ErrorReport, then the end of the stream
+            }
+        }
+        Awaitility.await("the refusal in iceshare:status").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    String out = client("iceshare:status").output;
+                    return out.contains("Refusals since start (1;") && out.lines()
+                            .anyMatch(l -> l.matches("\\s*tcp\\s*\\|\\s*malformed-frame\\s*\\|\\s*1\\s*"));
+                });
         Awaitility.await("the guard's note").atMost(WAIT).until(() -> Files.readString(home.resolve("data/log/karaf.log"))
                 .contains("IceShare production mode: 1 listener(s) on non-loopback addresses, with credentials of your own"));
 
