@@ -160,6 +160,17 @@ try {
   log('logged in as', user, '- page title:', JSON.stringify(title));
   result.steps.push('login');
 
+  // 1b. the refusals of the container (connection caps, budgets, slow frames, ...): the table and its total
+  await page.waitForFunction(() => /^\(\d+ since start\)$/.test(document.getElementById('iceshare-refusals-total').textContent),
+    null, { timeout: 30000 });
+  const refusals = await page.$eval('#iceshare-refusals', (t) => ({ total: document.getElementById('iceshare-refusals-total').textContent,
+    rows: t.tBodies[0].rows.length, first: t.tBodies[0].rows[0].innerText }));
+  log('refusals on the page:', JSON.stringify(refusals));
+  if (refusals.rows < 1) {
+    throw new Error('the Refusals table is empty: ' + JSON.stringify(refusals));
+  }
+  result.steps.push('refusals');
+
   // 2. a swarm that is moving: its bytes or verified pieces change between two polls
   const rows = '#iceshare-swarms tbody tr[data-content]';
   await page.waitForSelector(rows, { timeout: 30000 });

@@ -19,6 +19,7 @@ public final class Bench {
             case "stream" -> StreamBench.main(rest);
             case "seek" -> SeekBench.main(rest);
             case "play" -> PlayBench.main(rest);
+            case "slowframes" -> SlowFramesBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
@@ -30,6 +31,9 @@ public final class Bench {
                         + "[--seconds S] [--audio]");
                 System.out.println("       java -jar iceshare-bench.jar seek [--seeks N]");
                 System.out.println("       java -jar iceshare-bench.jar play [--seconds S] [--runs R]");
+                System.out.println("       java -jar iceshare-bench.jar slowframes --pid PID [--target HOST:PORT] "
+                        + "[--connections N] [--sources K] [--prefill BYTES] [--interval S] [--seconds S] [--peer]");
+                System.out.println("             (the slow-partial-frame attack on a running container, with its RSS)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

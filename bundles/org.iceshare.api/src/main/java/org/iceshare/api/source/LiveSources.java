@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
+import org.iceshare.api.transport.Refusals;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -34,4 +35,15 @@ public interface LiveSources {
 
     /** Stops a stream; false when none has that name. */
     boolean stop(String name);
+
+    /**
+     * The pushes the push server refused to protect itself since it started, by reason: wrong or missing
+     * credentials ({@link Refusals#PUSH_PASSWORD}) and pushes from an address locked out after too many
+     * failures ({@link Refusals#PUSH_THROTTLED}). {@link Refusals#NONE} without a push server.
+     *
+     * @since 1.1
+     */
+    default Refusals pushRefusals() {
+        return Refusals.NONE;
+    }
 }

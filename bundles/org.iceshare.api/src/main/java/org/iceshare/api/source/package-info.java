@@ -3,7 +3,7 @@
  * an Icecast mount, an Icecast-compatible source push).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.iceshare.api.source;
 
 import org.osgi.annotation.bundle.Export;

@@ -36,4 +36,17 @@ public interface Transport {
      * Hello exchange, which is the handler's business) or fails with the cause.
      */
     CompletionStage<Connection> connect(InetSocketAddress remote, ConnectionHandler handler);
+
+    /**
+     * The connections this transport refused or closed to protect itself since it started, by reason
+     * (connection caps, the partial-frame budget, slow frames, handshake timeouts, malformed frames, ...),
+     * for the operator. The default, for a transport that counts nothing, is {@link Refusals#NONE}.
+     *
+     * <p>Thread-safe and cheap: a snapshot of counters.
+     *
+     * @since 1.2
+     */
+    default Refusals refusals() {
+        return Refusals.NONE;
+    }
 }

@@ -11,6 +11,7 @@ import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
+import org.iceshare.api.transport.Refusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -30,7 +32,7 @@ import io.netty.util.ReferenceCountUtil;
  * recorded by whoever closed it ({@link IcetPipeline#closeReason}).</li>
  * <li>Messages go to {@code received}, except once the connection is closing.</li>
  * <li>A {@link DecodeResult.Invalid} (input the codec refused) is answered with its {@link ErrorReport}, and the connection closed with
- * the frame's detail as the reason.</li>
+ * the frame's detail as the reason (a {@link Refusals#MALFORMED_FRAME} refusal).</li>
  * <li>An exception thrown by the handler is logged; the connection is closed (with an
  * {@link ErrorCode#INTERNAL} report) and nothing else is affected.</li>
  * </ul>
@@ -73,13 +75,15 @@ final class ConnectionBridge extends ChannelInboundHandlerAdapter {
                 }
                 return;
             }
-            String reason = "TLS handshake failed: " + message(f.cause());
+            boolean timedOut = f.cause() instanceof SslHandshakeTimeoutException;
+            String reason = timedOut ? "handshake timeout: " + message(f.cause())
+                    : "TLS handshake failed: " + message(f.cause());
             LOG.debug("{} on {}", reason, connection);
             if (openedStage != null) {
                 openedStage.completeExceptionally(new IOException(reason, f.cause()));
             }
-            IcetPipeline.markClosing(ctx.channel(), reason);
-            ctx.close();
+            IcetPipeline.refuseNow(ctx.channel(), timedOut ? Refusals.HANDSHAKE_TIMEOUT : Refusals.TLS_HANDSHAKE,
+                    reason);
         });
     }
 
@@ -119,7 +123,7 @@ final class ConnectionBridge extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof DecodeResult.Invalid invalid) {
             LOG.debug("Invalid frame on {}: {}", connection, invalid.detail());
-            IcetPipeline.close(ctx.channel(), invalid.detail(), invalid.toErrorReport());
+            IcetPipeline.refuse(ctx.channel(), Refusals.MALFORMED_FRAME, invalid.detail(), invalid.toErrorReport());
         } else {
             ReferenceCountUtil.release(msg);
             LOG.warn("Dropped an unexpected {} on {}", msg.getClass().getName(), connection);

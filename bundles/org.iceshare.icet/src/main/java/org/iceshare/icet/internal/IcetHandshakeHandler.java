@@ -119,7 +119,8 @@ public final class IcetHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void startTimer(ChannelHandlerContext ctx) {
         if (timeout == null) {
-            timeout = ctx.executor().schedule(() -> IcetPipeline.close(ctx.channel(), "handshake timeout",
+            timeout = ctx.executor().schedule(() -> IcetPipeline.refuse(ctx.channel(),
+                    org.iceshare.api.transport.Refusals.HANDSHAKE_TIMEOUT, "handshake timeout",
                     ErrorReport.of(ErrorCode.PROTOCOL, "no Hello within " + timeoutMillis + " ms")), timeoutMillis,
                     TimeUnit.MILLISECONDS);
         }

@@ -25,7 +25,8 @@ import io.netty.util.concurrent.Future;
  * <ol>
  * <li>{@value #IDLE}: closes the connection when nothing was read for the idle timeout (it sits
  * before the frame decoder so a large frame arriving slowly counts as traffic);</li>
- * <li>{@value #FRAMES}: {@link IcetFrameDecoder};</li>
+ * <li>{@value #FRAMES}: {@link IcetFrameDecoder}, with the connection's share of the transport's
+ * {@link FrameBudget} and the slow-frame rules of {@link IcetLimits};</li>
  * <li>{@value #MESSAGES}: {@link IcetMessageDecoder};</li>
  * <li>{@value #ENCODER}: {@link IcetEncoder} (outbound);</li>
  * <li>{@value #HANDSHAKE}: {@link IcetHandshakeHandler}, which removes itself after the Hello.</li>
@@ -49,6 +50,9 @@ public final class IcetPipeline {
     /** Why this side closed the channel; absent while open or when the peer closed it. */
     public static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf(IcetPipeline.class, "closeReason");
 
+    /** Counts the refusals of the channel's transport; absent on a channel outside a transport (tests). */
+    public static final AttributeKey<RefusalCounter> REFUSALS = AttributeKey.valueOf(IcetPipeline.class, "refusals");
+
     /** The protocol version both sides use, set once the peer's Hello was accepted. */
     public static final AttributeKey<Integer> VERSION = AttributeKey.valueOf(IcetPipeline.class, "version");
 
@@ -58,12 +62,25 @@ public final class IcetPipeline {
     private IcetPipeline() {
     }
 
-    /** Adds the IceT handlers at the end of {@code pipeline}. Call it while initialising the channel. */
+    /**
+     * Adds the IceT handlers at the end of {@code pipeline}, with no partial-frame budget shared with other
+     * connections. Call it while initialising the channel.
+     */
     public static void install(ChannelPipeline pipeline, IcetLimits limits) {
+        install(pipeline, limits, null);
+    }
+
+    /**
+     * Adds the IceT handlers at the end of {@code pipeline}. Call it while initialising the channel.
+     *
+     * @param budget the partial-frame budget the channel shares with the other connections of its
+     *        transport, or null for none
+     */
+    public static void install(ChannelPipeline pipeline, IcetLimits limits, FrameBudget budget) {
         if (limits.idleTimeoutSeconds() > 0) {
             pipeline.addLast(IDLE, new IdleTimeout(limits.idleTimeoutSeconds()));
         }
-        pipeline.addLast(FRAMES, new IcetFrameDecoder(limits.maxFrameSize()));
+        pipeline.addLast(FRAMES, new IcetFrameDecoder(limits, budget));
         pipeline.addLast(MESSAGES, IcetMessageDecoder.INSTANCE);
         pipeline.addLast(ENCODER, IcetEncoder.INSTANCE);
         pipeline.addLast(HANDSHAKE, new IcetHandshakeHandler(limits.handshakeTimeoutMillis()));
@@ -125,6 +142,43 @@ public final class IcetPipeline {
     }
 
     /**
+     * Closes a channel as {@link #close} does, and counts it as a refusal of {@code reason} (one of
+     * {@link org.iceshare.api.transport.Refusals}'s) with the channel's transport, which logs it at INFO
+     * (throttled). Nothing is counted when the channel was already closing. Thread-safe.
+     *
+     * @param detail the close reason, also logged
+     * @return false when the channel was already closing
+     */
+    public static boolean refuse(Channel channel, String reason, String detail, IcetMessage last) {
+        if (!close(channel, detail, last)) {
+            return false;
+        }
+        count(channel, reason, detail);
+        return true;
+    }
+
+    /**
+     * Records {@code detail} as the close reason, counts a refusal of {@code reason} and closes the channel
+     * at once, without writing anything (a failed TLS handshake). Nothing is counted when the channel was
+     * already closing. Thread-safe.
+     */
+    public static boolean refuseNow(Channel channel, String reason, String detail) {
+        if (!markClosing(channel, detail)) {
+            return false;
+        }
+        count(channel, reason, detail);
+        channel.close();
+        return true;
+    }
+
+    private static void count(Channel channel, String reason, String detail) {
+        RefusalCounter counter = channel.attr(REFUSALS).get();
+        if (counter != null) {
+            counter.refused(reason, channel.remoteAddress(), detail);
+        }
+    }
+
+    /**
      * Records the reason without closing, for a caller that closes the channel itself right away (an
      * I/O error). Returns false when a reason was already recorded.
      */
@@ -143,7 +197,10 @@ public final class IcetPipeline {
         return reason != null ? reason : "closed by peer";
     }
 
-    /** Closes the channel with reason {@code "idle timeout"} when nothing was read for the timeout. */
+    /**
+     * Closes the channel with reason {@code "idle timeout"} when nothing was read for the timeout (an
+     * {@link org.iceshare.api.transport.Refusals#IDLE_TIMEOUT} refusal).
+     */
     private static final class IdleTimeout extends IdleStateHandler {
         IdleTimeout(int seconds) {
             super(seconds, 0, 0, TimeUnit.SECONDS);
@@ -151,7 +208,8 @@ public final class IcetPipeline {
 
         @Override
         protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
-            IcetPipeline.close(ctx.channel(), "idle timeout", null);
+            IcetPipeline.refuse(ctx.channel(), org.iceshare.api.transport.Refusals.IDLE_TIMEOUT, "idle timeout",
+                    null);
         }
     }
 }

@@ -13,9 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.iceshare.api.icet.ErrorCode;
+import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.api.transport.Listener;
+import org.iceshare.api.transport.Refusals;
 import org.iceshare.api.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +27,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -47,6 +51,14 @@ import io.netty.util.concurrent.EventExecutor;
  * The settings are read when a channel is initialised, so {@link #reconfigure} changes the limits of new
  * connections and leaves open ones alone. The number of I/O threads is fixed at construction.
  *
+ * <p><b>Bounded costs.</b> Each listener holds at most {@link TransportSettings#maxConnections()} connections,
+ * and at most {@link TransportSettings#maxConnectionsPerAddress()} from one remote address: one more is
+ * closed as soon as it is accepted (over plain TCP after an {@link ErrorCode#BUSY} report saying why; over
+ * TLS without a handshake). The partial frames of all connections, accepted and opened, share one
+ * {@link FrameBudget} of {@link TransportSettings#maxBufferedFrameBytes()}, and each connection follows the
+ * slow-frame rules of {@link IcetLimits}. Every refusal is counted by reason ({@link #refusals()}) and logged
+ * at INFO (throttled, {@link RefusalCounter}).
+ *
  * <p><b>Threading:</b> thread-safe. {@link #connect} never blocks; {@link #listen} blocks only to bind;
  * {@link #close} blocks until the I/O threads stopped (at most a few seconds). Do not call
  * {@code listen} or {@code close} on one of this transport's I/O threads.
@@ -67,7 +79,10 @@ public final class NettyTransport implements Transport, AutoCloseable {
     private final Set<NettyListener> listeners = ConcurrentHashMap.newKeySet();
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RefusalCounter refusals;
+    private final FrameBudget budget;
     private volatile TransportSettings settings;
+    private volatile long slowFrameWindowMillis = IcetLimits.DEFAULT_SLOW_FRAME_WINDOW_MILLIS;
 
     /**
      * @param name the transport's name, as {@link Transport#name()} and every connection report it
@@ -81,6 +96,8 @@ public final class NettyTransport implements Transport, AutoCloseable {
         this.security = security;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ioThreads = settings.ioThreads();
+        this.refusals = new RefusalCounter(name);
+        this.budget = new FrameBudget(settings.maxBufferedFrameBytes());
         this.group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("iceshare-" + name, true),
                 NioIoHandler.newFactory());
     }
@@ -111,6 +128,26 @@ public final class NettyTransport implements Transport, AutoCloseable {
                     newSettings.ioThreads(), name, ioThreads);
         }
         settings = newSettings;
+        budget.limit(newSettings.maxBufferedFrameBytes());
+    }
+
+    /** The connections refused or closed to protect this transport, by reason, since it was built. */
+    @Override
+    public Refusals refusals() {
+        return refusals.snapshot();
+    }
+
+    /**
+     * Changes how often new connections check their partial frames, and the window their rate is measured
+     * over ({@value IcetLimits#DEFAULT_SLOW_FRAME_WINDOW_MILLIS} ms): for tests that cannot wait for it.
+     */
+    void slowFrameWindow(long millis) {
+        slowFrameWindowMillis = millis;
+    }
+
+    /** The partial-frame budget every connection of this transport shares. */
+    public FrameBudget frameBudget() {
+        return budget;
     }
 
     /** Connections open now, accepted and opened. */
@@ -125,6 +162,7 @@ public final class NettyTransport implements Transport, AutoCloseable {
         if (closed.get()) {
             throw new IOException("the " + name + " transport is closed");
         }
+        ConnectionLimits limits = new ConnectionLimits();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -132,6 +170,9 @@ public final class NettyTransport implements Transport, AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admit(ch, limits)) {
+                            return;
+                        }
                         ConnectionHandler handler;
                         try {
                             handler = Objects.requireNonNull(handlers.create(), "the factory made no handler");
@@ -192,10 +233,43 @@ public final class NettyTransport implements Transport, AutoCloseable {
         return result;
     }
 
+    /**
+     * Checks an accepted connection against its listener's caps. A refused one is counted, logged and closed
+     * at once: over plain TCP after an {@link ErrorCode#BUSY} report (so the client sees why), over TLS
+     * without a handshake (which would cost what the cap saves). Runs on the channel's event loop.
+     *
+     * @return false when the connection was refused
+     */
+    private boolean admit(SocketChannel ch, ConnectionLimits limits) {
+        TransportSettings s = settings;
+        InetSocketAddress remote = ch.remoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            ch.close();
+            return false;
+        }
+        ConnectionLimits.Refusal refusal = limits.admit(remote.getAddress(), s.maxConnections(),
+                s.maxConnectionsPerAddress());
+        if (refusal == null) {
+            ch.closeFuture().addListener(f -> limits.release(remote.getAddress()));
+            return true;
+        }
+        IcetPipeline.markClosing(ch, refusal.detail());
+        refusals.refused(refusal.reason(), remote, refusal.detail());
+        if (security == null) {
+            ch.pipeline().addLast(IcetPipeline.ENCODER, IcetEncoder.INSTANCE);
+            ch.eventLoop().execute(() -> ch.writeAndFlush(ErrorReport.of(ErrorCode.BUSY, refusal.detail()))
+                    .addListener(ChannelFutureListener.CLOSE));
+        } else {
+            ch.close();
+        }
+        return false;
+    }
+
     /** Builds a connection's pipeline with the settings of the moment. Runs on the channel's event loop. */
     private void initConnection(SocketChannel ch, ConnectionHandler handler, CompletableFuture<Connection> opened,
             InetSocketAddress remote) {
         TransportSettings s = settings;
+        ch.attr(IcetPipeline.REFUSALS).set(refusals);
         ch.config().setTcpNoDelay(true);
         ch.config().setWriteBufferWaterMark(s.waterMark());
         if (security != null) {
@@ -204,7 +278,7 @@ public final class NettyTransport implements Transport, AutoCloseable {
         ByteCounter counter = new ByteCounter();
         NettyConnection connection = new NettyConnection(name, ch, counter);
         ch.pipeline().addLast("bytes", counter);
-        IcetPipeline.install(ch.pipeline(), s.limits());
+        IcetPipeline.install(ch.pipeline(), s.limits().withSlowFrameWindow(slowFrameWindowMillis), budget);
         ch.pipeline().addLast("connection", new ConnectionBridge(connection, handler, opened));
         connections.add(ch);
         ch.closeFuture().addListener(f -> connections.remove(ch));

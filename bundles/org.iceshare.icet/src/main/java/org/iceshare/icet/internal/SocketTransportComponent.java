@@ -10,14 +10,15 @@ import java.util.function.Supplier;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.api.transport.Listener;
+import org.iceshare.api.transport.Refusals;
 import org.iceshare.api.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the DS components of the socket transports (TCP, TLS) share: the {@link Transport} service over a
- * {@link NettyTransport}, its lifecycle, and the handling of the seven socket settings every socket
- * transport's configuration has ({@link TransportSettings}).
+ * {@link NettyTransport}, its lifecycle, its refusal counters, and the handling of the twelve socket settings
+ * every socket transport's configuration has ({@link TransportSettings}).
  *
  * <p>A component extends this class, keeps its own {@code @Component} (PID, {@value Transport#NAME_PROPERTY},
  * ranking) and its own metatype form ({@code @ObjectClassDefinition}, whose socket attributes take their
@@ -78,6 +79,37 @@ public abstract class SocketTransportComponent<S extends ChannelSecurity> implem
         public static final String CONNECT_TIMEOUT = "Connect timeout (ms)";
         public static final String CONNECT_TIMEOUT_TEXT = "An outgoing connection not established within this time"
                 + " fails.";
+
+        public static final String MAX_CONNECTIONS = "Maximum connections per listener";
+        public static final String MAX_CONNECTIONS_TEXT = "Connections one listening port keeps open at once (peers,"
+                + " clients and the tracker's clients together). One more is closed as soon as it is accepted"
+                + " (counted as connection-limit). Applies to connections accepted from now on.";
+        public static final String MAX_CONNECTIONS_PER_ADDRESS = "Maximum connections per remote address";
+        public static final String MAX_CONNECTIONS_PER_ADDRESS_TEXT = "Connections one listening port keeps open"
+                + " from one IP address at once. One more is closed as soon as it is accepted (counted as"
+                + " address-limit). Machines behind one NAT share an address, and so do the peers of one host:"
+                + " raise it for many peers on one machine.";
+        public static final String CONNECTIONS_MIN = "" + TransportSettings.MIN_CONNECTIONS;
+        public static final String CONNECTIONS_MAX = "" + TransportSettings.MAX_CONNECTIONS;
+
+        public static final String MAX_BUFFERED_FRAME_BYTES = "Partial-frame budget (bytes)";
+        public static final String MAX_BUFFERED_FRAME_BYTES_TEXT = "Memory the frames still arriving on all"
+                + " connections of this transport may take together (a frame is buffered until it is whole). Beyond"
+                + " it, the connection whose partial frame began first is closed (counted as frame-budget). At"
+                + " least the maximum frame size plus 1 MiB.";
+        public static final String MAX_BUFFERED_FRAME_BYTES_MAX = "" + TransportSettings.MAX_BUFFERED_FRAME_BYTES;
+
+        public static final String FRAME_TIMEOUT = "Frame timeout (s)";
+        public static final String FRAME_TIMEOUT_TEXT = "A frame not complete this long after its first byte closes"
+                + " the connection (counted as slow-frame; checked every 5 s).";
+        public static final String FRAME_TIMEOUT_MIN = "" + TransportSettings.MIN_FRAME_TIMEOUT_SECONDS;
+        public static final String FRAME_TIMEOUT_MAX = "" + TransportSettings.MAX_FRAME_TIMEOUT_SECONDS;
+
+        public static final String MIN_FRAME_RATE = "Minimum frame rate (bytes/s)";
+        public static final String MIN_FRAME_RATE_TEXT = "A frame that has begun must keep arriving at least this"
+                + " fast, measured over 5 s; a slower one closes the connection (counted as slow-frame). 0 turns"
+                + " the rule off.";
+        public static final String MIN_FRAME_RATE_MAX = "" + TransportSettings.MAX_MIN_FRAME_RATE;
 
         /** Bounds of both timeouts, in milliseconds. */
         public static final String TIMEOUT_MIN = "" + TransportSettings.MIN_TIMEOUT_MILLIS;
@@ -173,5 +205,10 @@ public abstract class SocketTransportComponent<S extends ChannelSecurity> implem
     @Override
     public final CompletionStage<Connection> connect(InetSocketAddress remote, ConnectionHandler handler) {
         return transport.connect(remote, handler);
+    }
+
+    @Override
+    public final Refusals refusals() {
+        return transport.refusals();
     }
 }

@@ -18,9 +18,22 @@ import io.netty.channel.WriteBufferWaterMark;
  *        at least the low mark, both {@value #MIN_WATER_MARK}..{@value #MAX_WATER_MARK}
  * @param connectTimeoutMillis how long an outgoing connect may take,
  *        {@value #MIN_TIMEOUT_MILLIS}..{@value #MAX_TIMEOUT_MILLIS}
+ * @param maxConnections connections one listener keeps open at once; one more is closed at once,
+ *        {@value #MIN_CONNECTIONS}..{@value #MAX_CONNECTIONS}
+ * @param maxConnectionsPerAddress connections one listener keeps open from one remote address (IP) at once,
+ *        {@value #MIN_CONNECTIONS}..{@value #MAX_CONNECTIONS}
+ * @param maxBufferedFrameBytes the bytes of partial frames all connections of the transport together may
+ *        buffer; beyond it the connection with the oldest partial frame is closed. At least the maximum frame
+ *        size plus {@value #BUFFER_SLACK} bytes, at most {@value #MAX_BUFFERED_FRAME_BYTES}
+ * @param frameTimeoutSeconds how long a frame may take from its first byte to its last,
+ *        {@value #MIN_FRAME_TIMEOUT_SECONDS}..{@value #MAX_FRAME_TIMEOUT_SECONDS}
+ * @param minFrameRate the slowest a partial frame may arrive, in bytes per second over
+ *        {@link IcetLimits#DEFAULT_SLOW_FRAME_WINDOW_MILLIS} ms windows; 0 turns the rule off,
+ *        at most {@value #MAX_MIN_FRAME_RATE}
  */
 public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeTimeoutMillis, int idleTimeoutSeconds,
-        int writeBufferLowWaterMark, int writeBufferHighWaterMark, long connectTimeoutMillis) {
+        int writeBufferLowWaterMark, int writeBufferHighWaterMark, long connectTimeoutMillis, int maxConnections,
+        int maxConnectionsPerAddress, long maxBufferedFrameBytes, int frameTimeoutSeconds, int minFrameRate) {
 
     public static final int MIN_MAX_FRAME_SIZE = IcetLimits.MIN_MAX_FRAME_SIZE;
     public static final int MAX_MAX_FRAME_SIZE = 256 * 1024 * 1024;
@@ -32,6 +45,14 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
     public static final int MAX_IDLE_SECONDS = 86_400;
     public static final int MIN_WATER_MARK = 1024;
     public static final int MAX_WATER_MARK = 256 * 1024 * 1024;
+    public static final int MIN_CONNECTIONS = 1;
+    public static final int MAX_CONNECTIONS = 1_000_000;
+    /** What a partial-frame budget must hold beyond one frame of the maximum size: a read's worth. */
+    public static final int BUFFER_SLACK = 1024 * 1024;
+    public static final long MAX_BUFFERED_FRAME_BYTES = 64L * 1024 * 1024 * 1024;
+    public static final int MIN_FRAME_TIMEOUT_SECONDS = 1;
+    public static final int MAX_FRAME_TIMEOUT_SECONDS = 3600;
+    public static final int MAX_MIN_FRAME_RATE = 1024 * 1024 * 1024;
 
     public static final int DEFAULT_MAX_FRAME_SIZE = IcetLimits.DEFAULT_MAX_FRAME_SIZE;
     public static final int DEFAULT_IO_THREADS = 2;
@@ -40,6 +61,11 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
     public static final int DEFAULT_WRITE_BUFFER_LOW_WATER_MARK = 1024 * 1024;
     public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 4 * 1024 * 1024;
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 32;
+    public static final long DEFAULT_MAX_BUFFERED_FRAME_BYTES = 32L * 1024 * 1024;
+    public static final int DEFAULT_FRAME_TIMEOUT_SECONDS = (int) (IcetLimits.DEFAULT_FRAME_TIMEOUT_MILLIS / 1000);
+    public static final int DEFAULT_MIN_FRAME_RATE = IcetLimits.DEFAULT_MIN_FRAME_BYTES_PER_SECOND;
 
     public static final TransportSettings DEFAULTS = new TransportSettings(DEFAULT_MAX_FRAME_SIZE, DEFAULT_IO_THREADS,
             DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_WRITE_BUFFER_LOW_WATER_MARK,
@@ -57,6 +83,39 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
                     + ") must not be below writeBufferLowWaterMark (" + writeBufferLowWaterMark + ")");
         }
         check("connectTimeoutMillis", connectTimeoutMillis, MIN_TIMEOUT_MILLIS, MAX_TIMEOUT_MILLIS);
+        check("maxConnections", maxConnections, MIN_CONNECTIONS, MAX_CONNECTIONS);
+        check("maxConnectionsPerAddress", maxConnectionsPerAddress, MIN_CONNECTIONS, MAX_CONNECTIONS);
+        check("maxBufferedFrameBytes", maxBufferedFrameBytes, (long) maxFrameSize + BUFFER_SLACK,
+                MAX_BUFFERED_FRAME_BYTES);
+        check("frameTimeoutSeconds", frameTimeoutSeconds, MIN_FRAME_TIMEOUT_SECONDS, MAX_FRAME_TIMEOUT_SECONDS);
+        check("minFrameRate", minFrameRate, 0, MAX_MIN_FRAME_RATE);
+    }
+
+    /**
+     * Settings with the default connection caps, partial-frame budget (at least enough for one frame of
+     * {@code maxFrameSize}) and slow-frame rules.
+     */
+    public TransportSettings(int maxFrameSize, int ioThreads, long handshakeTimeoutMillis, int idleTimeoutSeconds,
+            int writeBufferLowWaterMark, int writeBufferHighWaterMark, long connectTimeoutMillis) {
+        this(maxFrameSize, ioThreads, handshakeTimeoutMillis, idleTimeoutSeconds, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, connectTimeoutMillis, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+                Math.max(DEFAULT_MAX_BUFFERED_FRAME_BYTES, (long) maxFrameSize + BUFFER_SLACK),
+                DEFAULT_FRAME_TIMEOUT_SECONDS, DEFAULT_MIN_FRAME_RATE);
+    }
+
+    /** The same settings with other connection caps (a swarm of many peers on one address raises them). */
+    public TransportSettings withConnectionLimits(int maxConnections, int maxConnectionsPerAddress) {
+        return new TransportSettings(maxFrameSize, ioThreads, handshakeTimeoutMillis, idleTimeoutSeconds,
+                writeBufferLowWaterMark, writeBufferHighWaterMark, connectTimeoutMillis, maxConnections,
+                maxConnectionsPerAddress, maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate);
+    }
+
+    /** The same settings with another partial-frame budget and other slow-frame rules. */
+    public TransportSettings withFrameLimits(long maxBufferedFrameBytes, int frameTimeoutSeconds, int minFrameRate) {
+        return new TransportSettings(maxFrameSize, ioThreads, handshakeTimeoutMillis, idleTimeoutSeconds,
+                writeBufferLowWaterMark, writeBufferHighWaterMark, connectTimeoutMillis, maxConnections,
+                maxConnectionsPerAddress, maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate);
     }
 
     private static void check(String name, long value, long min, long max) {
@@ -67,7 +126,8 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
 
     /** The codec limits of a new connection. */
     public IcetLimits limits() {
-        return new IcetLimits(maxFrameSize, handshakeTimeoutMillis, idleTimeoutSeconds);
+        return new IcetLimits(maxFrameSize, handshakeTimeoutMillis, idleTimeoutSeconds, frameTimeoutSeconds * 1000L,
+                minFrameRate, IcetLimits.DEFAULT_SLOW_FRAME_WINDOW_MILLIS);
     }
 
     public WriteBufferWaterMark waterMark() {

@@ -167,4 +167,38 @@ class SocketTransportComponentTest {
         assertThat(TransportSettings.DEFAULTS.limits().maxFrameSize()).isEqualTo(8 << 20);
         assertThat(TransportSettings.DEFAULTS.waterMark().high()).isEqualTo(4 << 20);
     }
+
+    @Test
+    void theLimitsHaveDefaultsAndBounds() {
+        TransportSettings d = TransportSettings.DEFAULTS;
+        assertThat(d.maxConnections()).isEqualTo(1024);
+        assertThat(d.maxConnectionsPerAddress()).isEqualTo(32);
+        assertThat(d.maxBufferedFrameBytes()).isEqualTo(32L << 20);
+        assertThat(d.limits().frameTimeoutMillis()).isEqualTo(60_000);
+        assertThat(d.limits().minFrameBytesPerSecond()).isEqualTo(1024);
+        assertThatThrownBy(() -> d.withConnectionLimits(0, 32)).hasMessage("maxConnections must be in 1..1000000, got 0");
+        assertThatThrownBy(() -> d.withConnectionLimits(10, 0))
+                .hasMessage("maxConnectionsPerAddress must be in 1..1000000, got 0");
+        assertThatThrownBy(() -> d.withFrameLimits(8L << 20, 60, 1024))
+                .hasMessage("maxBufferedFrameBytes must be in 9437184..68719476736, got 8388608");
+        assertThatThrownBy(() -> d.withFrameLimits(64L << 20, 0, 1024))
+                .hasMessage("frameTimeoutSeconds must be in 1..3600, got 0");
+        assertThatThrownBy(() -> d.withFrameLimits(64L << 20, 60, -1)).hasMessage("minFrameRate must be in 0..1073741824, got -1");
+        assertThat(d.withFrameLimits(64L << 20, 60, 0).limits().checksSlowFrames()).isTrue();
+        // a larger maximum frame gets a budget that holds one
+        assertThat(new TransportSettings(256 << 20, 2, 10_000, 90, 1 << 20, 4 << 20, 10_000).maxBufferedFrameBytes())
+                .isEqualTo((256L << 20) + TransportSettings.BUFFER_SLACK);
+    }
+
+    @Test
+    void theComponentReportsItsTransportsRefusalsAndAChangedBudgetAppliesAtOnce() {
+        Plain p = component(() -> TransportSettings.DEFAULTS);
+        try {
+            assertThat(p.refusals()).isEqualTo(org.iceshare.api.transport.Refusals.NONE);
+            assertThat(p.reconfigure(() -> TransportSettings.DEFAULTS.withFrameLimits(32L << 20, 30, 2048))).isTrue();
+            assertThat(p.transport().frameBudget().limit()).isEqualTo(32L << 20);
+        } finally {
+            p.stop();
+        }
+    }
 }

@@ -19,7 +19,8 @@ import org.osgi.framework.BundleContext;
 
 @Service
 @Command(scope = "iceshare", name = "status", description = "Shows the peers, their swarms with progress and "
-        + "bytes moved, and what the tracker tracks.")
+        + "bytes moved, what the tracker tracks, the live sources, and the connections and pushes refused to protect "
+        + "the container, by reason.")
 public class StatusCommand implements Action {
 
     @Reference
@@ -103,6 +104,9 @@ public class StatusCommand implements Action {
             t.emptyTableText("(no live streams)");
             t.print(out);
         }
+        out.println();
+        RefusalsView.print(out, RefusalsView.byTransport(bundleContext),
+                liveSources == null ? null : liveSources.pushRefusals());
         return null;
     }
 }

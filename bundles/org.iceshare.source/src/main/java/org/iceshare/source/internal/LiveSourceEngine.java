@@ -2,6 +2,7 @@ package org.iceshare.source.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +29,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -39,6 +41,7 @@ import org.iceshare.api.peer.PublishException;
 import org.iceshare.api.source.LiveSources;
 import org.iceshare.api.source.LiveStreamInfo;
 import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.transport.Refusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * with 403 Forbidden (as Icecast does: "mountpoint in use"). A push to a mount whose push has
  * stalled takes the mount over (the stalled connection is closed), so an encoder that lost its
  * connection silently can come back without waiting for a TCP timeout. At most {@code maxPushes}
- * pushes at once; another is answered 503 Service Unavailable.
+ * pushes at once; another is answered 503 Service Unavailable. Wrong passwords are throttled per remote
+ * address ({@link PushThrottle}: a lockout answered 429 after a few in a row) and counted
+ * ({@link #pushRefusals()}).
  *
  * <p><b>Threading:</b> thread-safe. Push admission and attachment, a push's end and the grace
  * expiry of push streams take the engine's lock, then a stream's lock, never the other way round;
@@ -86,6 +91,8 @@ public final class LiveSourceEngine implements LiveSources, LiveStream.Registrar
     private final ConcurrentHashMap<String, LiveStream> streams = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PushClaim> pushes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<LiveStream, HttpPull> pulls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    private final PushThrottle throttle;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService httpExecutor;
     private final HttpClient http;
@@ -107,6 +114,7 @@ public final class LiveSourceEngine implements LiveSources, LiveStream.Registrar
         this.formats = new LiveFormats(formats);
         this.peers = peers;
         this.nanos = nanos;
+        this.throttle = new PushThrottle(nanos);
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(2, threads("iceshare-source"));
         s.setRemoveOnCancelPolicy(true);
         this.scheduler = s;
@@ -338,15 +346,37 @@ public final class LiveSourceEngine implements LiveSources, LiveStream.Registrar
     }
 
     @Override
-    public PushClaim admit(SourceRequest r, Runnable close) throws PushRefusal {
+    public PushClaim admit(SourceRequest r, InetAddress remote, Runnable close) throws PushRefusal {
         SourceSettings s = settings;
         if (!r.method().equals("PUT") && !r.method().equals("SOURCE")) {
             throw new PushRefusal(405, "this is an IceShare source push server: send a stream with PUT or SOURCE",
                     Map.of("Allow", "PUT, SOURCE"));
         }
-        if (!authorized(r.header("authorization"), s.pushPassword())) {
+        String who = remote == null ? "?" : remote.getHostAddress();
+        long locked = remote == null ? 0 : throttle.lockedFor(remote);
+        if (locked > 0) {
+            refused(Refusals.PUSH_THROTTLED);
+            long seconds = (locked + 999) / 1000;
+            throw new PushRefusal(429, "too many wrong passwords from " + who + ": try again in " + seconds + " s",
+                    Map.of("Retry-After", Long.toString(seconds)));
+        }
+        String header = r.header("authorization");
+        if (!authorized(header, s.pushPassword())) {
+            refused(Refusals.PUSH_PASSWORD);
+            if (remote != null && isGuess(header)) {
+                long lockout = throttle.failed(remote);
+                if (lockout > 0) {
+                    LOG.info("push server: wrong password from {} ({} {}): {} guesses in a row, locked out for {} ms "
+                            + "({} wrong passwords and {} locked-out pushes refused so far)", who, r.method(),
+                            r.target(), PushThrottle.FREE_FAILURES, lockout, count(Refusals.PUSH_PASSWORD),
+                            count(Refusals.PUSH_THROTTLED));
+                }
+            }
             throw new PushRefusal(401, "wrong or missing credentials (user '" + SOURCE_USER + "')",
                     Map.of("WWW-Authenticate", "Basic realm=\"" + REALM + "\""));
+        }
+        if (remote != null) {
+            throttle.succeeded(remote);
         }
         String mount;
         try {
@@ -450,6 +480,41 @@ public final class LiveSourceEngine implements LiveSources, LiveStream.Registrar
                         settings.graceMillis() / 1000);
                 s.inputEnded(reason, true);
             }
+        }
+    }
+
+    /** The pushes refused to protect the push server, by reason, since the engine started. */
+    @Override
+    public Refusals pushRefusals() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        refusals.forEach((reason, n) -> out.put(reason, n.sum()));
+        return out.isEmpty() ? Refusals.NONE : new Refusals(out);
+    }
+
+    /** The throttle of wrong push passwords (tests). */
+    PushThrottle throttle() {
+        return throttle;
+    }
+
+    private void refused(String reason) {
+        refusals.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    }
+
+    private long count(String reason) {
+        LongAdder n = refusals.get(reason);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** Whether a header presents a user and a password (a guess), rather than nothing or garbage. */
+    static boolean isGuess(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            return decoded.indexOf(':') >= 0;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

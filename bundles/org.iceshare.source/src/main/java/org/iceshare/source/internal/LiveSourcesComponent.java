@@ -13,6 +13,7 @@ import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.source.LiveSources;
 import org.iceshare.api.source.LiveStreamInfo;
+import org.iceshare.api.transport.Refusals;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -224,5 +225,10 @@ public final class LiveSourcesComponent implements LiveSources {
     @Override
     public boolean stop(String name) {
         return engine.stop(name);
+    }
+
+    @Override
+    public Refusals pushRefusals() {
+        return engine.pushRefusals();
     }
 }

@@ -1,5 +1,6 @@
 package org.iceshare.source.internal;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -14,10 +15,11 @@ interface PushGate {
      * Checks a request head (method, credentials, mount, media type, capacity, a busy mount) and
      * claims its mount.
      *
+     * @param remote the address the request came from, whose wrong passwords are throttled
      * @param close closes the connection (used when a later push takes over a stalled mount)
      * @throws PushRefusal with the status to answer
      */
-    PushClaim admit(SourceRequest request, Runnable close) throws PushRefusal;
+    PushClaim admit(SourceRequest request, InetAddress remote, Runnable close) throws PushRefusal;
 
     /**
      * The body's first bytes: probes them and attaches the push to its stream (a new one, or the

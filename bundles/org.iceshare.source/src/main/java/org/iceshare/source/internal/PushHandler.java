@@ -1,6 +1,8 @@
 package org.iceshare.source.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -98,7 +100,8 @@ final class PushHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            claim = gate.admit(r, () -> ctx.channel().close());
+            InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+            claim = gate.admit(r, address, () -> ctx.channel().close());
         } catch (PushRefusal e) {
             refuse(ctx, e.status(), e.getMessage(), e.headers());
             return;
@@ -220,7 +223,12 @@ final class PushHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         answered = true;
-        LOG.info("refusing push {} from {}: {} {}", target, remote, status, reason);
+        if (status == 401 || status == 429) {
+            // counted, and each lockout logged at INFO by the gate: a guessing attack costs no log line each
+            LOG.debug("refusing push {} from {}: {} {}", target, remote, status, reason);
+        } else {
+            LOG.info("refusing push {} from {}: {} {}", target, remote, status, reason);
+        }
         String version = request == null ? "HTTP/1.1" : request.answerVersion();
         byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder().append(version).append(' ').append(status).append(' ')
@@ -256,6 +264,7 @@ final class PushHandler extends ChannelInboundHandlerAdapter {
             case 408 -> "Request Timeout";
             case 409 -> "Conflict";
             case 415 -> "Unsupported Media Type";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 501 -> "Not Implemented";
             case 503 -> "Service Unavailable";

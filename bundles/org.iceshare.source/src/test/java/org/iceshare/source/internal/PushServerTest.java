@@ -105,6 +105,49 @@ class PushServerTest {
     }
 
     @Test
+    void passwordGuessesAreThrottledPerAddressAndCounted() throws Exception {
+        start(5000, 60_000, 16);
+        java.net.InetAddress attacker = java.net.InetAddress.getByName("127.0.0.2");
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        String lastAnswer = "";
+        long started = System.nanoTime();
+        for (int i = 0; i < 300; i++) {
+            try (RawSource raw = new RawSource(server, attacker)) {
+                raw.head("PUT /a.ogg HTTP/1.1", "Authorization: " + RawSource.basic("source", "guess" + i),
+                        "Content-Type: audio/ogg", "Expect: 100-continue");
+                lastAnswer = raw.answer();
+                statuses.merge(Integer.parseInt(lastAnswer.substring(9, 12)), 1, Integer::sum);
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // five guesses are checked; then the address is locked out for 1 s, 2 s, 4 s, ...: in T seconds it gets
+        // at most log2(T + 1) more guesses, however fast it asks
+        int allowed = PushThrottle.FREE_FAILURES + 1 + (int) Math.ceil(Math.log(seconds + 1) / Math.log(2));
+        assertThat(statuses.get(401)).as("guesses checked in %.1f s", seconds)
+                .isBetween(PushThrottle.FREE_FAILURES, allowed);
+        assertThat(statuses.get(429)).isEqualTo(300 - statuses.get(401));
+        assertThat(lastAnswer).startsWith("HTTP/1.1 429 Too Many Requests\r\n").contains("Retry-After: ");
+
+        // the right password from a locked-out address is refused too, while the lockout lasts (five more
+        // failures make sure it lasts: 32 s at least)
+        for (int i = 0; i < 5; i++) {
+            engine.throttle().failed(attacker);
+        }
+        try (RawSource raw = new RawSource(server, attacker)) {
+            raw.head("PUT /a.ogg HTTP/1.1", "Authorization: " + RawSource.basic("source", PASSWORD),
+                    "Content-Type: audio/ogg", "Expect: 100-continue");
+            assertThat(raw.answer()).startsWith("HTTP/1.1 429 ");
+        }
+        // another address is not affected
+        HttpResponse<String> honest = put("b.ogg", RawSource.basic("source", PASSWORD), "audio/ogg", ogg, false);
+        assertThat(honest.statusCode()).isEqualTo(200);
+
+        org.iceshare.api.transport.Refusals r = engine.pushRefusals();
+        assertThat(r.count(org.iceshare.api.transport.Refusals.PUSH_PASSWORD)).isEqualTo((long) statuses.get(401));
+        assertThat(r.count(org.iceshare.api.transport.Refusals.PUSH_THROTTLED)).isEqualTo(statuses.get(429) + 1L);
+    }
+
+    @Test
     void otherMethodsAre405AndBadMountsAre400() throws Exception {
         start(5000, 60_000, 16);
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(mount("a.ogg")).GET().build(),

@@ -20,7 +20,15 @@ final class RawSource implements AutoCloseable {
     private final InputStream in;
 
     RawSource(InetSocketAddress server) throws IOException {
+        this(server, null);
+    }
+
+    /** A client whose socket is bound to {@code local} (another loopback address, say 127.0.0.2). */
+    RawSource(InetSocketAddress server, java.net.InetAddress local) throws IOException {
         socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(server, 5000);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();

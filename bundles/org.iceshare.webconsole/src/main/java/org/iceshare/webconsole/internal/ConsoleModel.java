@@ -24,6 +24,7 @@ import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.tracker.Tracker;
+import org.iceshare.api.transport.Refusals;
 
 /**
  * What the page shows, as JSON objects built from snapshots of the API services: the swarms of every
@@ -46,7 +47,10 @@ final class ConsoleModel {
         this.transportSelection = transportSelection;
     }
 
-    /** GET api/swarms.json: every peer with its swarms, the tracker's contents, live sources and the rates. */
+    /**
+     * GET api/swarms.json: every peer with its swarms, the tracker's contents, live sources, the rates and the
+     * refusals.
+     */
     Json.Obj swarms(long nowNanos, long epochMillis) {
         Tracker tracker = services.tracker();
         Map<ContentId, TrackedContent> tracked = new HashMap<>();
@@ -115,7 +119,32 @@ final class ConsoleModel {
         } else {
             out.with("liveSources", null);
         }
+        out.with("refusals", refusals(services.transportRefusals(), sources == null ? null : sources.pushRefusals()));
         return out;
+    }
+
+    /**
+     * The connections and pushes refused to protect the container, by reason: {@code total}, {@code transports}
+     * (by transport name, each reason with its count) and {@code push} (null without live sources).
+     */
+    static Json.Obj refusals(Map<String, Refusals> transports, Refusals push) {
+        long total = 0;
+        Json.Obj byTransport = Json.obj();
+        for (Map.Entry<String, Refusals> e : transports.entrySet()) {
+            byTransport.with(e.getKey(), counts(e.getValue()));
+            total += e.getValue().total();
+        }
+        if (push != null) {
+            total += push.total();
+        }
+        return Json.obj().with("total", total).with("transports", byTransport)
+                .with("push", push == null ? null : counts(push));
+    }
+
+    private static Json.Obj counts(Refusals r) {
+        Json.Obj o = Json.obj();
+        r.counts().forEach(o::with);
+        return o;
     }
 
     static String hostPort(InetSocketAddress a) {

@@ -193,11 +193,11 @@ public final class IceShareConsolePlugin extends HttpServlet {
         services.removeScheduler(serviceId(ref));
     }
 
-    /** Transports by their service properties only. */
+    /** Transports by their service properties, and the service for its refusal counters (nothing else is called). */
     @Reference(service = Transport.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, unbind = "removeTransport", updated = "addTransport")
-    void addTransport(ServiceReference<Transport> ref) {
-        services.addTransport(plugin(ref, Transport.NAME_PROPERTY));
+    void addTransport(ServiceReference<Transport> ref, Transport transport) {
+        services.addTransport(plugin(ref, Transport.NAME_PROPERTY), transport);
     }
 
     void removeTransport(ServiceReference<Transport> ref) {

@@ -5,16 +5,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.iceshare.api.peer.Peer;
 import org.iceshare.api.source.LiveSources;
 import org.iceshare.api.tracker.Tracker;
+import org.iceshare.api.transport.Refusals;
+import org.iceshare.api.transport.Transport;
 
 /**
  * The API services the page shows, as the component's dynamic references bind and unbind them. Plugins
- * (schedulers, transports) are kept as names and rankings only: the page never calls them.
+ * (schedulers, transports) are kept as names and rankings: the page never calls them, except a transport's
+ * refusal counters.
  *
  * <p><b>Threading:</b> thread-safe; SCR binds on its threads while requests read.
  */
@@ -32,6 +36,7 @@ final class Services {
     private final AtomicReference<LiveSources> liveSources = new AtomicReference<>();
     private final Map<Long, Plugin> schedulers = new ConcurrentHashMap<>();
     private final Map<Long, Plugin> transports = new ConcurrentHashMap<>();
+    private final Map<Long, Transport> transportServices = new ConcurrentHashMap<>();
 
     void addPeer(Peer peer, Map<String, Object> props) {
         peers.put(peer, Map.copyOf(props));
@@ -116,12 +121,26 @@ final class Services {
         return sorted(schedulers);
     }
 
-    void addTransport(Plugin p) {
+    void addTransport(Plugin p, Transport service) {
         transports.put(p.serviceId(), p);
+        if (service != null) {
+            transportServices.put(p.serviceId(), service);
+        }
     }
 
     void removeTransport(long serviceId) {
         transports.remove(serviceId);
+        transportServices.remove(serviceId);
+    }
+
+    /** Each installed transport's refusals by its name (services of one name added up), names in order. */
+    Map<String, Refusals> transportRefusals() {
+        Map<String, Refusals> out = new TreeMap<>();
+        transportServices.forEach((id, t) -> {
+            Plugin p = transports.get(id);
+            out.merge(p != null ? p.name() : t.name(), t.refusals(), Refusals::plus);
+        });
+        return out;
     }
 
     /** The installed transports, highest-ranked first. */

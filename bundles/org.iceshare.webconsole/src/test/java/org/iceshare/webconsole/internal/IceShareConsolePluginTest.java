@@ -25,6 +25,11 @@ import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
+import org.iceshare.api.transport.Connection;
+import org.iceshare.api.transport.ConnectionHandler;
+import org.iceshare.api.transport.Listener;
+import org.iceshare.api.transport.Refusals;
+import org.iceshare.api.transport.Transport;
 import org.iceshare.testkit.FakePeer;
 import org.iceshare.testkit.FakeTracker;
 import org.iceshare.webconsole.internal.Fakes.ConfigStore;
@@ -230,6 +235,48 @@ class IceShareConsolePluginTest {
     }
 
     @Test
+    void swarmsJsonCarriesTheRefusalsOfEveryTransportAndOfThePushServer() throws Exception {
+        addTransports(new Refusals(Map.of(Refusals.ADDRESS_LIMIT, 968L, Refusals.SLOW_FRAME, 32L)), Refusals.NONE);
+        String json = Json.write(model().swarms(0, 1000));
+        assertThat(json).contains("\"refusals\":{\"total\":1000,\"transports\":{\"tcp\":{\"address-limit\":968,"
+                + "\"slow-frame\":32},\"tls\":{}},\"push\":null}");
+
+        plugin.setLiveSources(new LiveSources() {
+            @Override
+            public CompletionStage<LiveStreamInfo> playFile(Path file, String name, boolean loop) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public CompletionStage<LiveStreamInfo> pull(URI source, String name) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<LiveStreamInfo> streams() {
+                return List.of();
+            }
+
+            @Override
+            public boolean stop(String name) {
+                return false;
+            }
+
+            @Override
+            public Refusals pushRefusals() {
+                return new Refusals(Map.of(Refusals.PUSH_PASSWORD, 5L, Refusals.PUSH_THROTTLED, 295L));
+            }
+        });
+        Response r = call(new Request("GET", "/api/swarms.json"));
+        assertThat(r.status).isEqualTo(200);
+        assertThat(r.body()).contains("\"refusals\":{\"total\":1300,").contains(
+                "\"push\":{\"push-password\":5,\"push-throttled\":295}");
+
+        plugin.removeTransport(reference(Map.of(Constants.SERVICE_ID, 9L)));
+        assertThat(Json.write(model().swarms(0, 2000))).contains("\"transports\":{\"tls\":{}}");
+    }
+
+    @Test
     void oneSwarmShowsAvailabilityAndTheTrackersPeersWithRates() throws Exception {
         FakePeer leech = new FakePeer("leech");
         plugin.addPeer(leech, Map.of());
@@ -425,10 +472,39 @@ class IceShareConsolePluginTest {
     }
 
     private void addTransports() {
+        addTransports(Refusals.NONE, Refusals.NONE);
+    }
+
+    private void addTransports(Refusals tcp, Refusals tls) {
         plugin.addTransport(reference(Map.of("transport.name", "tcp", Constants.SERVICE_ID, 9L,
-                Constants.SERVICE_RANKING, 100)));
+                Constants.SERVICE_RANKING, 100)), transport("tcp", tcp));
         plugin.addTransport(reference(Map.of("transport.name", "tls", Constants.SERVICE_ID, 10L,
-                Constants.SERVICE_RANKING, 50)));
+                Constants.SERVICE_RANKING, 50)), transport("tls", tls));
+    }
+
+    /** A transport service that only reports its name and refusals (the page calls nothing else). */
+    private static Transport transport(String name, Refusals refusals) {
+        return new Transport() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Listener listen(InetSocketAddress local, ConnectionHandler.Factory handlers) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public CompletionStage<Connection> connect(InetSocketAddress remote, ConnectionHandler handler) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Refusals refusals() {
+                return refusals;
+            }
+        };
     }
 
     /** A factory configuration of org.iceshare.peer as the distribution's .cfg files make them. */

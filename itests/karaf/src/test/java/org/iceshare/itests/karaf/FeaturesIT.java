@@ -52,7 +52,8 @@ public class FeaturesIT extends IceShareTestSupport {
         "org.iceshare.media.ogg",
         "org.iceshare.media.raw",
         "org.iceshare.shell",
-        "org.iceshare.webconsole");
+        "org.iceshare.webconsole",
+        "org.iceshare.production");
 
     @Test
     public void everyIceShareFeatureInstalls() throws Exception {

@@ -119,6 +119,10 @@ public class WebConsoleIT extends IceShareTestSupport {
         assertTrue(swarms.headers().firstValue("Content-Type").orElse(""), swarms.headers()
                 .firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertTrue(swarms.body(), swarms.body().contains("\"name\":\"default\""));
+        // the refusals of every transport, from the transports' bundles through Transport.refusals()
+        assertTrue(swarms.body(), swarms.body().contains("\"refusals\":{\"total\":"));
+        assertTrue(swarms.body(), swarms.body().contains("\"tcp\":{") && swarms.body().contains("\"tls\":{"));
+        assertTrue(page.body(), page.body().contains("id=\"iceshare-refusals\""));
     }
 
     @Test
@@ -208,8 +212,8 @@ public class WebConsoleIT extends IceShareTestSupport {
         }
         String output = read(log);
         assertEquals("the browser test failed:\n" + output, 0, browser.exitValue());
-        assertTrue(output, output.contains("\"steps\":[\"credentials-in-url\",\"layout-1400\",\"login\",\"moving\","
-                + "\"scheduler\",\"player\"]"));
+        assertTrue(output, output.contains("\"steps\":[\"credentials-in-url\",\"layout-1400\",\"login\","
+                + "\"refusals\",\"moving\",\"scheduler\",\"player\"]"));
 
         // the switch made in the page is the container's selection
         waitUntil("file scheduler " + target + " configured", () -> target.equals(schedulerName()));

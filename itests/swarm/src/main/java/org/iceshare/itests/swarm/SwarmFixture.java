@@ -29,6 +29,19 @@ import org.iceshare.verify.sha256.internal.Sha256Verifier;
  * through one shared TCP transport (whose event loop serves every peer, as one container would).
  */
 public final class SwarmFixture implements AutoCloseable {
+
+    /**
+     * The fixture's transport settings: the defaults, but with connection caps and a partial-frame budget
+     * for a whole swarm in one process. Every peer and the tracker share one transport and one address
+     * (127.0.0.1), where a container would have its own transport and the peers their own addresses, so the
+     * caps per listener and per remote address (1024, 32) and the budget (32 MiB) of one container would
+     * throttle the fixture's 50 to 400 peers. The slow-frame rules stay as they are.
+     */
+    public static final TransportSettings LOOPBACK_SWARM = TransportSettings.DEFAULTS
+            .withConnectionLimits(TransportSettings.MAX_CONNECTIONS, TransportSettings.MAX_CONNECTIONS)
+            .withFrameLimits(TransportSettings.MAX_BUFFERED_FRAME_BYTES, TransportSettings.DEFAULT_FRAME_TIMEOUT_SECONDS,
+                    TransportSettings.DEFAULT_MIN_FRAME_RATE);
+
     private final Path root;
     private final NettyTransport transport;
     private final SwitchablePlugins plugins;
@@ -49,8 +62,14 @@ public final class SwarmFixture implements AutoCloseable {
      * service ranking); a file goes to the format that probes it most confidently.
      */
     public SwarmFixture(Path root, TrackerSettings trackerSettings, List<MediaFormat> formats) throws IOException {
+        this(root, trackerSettings, formats, LOOPBACK_SWARM);
+    }
+
+    /** A swarm whose shared transport has the given settings (a container's defaults, say). */
+    public SwarmFixture(Path root, TrackerSettings trackerSettings, List<MediaFormat> formats,
+            TransportSettings transportSettings) throws IOException {
         this.root = root;
-        this.transport = NettyTransport.tcp(TransportSettings.DEFAULTS);
+        this.transport = NettyTransport.tcp(transportSettings);
         this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(), formats);
         plugins.streamingScheduler(new DeadlineScheduler());
         this.tracker = new TrackerEngine(trackerSettings, transport);

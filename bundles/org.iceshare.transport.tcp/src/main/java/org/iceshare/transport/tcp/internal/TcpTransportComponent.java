@@ -63,6 +63,26 @@ public final class TcpTransportComponent extends SocketTransportComponent<Channe
         @AttributeDefinition(name = Form.CONNECT_TIMEOUT, description = Form.CONNECT_TIMEOUT_TEXT,
                 min = Form.TIMEOUT_MIN, max = Form.TIMEOUT_MAX)
         long connectTimeoutMillis() default TransportSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS;
+
+        @AttributeDefinition(name = Form.MAX_CONNECTIONS, description = Form.MAX_CONNECTIONS_TEXT,
+                min = Form.CONNECTIONS_MIN, max = Form.CONNECTIONS_MAX)
+        int maxConnections() default TransportSettings.DEFAULT_MAX_CONNECTIONS;
+
+        @AttributeDefinition(name = Form.MAX_CONNECTIONS_PER_ADDRESS, description = Form.MAX_CONNECTIONS_PER_ADDRESS_TEXT,
+                min = Form.CONNECTIONS_MIN, max = Form.CONNECTIONS_MAX)
+        int maxConnectionsPerAddress() default TransportSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+        @AttributeDefinition(name = Form.MAX_BUFFERED_FRAME_BYTES, description = Form.MAX_BUFFERED_FRAME_BYTES_TEXT,
+                max = Form.MAX_BUFFERED_FRAME_BYTES_MAX)
+        long maxBufferedFrameBytes() default TransportSettings.DEFAULT_MAX_BUFFERED_FRAME_BYTES;
+
+        @AttributeDefinition(name = Form.FRAME_TIMEOUT, description = Form.FRAME_TIMEOUT_TEXT,
+                min = Form.FRAME_TIMEOUT_MIN, max = Form.FRAME_TIMEOUT_MAX)
+        int frameTimeoutSeconds() default TransportSettings.DEFAULT_FRAME_TIMEOUT_SECONDS;
+
+        @AttributeDefinition(name = Form.MIN_FRAME_RATE, description = Form.MIN_FRAME_RATE_TEXT, min = "0",
+                max = Form.MIN_FRAME_RATE_MAX)
+        int minFrameRate() default TransportSettings.DEFAULT_MIN_FRAME_RATE;
     }
 
     @Activate
@@ -84,6 +104,7 @@ public final class TcpTransportComponent extends SocketTransportComponent<Channe
     static TransportSettings settings(Config config) {
         return new TransportSettings(config.maxFrameSize(), config.ioThreads(), config.handshakeTimeoutMillis(),
                 config.idleTimeoutSeconds(), config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark(),
-                config.connectTimeoutMillis());
+                config.connectTimeoutMillis(), config.maxConnections(), config.maxConnectionsPerAddress(),
+                config.maxBufferedFrameBytes(), config.frameTimeoutSeconds(), config.minFrameRate());
     }
 }

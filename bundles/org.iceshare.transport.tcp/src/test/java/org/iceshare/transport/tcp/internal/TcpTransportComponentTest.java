@@ -46,8 +46,12 @@ class TcpTransportComponentTest {
                 .contains("id=\"maxFrameSize\"").contains("min=\"4195328\"").contains("default=\"8388608\"")
                 .contains("id=\"ioThreads\"").contains("id=\"handshakeTimeoutMillis\"")
                 .contains("id=\"idleTimeoutSeconds\"").contains("id=\"writeBufferLowWaterMark\"")
-                .contains("id=\"writeBufferHighWaterMark\"").contains("id=\"connectTimeoutMillis\"");
-        assertThat(metatype.split("description=")).hasSize(9);
+                .contains("id=\"writeBufferHighWaterMark\"").contains("id=\"connectTimeoutMillis\"")
+                .contains("id=\"maxConnections\"").contains("default=\"1024\"")
+                .contains("id=\"maxConnectionsPerAddress\"").contains("default=\"32\"")
+                .contains("id=\"maxBufferedFrameBytes\"").contains("default=\"33554432\"")
+                .contains("id=\"frameTimeoutSeconds\"").contains("id=\"minFrameRate\"");
+        assertThat(metatype.split("description=")).hasSize(14);
     }
 
     private static String resource(String name) throws java.io.IOException {
@@ -80,6 +84,27 @@ class TcpTransportComponentTest {
             assertThat(component.transport().settings().writeBufferLowWaterMark()).isEqualTo(1 << 20);
             component.configure(config(Map.of("idleTimeoutSeconds", 45)));
             assertThat(component.transport().settings().idleTimeoutSeconds()).isEqualTo(45);
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
+    void theLimitsAreConfigured() {
+        TcpTransportComponent component = new TcpTransportComponent(config(Map.of("maxConnections", 4096,
+                "maxConnectionsPerAddress", 512, "maxBufferedFrameBytes", 128L << 20, "frameTimeoutSeconds", 30,
+                "minFrameRate", 4096)));
+        try {
+            TransportSettings s = component.transport().settings();
+            assertThat(s.maxConnections()).isEqualTo(4096);
+            assertThat(s.maxConnectionsPerAddress()).isEqualTo(512);
+            assertThat(s.maxBufferedFrameBytes()).isEqualTo(128L << 20);
+            assertThat(s.frameTimeoutSeconds()).isEqualTo(30);
+            assertThat(s.minFrameRate()).isEqualTo(4096);
+            assertThat(component.transport().frameBudget().limit()).isEqualTo(128L << 20);
+            component.configure(config(Map.of("maxBufferedFrameBytes", 1L << 20)));
+            assertThat(component.transport().settings().maxBufferedFrameBytes()).as("below one frame: refused")
+                    .isEqualTo(128L << 20);
         } finally {
             component.deactivate();
         }

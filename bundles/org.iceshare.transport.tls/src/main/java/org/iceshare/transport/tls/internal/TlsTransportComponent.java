@@ -91,6 +91,26 @@ public final class TlsTransportComponent extends SocketTransportComponent<TlsSec
                 min = Form.TIMEOUT_MIN, max = Form.TIMEOUT_MAX)
         long connectTimeoutMillis() default TransportSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS;
 
+        @AttributeDefinition(name = Form.MAX_CONNECTIONS, description = Form.MAX_CONNECTIONS_TEXT,
+                min = Form.CONNECTIONS_MIN, max = Form.CONNECTIONS_MAX)
+        int maxConnections() default TransportSettings.DEFAULT_MAX_CONNECTIONS;
+
+        @AttributeDefinition(name = Form.MAX_CONNECTIONS_PER_ADDRESS, description = Form.MAX_CONNECTIONS_PER_ADDRESS_TEXT,
+                min = Form.CONNECTIONS_MIN, max = Form.CONNECTIONS_MAX)
+        int maxConnectionsPerAddress() default TransportSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+        @AttributeDefinition(name = Form.MAX_BUFFERED_FRAME_BYTES, description = Form.MAX_BUFFERED_FRAME_BYTES_TEXT,
+                max = Form.MAX_BUFFERED_FRAME_BYTES_MAX)
+        long maxBufferedFrameBytes() default TransportSettings.DEFAULT_MAX_BUFFERED_FRAME_BYTES;
+
+        @AttributeDefinition(name = Form.FRAME_TIMEOUT, description = Form.FRAME_TIMEOUT_TEXT,
+                min = Form.FRAME_TIMEOUT_MIN, max = Form.FRAME_TIMEOUT_MAX)
+        int frameTimeoutSeconds() default TransportSettings.DEFAULT_FRAME_TIMEOUT_SECONDS;
+
+        @AttributeDefinition(name = Form.MIN_FRAME_RATE, description = Form.MIN_FRAME_RATE_TEXT, min = "0",
+                max = Form.MIN_FRAME_RATE_MAX)
+        int minFrameRate() default TransportSettings.DEFAULT_MIN_FRAME_RATE;
+
         @AttributeDefinition(name = "Keystore",
                 description = "Path of a PKCS12 (or JKS) keystore with this side's private key and certificate"
                         + " chain (EC, RSA or EdDSA). Empty: use the self-signed identity generated in the identity"
@@ -217,7 +237,8 @@ public final class TlsTransportComponent extends SocketTransportComponent<TlsSec
     static TransportSettings socketSettings(Config c) {
         return new TransportSettings(c.maxFrameSize(), c.ioThreads(), c.handshakeTimeoutMillis(),
                 c.idleTimeoutSeconds(), c.writeBufferLowWaterMark(), c.writeBufferHighWaterMark(),
-                c.connectTimeoutMillis());
+                c.connectTimeoutMillis(), c.maxConnections(), c.maxConnectionsPerAddress(),
+                c.maxBufferedFrameBytes(), c.frameTimeoutSeconds(), c.minFrameRate());
     }
 
     /** The settings of {@code c}, checked as far as possible without reading files. */

@@ -82,9 +82,12 @@ class TlsTransportComponentTest {
                 .contains("id=\"trust\"").contains("<Option label=\"any (encrypt only)\" value=\"any\"/>")
                 .contains("value=\"truststore\"/>").contains("id=\"trustStore\"")
                 .contains("id=\".trustStorePassword\" type=\"Password\"")
-                .contains("SHA-256");
+                .contains("SHA-256")
+                .contains("id=\"maxConnections\"").contains("id=\"maxConnectionsPerAddress\"")
+                .contains("id=\"maxBufferedFrameBytes\"").contains("id=\"frameTimeoutSeconds\"")
+                .contains("id=\"minFrameRate\"");
         // the OCD's own description and one per attribute
-        assertThat(metatype.split("description=")).hasSize(1 + 1 + 14);
+        assertThat(metatype.split("description=")).hasSize(1 + 1 + 19);
     }
 
     private static String resource(String name) throws IOException {

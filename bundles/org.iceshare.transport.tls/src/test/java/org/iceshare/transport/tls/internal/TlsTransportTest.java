@@ -41,6 +41,7 @@ import org.iceshare.api.icet.Pong;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.Listener;
+import org.iceshare.api.transport.Refusals;
 import org.iceshare.icet.internal.ChannelSecurity;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
@@ -256,8 +257,9 @@ class TlsTransportTest {
     }
 
     @Test
-    void garbageAndSilenceAreClosedWithinTheHandshakeTimeout() throws Exception {
-        Listener listener = listen(tls(security(SelfSignedIdentity.generate("server"), TlsTrust.any())));
+    void garbageAndSilenceAreClosedWithinTheHandshakeTimeoutAndCounted() throws Exception {
+        NettyTransport serverSide = tls(security(SelfSignedIdentity.generate("server"), TlsTrust.any()));
+        Listener listener = listen(serverSide);
         List<byte[]> inputs = new ArrayList<>();
         inputs.add("GET / HTTP/1.1\r\nHost: peer\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         inputs.add(new byte[] {0, 0, 0, 3, 0x7f, 1, 2}); // an IceT frame
@@ -284,7 +286,31 @@ class TlsTransportTest {
             assertThat(server.opened).isNotDone();
             assertThat(server.closedCalls).hasValue(0);
         }
+        // silence and the record never completed time out; the rest fail the handshake
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Refusals r = serverSide.refusals();
+            assertThat(r.count(Refusals.HANDSHAKE_TIMEOUT)).isGreaterThanOrEqualTo(2);
+            assertThat(r.count(Refusals.HANDSHAKE_TIMEOUT) + r.count(Refusals.TLS_HANDSHAKE)).isEqualTo(inputs.size());
+        });
         assertATlsClientStillGetsThrough(listener);
+    }
+
+    @Test
+    void oneConnectionTooManyFromAnAddressIsClosedBeforeAnyHandshake() throws Exception {
+        NettyTransport serverSide = new NettyTransport("tls", TlsTestSupport.socket(HANDSHAKE_MILLIS)
+                .withConnectionLimits(100, 1), security(SelfSignedIdentity.generate("server"), TlsTrust.any()));
+        transports.add(serverSide);
+        Listener listener = listen(serverSide);
+        NettyTransport client = tls(security(SelfSignedIdentity.generate("client"), TlsTrust.any()));
+        RecordingHandler first = new RecordingHandler(CLIENT_HELLO);
+        connect(client, listener, first);
+        assertThat(first.next()).isEqualTo(SERVER_HELLO);
+        nextAccepted();
+        CompletableFuture<Connection> second = client.connect(listener.localAddress(),
+                new RecordingHandler(CLIENT_HELLO)).toCompletableFuture();
+        assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        assertThat(serverSide.refusals().count(Refusals.ADDRESS_LIMIT)).isEqualTo(1);
+        assertThat(accepted).isEmpty();
     }
 
     /** Reads to the end of the stream; a reset counts as the end too. */

@@ -94,8 +94,26 @@
       body.appendChild(tr);
     });
     $('iceshare-rate-now').textContent = 'now ' + rate(data.rates.up) + ' up, ' + rate(data.rates.down) + ' down';
+    renderRefusals(data.refusals);
     drawChart(data.history);
     updatePeerSelects(data.peers);
+  }
+  function renderRefusals(r) {
+    const body = $('iceshare-refusals').tBodies[0];
+    body.textContent = '';
+    const rows = [];
+    Object.keys(r.transports).forEach((t) => Object.keys(r.transports[t]).forEach((k) => rows.push([t, k, r.transports[t][k]])));
+    if (r.push) { Object.keys(r.push).forEach((k) => rows.push(['push server', k, r.push[k]])); }
+    if (rows.length === 0) {
+      const tr = el('tr'); const td = el('td', 'Nothing refused.'); td.colSpan = 3; tr.appendChild(td); body.appendChild(tr);
+    }
+    rows.forEach((row) => {
+      const tr = el('tr');
+      tr.dataset.where = row[0]; tr.dataset.reason = row[1];
+      tr.appendChild(el('td', row[0])); tr.appendChild(el('td', row[1])); tr.appendChild(el('td', String(row[2])));
+      body.appendChild(tr);
+    });
+    $('iceshare-refusals-total').textContent = '(' + r.total + ' since start)';
   }
   function markSelected() {
     Array.prototype.forEach.call($('iceshare-swarms').tBodies[0].rows, (tr) =>
