@@ -12,6 +12,7 @@ import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.tracker.Tracker;
+import org.iceshare.api.transport.Refusals;
 
 /**
  * A {@link Tracker} service for unit tests: it tracks nothing itself and shows what a test puts in
@@ -66,5 +67,13 @@ public class FakeTracker implements Tracker {
     @Override
     public int[] availability(ContentId content) {
         return availability.getOrDefault(content, new int[0]).clone();
+    }
+
+    /** What {@link #refusals()} returns; set it to show refusals. */
+    public volatile Refusals refusals = Refusals.NONE;
+
+    @Override
+    public Refusals refusals() {
+        return refusals;
     }
 }

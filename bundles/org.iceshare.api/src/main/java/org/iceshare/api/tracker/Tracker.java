@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Endpoint;
+import org.iceshare.api.transport.Refusals;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -47,4 +48,18 @@ public interface Tracker {
      * @since 1.1
      */
     int[] availability(ContentId content);
+
+    /**
+     * What it refused or ignored to protect itself and its swarms since it started, by reason: for example
+     * {@code join-rate} and {@code report-rate} (a client over its allowance), {@code unfounded-report} (a
+     * report of a corrupt piece its sender was not assigned from the accused), {@code flood} (a client with
+     * more messages waiting than the tracker queues), {@code handshake} (a client that did not prove its
+     * key) and {@code publish-forbidden} (a name owned by another key, or a publisher the policy does not
+     * allow). The reasons are listed in the operator guide.
+     *
+     * @since 1.4
+     */
+    default Refusals refusals() {
+        return Refusals.NONE;
+    }
 }

@@ -3,7 +3,7 @@
  * orchestrates who fetches which piece from whom.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.iceshare.api.tracker;
 
 import org.osgi.annotation.bundle.Export;

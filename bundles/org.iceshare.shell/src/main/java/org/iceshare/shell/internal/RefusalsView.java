@@ -13,7 +13,8 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * The refusals of the container, as {@code iceshare:status} shows them: every transport's
- * ({@link Transport#refusals()}) and the push server's ({@code LiveSources.pushRefusals()}), by reason.
+ * ({@link Transport#refusals()}), the push server's ({@code LiveSources.pushRefusals()}) and the tracker's
+ * ({@code Tracker.refusals()}), by reason.
  */
 final class RefusalsView {
     private RefusalsView() {
@@ -48,8 +49,9 @@ final class RefusalsView {
      * Prints the refusals: one row per place and reason, or one line when there are none.
      *
      * @param push the push server's, or null without live sources
+     * @param tracker the tracker's, or null when no tracker runs here
      */
-    static void print(PrintStream out, Map<String, Refusals> transports, Refusals push) {
+    static void print(PrintStream out, Map<String, Refusals> transports, Refusals push, Refusals tracker) {
         ShellTable t = new ShellTable();
         t.column("Where");
         t.column("Reason");
@@ -67,9 +69,15 @@ final class RefusalsView {
                 total += r.getValue();
             }
         }
+        if (tracker != null) {
+            for (Map.Entry<String, Long> r : tracker.counts().entrySet()) {
+                t.addRow().addContent("tracker", r.getKey(), r.getValue());
+                total += r.getValue();
+            }
+        }
         if (total == 0) {
             out.println("Refusals: none (connection caps, partial-frame budget, slow frames, handshake and idle "
-                    + "timeouts, malformed frames, push passwords)");
+                    + "timeouts, malformed frames, push passwords, the tracker's allowances and reports)");
             return;
         }
         out.println("Refusals since start (" + total + "; see the operator guide, \"What each refusal means\")");

@@ -106,7 +106,7 @@ public class StatusCommand implements Action {
         }
         out.println();
         RefusalsView.print(out, RefusalsView.byTransport(bundleContext),
-                liveSources == null ? null : liveSources.pushRefusals());
+                liveSources == null ? null : liveSources.pushRefusals(), tracker == null ? null : tracker.refusals());
         return null;
     }
 }

@@ -22,6 +22,7 @@ import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.api.transport.Listener;
 import org.iceshare.api.transport.Refusals;
+import org.iceshare.testkit.FakeTracker;
 import org.iceshare.api.transport.Transport;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
@@ -100,6 +101,19 @@ class StatusCommandTest {
         assertThat(line(out, "tls", "tls-handshake", "3")).isNotNull();
         assertThat(line(out, "push server", "push-password", "5")).isNotNull();
         assertThat(line(out, "push server", "push-throttled", "295")).isNotNull();
+    }
+
+    @Test
+    void showsTheTrackersRefusals() {
+        transports.add(transport("tcp", Refusals.NONE));
+        StatusCommand c = command(null);
+        FakeTracker tracker = new FakeTracker(null);
+        tracker.refusals = new Refusals(Map.of("join-rate", 150L, "unfounded-report", 7L));
+        c.tracker = tracker;
+        String out = run(c);
+        assertThat(out).contains("Refusals since start (157;");
+        assertThat(line(out, "tracker", "join-rate", "150")).isNotNull();
+        assertThat(line(out, "tracker", "unfounded-report", "7")).isNotNull();
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.tracker.Tracker;
+import org.iceshare.api.transport.Refusals;
 import org.iceshare.api.transport.Transport;
 import org.iceshare.engine.internal.Identity;
 import org.osgi.service.component.annotations.Activate;
@@ -259,5 +260,11 @@ public final class TrackerComponent implements Tracker {
     @Override
     public int[] availability(ContentId content) {
         return engine.availability(content);
+    }
+
+    /** The refusals of the engine running now (a configuration change that restarts it starts them afresh). */
+    @Override
+    public Refusals refusals() {
+        return engine.refusals();
     }
 }

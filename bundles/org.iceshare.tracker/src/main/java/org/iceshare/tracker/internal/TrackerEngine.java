@@ -49,6 +49,7 @@ import org.iceshare.api.tracker.TrackedContent;
 import org.iceshare.api.tracker.TrackedPeer;
 import org.iceshare.api.tracker.Tracker;
 import org.iceshare.api.transport.Connection;
+import org.iceshare.api.transport.Refusals;
 import org.iceshare.api.transport.Transport;
 import org.iceshare.engine.internal.Handshake;
 import org.iceshare.engine.internal.Identity;
@@ -425,9 +426,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
     }
 
-    /** What the tracker refused since it started, by reason (any thread). */
-    public Map<String, Long> refusals() {
-        return guard.refusals();
+    @Override
+    public Refusals refusals() {
+        return new Refusals(guard.refusals());
     }
 
     private void refuse(ClientSession s, ErrorCode code, String why) {

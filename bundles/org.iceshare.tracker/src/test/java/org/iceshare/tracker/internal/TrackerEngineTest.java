@@ -345,7 +345,7 @@ class TrackerEngineTest {
         }
         assertThat(unknown).isGreaterThanOrEqualTo((int) ClientSession.JOINS_BURST);
         assertThat(busy).isPositive();
-        assertThat(tracker.refusals()).containsEntry("join-rate", (long) busy);
+        assertThat(tracker.refusals().counts()).containsEntry("join-rate", (long) busy);
         assertThat(greedy.closedReason).as("a greedy client is slowed down, not closed").isNull();
     }
 
@@ -366,9 +366,9 @@ class TrackerEngineTest {
         for (int i = 0; i < n; i++) {
             accuser.send(new BadPiece(m.id(), i % 4, source.id, "made up"));
         }
-        await().until(() -> tracker.refusals().getOrDefault("unfounded-report", 0L)
-                + tracker.refusals().getOrDefault("report-rate", 0L) == n);
-        assertThat(tracker.refusals().get("report-rate")).isPositive();
+        await().until(() -> tracker.refusals().count("unfounded-report")
+                + tracker.refusals().count("report-rate") == n);
+        assertThat(tracker.refusals().count("report-rate")).isPositive();
         assertThat(tracker.peers(m.id())).filteredOn(p -> p.id().equals(source.id)).singleElement()
                 .satisfies(p -> assertThat(p.banned()).isFalse());
         Client fan = new Client(5002);
@@ -394,7 +394,7 @@ class TrackerEngineTest {
         }
         await().until(() -> flood.closedReason != null);
         busy.countDown();
-        assertThat(tracker.refusals()).containsEntry("flood", 1L);
+        assertThat(tracker.refusals().counts()).containsEntry("flood", 1L);
         calm.send(new Ping(7));
         assertThat(calm.next(Pong.class).nonce()).isEqualTo(7);
     }

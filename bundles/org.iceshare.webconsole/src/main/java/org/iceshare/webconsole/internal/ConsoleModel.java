@@ -119,15 +119,17 @@ final class ConsoleModel {
         } else {
             out.with("liveSources", null);
         }
-        out.with("refusals", refusals(services.transportRefusals(), sources == null ? null : sources.pushRefusals()));
+        out.with("refusals", refusals(services.transportRefusals(), sources == null ? null : sources.pushRefusals(),
+                tracker == null ? null : tracker.refusals()));
         return out;
     }
 
     /**
-     * The connections and pushes refused to protect the container, by reason: {@code total}, {@code transports}
-     * (by transport name, each reason with its count) and {@code push} (null without live sources).
+     * What was refused to protect the container, by reason: {@code total}, {@code transports} (by transport
+     * name, each reason with its count), {@code push} (null without live sources) and {@code tracker} (null
+     * without a tracker here).
      */
-    static Json.Obj refusals(Map<String, Refusals> transports, Refusals push) {
+    static Json.Obj refusals(Map<String, Refusals> transports, Refusals push, Refusals tracker) {
         long total = 0;
         Json.Obj byTransport = Json.obj();
         for (Map.Entry<String, Refusals> e : transports.entrySet()) {
@@ -137,8 +139,12 @@ final class ConsoleModel {
         if (push != null) {
             total += push.total();
         }
+        if (tracker != null) {
+            total += tracker.total();
+        }
         return Json.obj().with("total", total).with("transports", byTransport)
-                .with("push", push == null ? null : counts(push));
+                .with("push", push == null ? null : counts(push))
+                .with("tracker", tracker == null ? null : counts(tracker));
     }
 
     private static Json.Obj counts(Refusals r) {

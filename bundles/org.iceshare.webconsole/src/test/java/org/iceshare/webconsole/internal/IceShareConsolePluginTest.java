@@ -239,7 +239,11 @@ class IceShareConsolePluginTest {
         addTransports(new Refusals(Map.of(Refusals.ADDRESS_LIMIT, 968L, Refusals.SLOW_FRAME, 32L)), Refusals.NONE);
         String json = Json.write(model().swarms(0, 1000));
         assertThat(json).contains("\"refusals\":{\"total\":1000,\"transports\":{\"tcp\":{\"address-limit\":968,"
-                + "\"slow-frame\":32},\"tls\":{}},\"push\":null}");
+                + "\"slow-frame\":32},\"tls\":{}},\"push\":null,\"tracker\":{}}");
+        tracker.refusals = new Refusals(Map.of("join-rate", 150L));
+        assertThat(Json.write(model().swarms(0, 1000))).contains("\"total\":1150,").contains(
+                "\"tracker\":{\"join-rate\":150}");
+        tracker.refusals = Refusals.NONE;
 
         plugin.setLiveSources(new LiveSources() {
             @Override

@@ -104,6 +104,7 @@
     const rows = [];
     Object.keys(r.transports).forEach((t) => Object.keys(r.transports[t]).forEach((k) => rows.push([t, k, r.transports[t][k]])));
     if (r.push) { Object.keys(r.push).forEach((k) => rows.push(['push server', k, r.push[k]])); }
+    if (r.tracker) { Object.keys(r.tracker).forEach((k) => rows.push(['tracker', k, r.tracker[k]])); }
     if (rows.length === 0) {
       const tr = el('tr'); const td = el('td', 'Nothing refused.'); td.colSpan = 3; tr.appendChild(td); body.appendChild(tr);
     }
