@@ -34,7 +34,7 @@ public final class SwarmFixture implements AutoCloseable {
      * The fixture's transport settings: the defaults, but with connection caps and a partial-frame budget
      * for a whole swarm in one process. Every peer and the tracker share one transport and one address
      * (127.0.0.1), where a container would have its own transport and the peers their own addresses, so the
-     * caps per listener and per remote address (1024, 32) and the budget (32 MiB) of one container would
+     * caps per listener and per remote address (1024, 32) and the budget (16 MiB) of one container would
      * throttle the fixture's 50 to 400 peers. The slow-frame rules stay as they are.
      */
     public static final TransportSettings LOOPBACK_SWARM = TransportSettings.DEFAULTS
