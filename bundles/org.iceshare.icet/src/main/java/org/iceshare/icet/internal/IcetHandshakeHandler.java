@@ -39,7 +39,7 @@ import io.netty.util.concurrent.Future;
 public final class IcetHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     /** The lowest protocol version this implementation speaks. */
-    public static final int LOWEST_VERSION = 3;
+    public static final int LOWEST_VERSION = 4;
 
     private final long timeoutMillis;
     private final int lowest;
