@@ -311,8 +311,17 @@ final class Swarms implements PlayerSource {
             return CompletableFuture.failedFuture(e);
         }
         return CompletableFuture.supplyAsync(() -> {
+            IcetUrl unpinned = url.withPublisher(null);
             for (Swarm s : map.values()) {
-                if (s.url.equals(url) && s.status != State.FAILED) {
+                if (s.url.withPublisher(null).equals(unpinned) && s.status != State.FAILED) {
+                    // joined already (with or without a pinned publisher): the pin still has to match
+                    PeerId publisher = s.source ? engine.id() : s.manifest.publisher();
+                    if (url.publisher().isPresent() && !url.publisher().get().equals(publisher)) {
+                        return CompletableFuture.<SwarmStatus>failedFuture(new PublishException(url.name()
+                                + " here is published by " + (publisher != null ? publisher.toHex()
+                                        : "an unknown publisher") + ", but the URL pins publisher "
+                                + url.publisher().get().toHex()));
+                    }
                     return CompletableFuture.completedFuture(s.status());
                 }
             }
@@ -335,6 +344,8 @@ final class Swarms implements PlayerSource {
         }
         String refused = checkPublisher(t, url, m);
         if (refused != null) {
+            // nothing of it is used; the tracker may drop what it planned for us under that id
+            t.send(new Leave(m.id()));
             throw new CompletionException(new PublishException(refused));
         }
         Swarm swarm = map.get(m.id());
