@@ -120,7 +120,7 @@ class CompromisedTrackerTest {
                 PeerEngine listener = swarm.addPeer("listener");
                 SwarmStatus joined = listener.get(feed.url()).toCompletableFuture().get(60, TimeUnit.SECONDS);
                 ContentId id = joined.content();
-                // about 10 s of the stream (a piece is about half a second of it)
+                // 20 pieces, about 20 s of this stream (8 KiB pieces of Vorbis come about once a second)
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     SwarmStatus s = listener.swarm(id).orElseThrow();
                     assertThat(s.verified()).as("%s", s).isGreaterThanOrEqualTo(20);
