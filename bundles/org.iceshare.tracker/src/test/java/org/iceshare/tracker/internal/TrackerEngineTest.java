@@ -36,6 +36,7 @@ import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
 import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.icet.Leave;
 import org.iceshare.api.swarm.Signatures;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.ChainLink;
@@ -458,6 +459,24 @@ class TrackerEngineTest {
         a.send(new Publish(good));
         assertThat(a.next(Published.class).name()).isEqualTo("signed.ogg");
         assertThat(a.connection.isOpen()).isTrue();
+    }
+
+    @Test
+    void aMemberThatJoinsAgainIsPlannedAfreshAtOnce() throws Exception {
+        // a peer that refused the manifest it was sent (IceT 4) joins again later on the same connection:
+        // what was assigned to it before is void, so it is assigned again now, not after the timeout
+        Manifest m = manifest("again.ogg", 3, 4);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client b = new Client(5001);
+        b.send(new Join("again.ogg"));
+        b.next(Joined.class);
+        assertThat(b.next(Assign.class).entries()).hasSize(3);
+        b.send(new Leave(ContentId.random()));
+        b.send(new Join("again.ogg"));
+        b.next(Joined.class);
+        assertThat(b.next(Assign.class).entries()).extracting(Assign.Entry::piece).containsExactlyInAnyOrder(0, 1, 2);
     }
 
     @Test
