@@ -64,8 +64,6 @@ final class Swarm implements UploadQueue.Held {
     volatile long uploaded;
     volatile long downloaded;
     long badPieces;
-    /** Live: announced pieces and links dropped because the publisher did not sign them. Engine thread. */
-    long forgedAnnouncements;
     private final Map<Integer, List<CompletableFuture<Void>>> waiters = new HashMap<>();
     /** Live players waiting for a first start point. */
     private final List<CompletableFuture<Integer>> startWaiters = new ArrayList<>();
@@ -285,7 +283,6 @@ final class Swarm implements UploadQueue.Held {
             }
         }
         if (forged > 0) {
-            forgedAnnouncements += forged;
             LOG.warn("{}: dropped {} announced piece(s)/link(s) from tracker {} whose signature is not the publisher's"
                     + " ({})", manifest.name(), forged, tracker == null ? "?" : tracker.key,
                     manifest.isSigned() ? manifest.publisher().toHex() : "unsigned manifest");
