@@ -68,11 +68,20 @@ public final class SwarmFixture implements AutoCloseable {
     /** A swarm whose shared transport has the given settings (a container's defaults, say). */
     public SwarmFixture(Path root, TrackerSettings trackerSettings, List<MediaFormat> formats,
             TransportSettings transportSettings) throws IOException {
+        this(root, trackerSettings, formats, transportSettings, UnaryOperator.identity());
+    }
+
+    /**
+     * A swarm whose tracker talks through {@code trackerTransport} applied to the shared transport (a
+     * {@link CompromisedTransport}, say); the peers use the shared transport itself.
+     */
+    public SwarmFixture(Path root, TrackerSettings trackerSettings, List<MediaFormat> formats,
+            TransportSettings transportSettings, UnaryOperator<Transport> trackerTransport) throws IOException {
         this.root = root;
         this.transport = NettyTransport.tcp(transportSettings);
         this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(), formats);
         plugins.streamingScheduler(new DeadlineScheduler());
-        this.tracker = new TrackerEngine(trackerSettings, transport);
+        this.tracker = new TrackerEngine(trackerSettings, trackerTransport.apply(transport));
         tracker.start();
     }
 
