@@ -66,7 +66,7 @@
       tr.dataset.state = s.state;
       if (s.content === selected) { tr.classList.add('iceshare-selected'); }
       tr.appendChild(el('td', s.peer + (s.source ? ' (source)' : '')));
-      const name = el('td'); name.appendChild(el('div', s.name)); name.appendChild(el('div', s.url, 'iceshare-note'));
+      const name = el('td', null, 'iceshare-content'); name.appendChild(el('div', s.name)); name.appendChild(el('div', s.url, 'iceshare-note iceshare-url'));
       tr.appendChild(name);
       tr.appendChild(el('td', s.state + (s.error ? ': ' + s.error : ''), s.state === 'FAILED' ? 'iceshare-error iceshare-wrap' : null));
       const prog = el('td');
