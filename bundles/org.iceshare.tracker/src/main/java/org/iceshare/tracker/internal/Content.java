@@ -282,7 +282,7 @@ abstract class Content {
             LOG.info("tracker: {} claimed piece {} of {} but did not serve it to {}: its claims are dropped and it"
                     + " serves nobody here", server.session, piece, name(), reporter.session);
             dropClaims(server);
-            server.demoted = true;
+            demote(server, "it claimed piece " + piece + " but did not serve it to " + reporter.id.shortHex());
             revokeServer(server, "demoted: it did not serve what it claimed");
             return;
         }
@@ -291,11 +291,17 @@ abstract class Content {
         }
         int reporters = report(failedBy, server, reporter, now);
         if (reporters >= settings.reportsToAct()) {
-            server.demoted = true;
+            demote(server, reporters + " members could not fetch from it");
             LOG.info("tracker: demoting {} in {}: {} members could not fetch from it", server.session, name(),
                     reporters);
             revokeServer(server, "demoted: it did not serve what it was assigned");
         }
+    }
+
+    /** Marks a member demoted (it serves nobody here) and tells the tracker's sanction listeners. */
+    private void demote(Member m, String why) {
+        m.demoted = true;
+        tracker.sanction(new Sanction(Sanction.Kind.DEMOTED, m.id, name(), why, System.nanoTime()));
     }
 
     /** Records an independent member's report against {@code accused}; the number of reporters in the window. */
@@ -344,7 +350,7 @@ abstract class Content {
             LOG.info("tracker: {} claimed piece {} of {} and served it corrupt to {}: its claims are dropped and it"
                     + " serves nobody here", liar.session, piece, name(), s);
             dropClaims(liar);
-            liar.demoted = true;
+            demote(liar, "it served piece " + piece + ", which it claimed, corrupt to " + reporter.id.shortHex());
             revokeServer(liar, "demoted: it served a corrupt piece it claimed");
         } else if (!liar.banned && mayBan(liar)) {
             // one report never bans: independent members must agree (the reporter itself stops using it at once)
@@ -364,6 +370,7 @@ abstract class Content {
         liar.banned = true;
         banned.add(liar.id);
         LOG.info("tracker: banning {} from {}: {}", liar.session, name(), why);
+        tracker.sanction(new Sanction(Sanction.Kind.BANNED, liar.id, name(), why, System.nanoTime()));
         liar.have.forEach(p -> {
             Slot held = slot(p);
             if (held != null) {
