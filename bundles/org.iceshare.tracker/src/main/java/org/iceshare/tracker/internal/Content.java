@@ -227,13 +227,19 @@ abstract class Content {
         // What a member says it holds is a claim (a restarted member reports what it has on disk; a liar
         // reports what it has not, even after an assignment it never fetched): it makes the member a
         // candidate server of the piece, tried where no proven holder can serve, and proven the first time
-        // a member it was assigned to verifies the piece from it. A candidate that fails loses every claim.
+        // a member it was assigned to verifies the piece from it. A candidate that fails a piece it claimed
+        // without having been sent to fetch it from {@code from} loses every claim; a piece it verified from
+        // the server it was assigned weighs like a holder's (didNotServe).
         m.claimed.add(piece);
+        if (a == null || !a.from().equals(from)) {
+            m.unasked.add(piece);
+        }
         slot.candidates.add(m);
         Member server = members.get(from);
         if (a != null && a.from().equals(from) && server != null && server != m) {
             if (server.claimed.has(piece)) {
                 server.claimed.remove(piece);
+                server.unasked.remove(piece);
                 slot.candidates.remove(server);
                 server.have.add(piece);
                 slot.holders.add(server);
@@ -273,12 +279,14 @@ abstract class Content {
     }
 
     /**
-     * A member it was assigned to could not fetch a piece from {@code server}. A candidate loses every
-     * claim at once (claims are cheap); a holder is demoted (it serves nobody here) once
-     * {@link TrackerSettings#reportsToAct} independent members said so within {@link #REPORT_WINDOW_NANOS}.
+     * A member it was assigned to could not fetch a piece from {@code server}. A member that claimed the
+     * piece without having been assigned it loses every claim at once (such claims are cheap); any other
+     * (a holder, or a member that verified the piece after an assignment) is demoted (it serves nobody here)
+     * once {@link TrackerSettings#reportsToAct} independent members said so within
+     * {@link #REPORT_WINDOW_NANOS}: the word of one member, which may itself lie, takes nobody down.
      */
     private void didNotServe(Member server, Member reporter, int piece, long now) {
-        if (server.claimed.has(piece)) {
+        if (server.unasked.has(piece)) {
             LOG.info("tracker: {} claimed piece {} of {} but did not serve it to {}: its claims are dropped and it"
                     + " serves nobody here", server.session, piece, name(), reporter.session);
             dropClaims(server);
@@ -288,6 +296,24 @@ abstract class Content {
         }
         if (server.source || server.demoted) {
             return;
+        }
+        if (!server.have.has(piece)) {
+            // an unproven member failed it: the reporter stops using it at once (as after a corrupt piece),
+            // rather than being sent back to it piece by piece until independent members agree
+            reporter.shun(server.id);
+            boolean lost = false;
+            for (Iterator<Map.Entry<Integer, Member.Assigned>> it = reporter.assigned.entrySet().iterator();
+                    it.hasNext();) {
+                Map.Entry<Integer, Member.Assigned> e = it.next();
+                if (e.getValue().from().equals(server.id)) {
+                    it.remove();
+                    release(e.getKey(), server.id);
+                    lost = true;
+                }
+            }
+            if (lost) {
+                reporter.session.send(new Revoke(id(), server.id, "it did not serve what it claimed"));
+            }
         }
         int reporters = report(failedBy, server, reporter, now);
         if (reporters >= settings.reportsToAct()) {
@@ -320,6 +346,7 @@ abstract class Content {
                 slot.candidates.remove(m);
             }
             m.claimed.remove(p);
+            m.unasked.remove(p);
         });
     }
 
@@ -346,7 +373,7 @@ abstract class Content {
                 release(e.getKey(), liarId);
             }
         }
-        if (liar.claimed.has(piece)) {
+        if (liar.unasked.has(piece)) {
             LOG.info("tracker: {} claimed piece {} of {} and served it corrupt to {}: its claims are dropped and it"
                     + " serves nobody here", liar.session, piece, name(), s);
             dropClaims(liar);

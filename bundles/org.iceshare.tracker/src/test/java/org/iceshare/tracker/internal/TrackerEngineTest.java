@@ -210,9 +210,10 @@ class TrackerEngineTest {
         Client liar = new Client(5001);
         liar.send(new Join("b.ogg"));
         liar.next(Assign.class);
-        // it says it verified both pieces: the tracker cannot tell, so the liar is only a candidate for them
-        liar.send(new Verified(m.id(), 0, source.id, m.piece(0).hash()));
-        liar.send(new Verified(m.id(), 1, source.id, m.piece(1).hash()));
+        // it says it verified both pieces, from a member it was not sent to: the tracker cannot tell, so the
+        // liar is only a candidate for them, and the first failure takes every claim
+        liar.send(new Verified(m.id(), 0, liar.id, m.piece(0).hash()));
+        liar.send(new Verified(m.id(), 1, liar.id, m.piece(1).hash()));
         await().until(() -> tracker.peers(m.id()).stream().anyMatch(p -> p.id().equals(liar.id) && p.pieces() == 2));
         Client victim = new Client(5002);
         victim.send(new Join("b.ogg"));
