@@ -104,7 +104,7 @@ public final class HostileBench {
             System.out.printf(Locale.ROOT, "rep %d (%s first): without attackers all %d complete in %.2f s (median "
                     + "%.2f s, SUF %.3f); with %d attackers %.2f s (median %.2f s, SUF %.3f); ratio max %.2f, median "
                     + "%.2f; corrupt pieces received and rejected %d; corrupt bytes in honest copies %d; honest members "
-                    + "sanctioned %d%n", r + 1, r % 2 == 0 ? "clean" : "attacked", honest, clean.max, clean.median,
+                    + "demoted or banned %d%n", r + 1, r % 2 == 0 ? "clean" : "attacked", honest, clean.max, clean.median,
                     clean.suf, hostile, attacked.max, attacked.median, attacked.suf, ratiosMax[r], ratiosMedian[r],
                     attacked.rejected, attacked.corruptBytes, attacked.honestSanctioned);
             for (Liar l : attacked.liars) {
@@ -162,7 +162,10 @@ public final class HostileBench {
                 peers.add(swarm.addPeer("peer" + i));
             }
             Map<PeerId, Sanction> firstSanction = new ConcurrentHashMap<>();
+            // demotions and bans only (a refused report of an honest member is a race with a ban, not a sanction)
+            Map<PeerId, Sanction> takenDown = new ConcurrentHashMap<>();
             List<Sanction> impostorRefusals = new CopyOnWriteArrayList<>();
+            long sourceBefore = source.swarms().get(0).uploaded();
             long start = System.nanoTime();
             swarm.tracker().onSanction(s -> {
                 if (s.peer() == null) {
@@ -175,6 +178,9 @@ public final class HostileBench {
                     }
                     impostorRefusals.add(s);
                     return;
+                }
+                if (s.kind() != Sanction.Kind.REFUSED) {
+                    takenDown.putIfAbsent(s.peer(), s);
                 }
                 if (firstSanction.putIfAbsent(s.peer(), s) == null) {
                     LOG.info("{} s: {} {}{}: {}", secs(s.nanos() - start), s.kind(), s.peer().shortHex(),
@@ -211,15 +217,21 @@ public final class HostileBench {
                 liars.add(outcome(h, firstSanction, impostorRefusals, start));
             }
             int honestSanctioned = 0;
-            for (PeerEngine p : peers) {
-                honestSanctioned += firstSanction.containsKey(p.id()) ? 1 : 0;
-            }
-            if (firstSanction.containsKey(source.id())) {
-                honestSanctioned++;
+            List<PeerEngine> honestOnes = new ArrayList<>(peers);
+            honestOnes.add(source);
+            for (PeerEngine p : honestOnes) {
+                Sanction s = takenDown.get(p.id());
+                if (s != null) {
+                    honestSanctioned++;
+                    LOG.warn("an honest member was sanctioned: {} {} after {} s: {}", p.name(), s.kind(),
+                            secs(s.nanos() - start), s.why());
+                }
             }
             SwarmStatus src = source.swarms().get(0);
+            attackers.forEach(Hostiles.Hostile::close);
+            attackers.clear();
             return new Result(Arrays.stream(done).max().orElse(0), median(done),
-                    (double) src.uploaded() / Files.size(media), rejected, corrupt, honestSanctioned, liars);
+                    (double) (src.uploaded() - sourceBefore) / Files.size(media), rejected, corrupt, honestSanctioned, liars);
         } finally {
             attackers.forEach(Hostiles.Hostile::close);
             SwarmBench.delete(root);
@@ -273,8 +285,19 @@ public final class HostileBench {
         double[] done = new double[peers.size()];
         Arrays.fill(done, -1);
         int remaining = peers.size();
-        long deadline = System.nanoTime() + timeoutNanos;
+        long begin = System.nanoTime();
+        long deadline = begin + timeoutNanos;
+        long nextReport = begin + TimeUnit.SECONDS.toNanos(10);
         while (remaining > 0) {
+            if (System.nanoTime() > nextReport) {
+                nextReport += TimeUnit.SECONDS.toNanos(10);
+                int slowest = Integer.MAX_VALUE;
+                for (PeerEngine p : peers) {
+                    slowest = Math.min(slowest, p.swarm(content).map(SwarmStatus::verified).orElse(0));
+                }
+                LOG.info("{} s: {} of {} complete; the slowest holds {} pieces", secs(System.nanoTime() - begin),
+                        peers.size() - remaining, peers.size(), slowest);
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(remaining + " peers did not complete in time");
             }

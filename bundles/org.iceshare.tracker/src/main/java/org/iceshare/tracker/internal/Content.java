@@ -444,7 +444,7 @@ abstract class Content {
         if (!m.fetches()) {
             return;
         }
-        int room = settings.window() - m.assigned.size();
+        int room = window(m) - m.assigned.size();
         if (room <= 0) {
             return;
         }
@@ -461,6 +461,15 @@ abstract class Content {
             }
         }
         batch.send();
+    }
+
+    /**
+     * How many assignments a member may have outstanding: one for a demoted member. It lied or failed, so it
+     * may lie about fetching too: one that never fetches nor reports holds what it was assigned until the
+     * assignment times out, and with a full window it held every serving slot of the source for that long.
+     */
+    final int window(Member m) {
+        return m.demoted ? 1 : settings.window();
     }
 
     /** Assigns one piece to a member, if a holder can serve it now; false when none can. */
@@ -552,8 +561,10 @@ abstract class Content {
             // no proven holder can serve it: a candidate gets the chance to prove its claim
             return candidate;
         }
-        // when the other holders are merely busy, waiting for them keeps the source's upload near one copy
-        if (source != null && (urgent || !otherHolders && slot.seeding == 0)) {
+        // when the other holders are merely busy, waiting for them keeps the source's upload near one copy;
+        // a demoted member fetches from the swarm only: the source seeds each piece to one member at a time,
+        // and one that never fetches would hold the piece back from everyone until its assignment timed out
+        if (source != null && (urgent || !otherHolders && slot.seeding == 0 && !m.demoted)) {
             return source;
         }
         return null;

@@ -189,7 +189,7 @@ final class FileContent extends Content {
     private List<Member> hungryByRatio() {
         List<Member> hungry = new ArrayList<>();
         for (Member m : members.values()) {
-            if (m.fetches() && !complete(m) && m.assigned.size() < settings.window()) {
+            if (m.fetches() && !complete(m) && m.assigned.size() < window(m)) {
                 hungry.add(m);
             }
         }
