@@ -37,7 +37,8 @@ public final class Bench {
                 System.out.println("             (the slow-partial-frame attack on a running container, with its RSS)");
                 System.out.println("       java -jar iceshare-bench.jar hostile [--honest N] [--hostile H] [--size-mib M] "
                         + "[--piece-kib K] [--runs R]");
-                System.out.println("             (20% hostile peers against the same swarm without them)");
+                System.out.println("             [--kinds claims,flips,reports,impostor,stall]   (hostile peers mixed "
+                        + "in, against the same swarm without them)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostileBench {
     private static final Logger LOG = LoggerFactory.getLogger(HostileBench.class);
-    private static final List<String> KINDS = List.of("false claims", "bit flips", "false reports",
+    private static final List<String> ALL_KINDS = List.of("false claims", "bit flips", "false reports",
             "impersonation", "stall");
 
     private int honest = 20;
@@ -53,6 +53,8 @@ public final class HostileBench {
     private int sizeMiB = 64;
     private int pieceKiB = 256;
     private int runs = 3;
+    /** The kinds mixed round robin among the hostile members. */
+    private List<String> mix = ALL_KINDS;
 
     public static void main(String[] args) throws Exception {
         HostileBench b = new HostileBench();
@@ -68,6 +70,7 @@ public final class HostileBench {
                 case "--size-mib" -> sizeMiB = Integer.parseInt(args[++i]);
                 case "--piece-kib" -> pieceKiB = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--kinds" -> mix = kinds(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -123,7 +126,24 @@ public final class HostileBench {
     private List<String> kinds() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < hostile; i++) {
-            out.add(KINDS.get(i % KINDS.size()));
+            out.add(mix.get(i % mix.size()));
+        }
+        return out;
+    }
+
+    /** {@code claims,flips,reports,impostor,stall} (any of them, in any order) to the kinds' names. */
+    private static List<String> kinds(String list) {
+        List<String> out = new ArrayList<>();
+        for (String k : list.split(",")) {
+            out.add(switch (k.trim()) {
+                case "claims" -> "false claims";
+                case "flips" -> "bit flips";
+                case "reports" -> "false reports";
+                case "impostor" -> "impersonation";
+                case "stall" -> "stall";
+                default -> throw new IllegalArgumentException("unknown kind " + k
+                        + " (claims, flips, reports, impostor, stall)");
+            });
         }
         return out;
     }
