@@ -90,6 +90,8 @@ abstract class Content {
     static final long REPORT_WINDOW_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
     long sourceUploaded;
     long totalUploaded;
+    /** Smoothed time from an assignment to its verification by the member served, in ns (0: none yet). */
+    private double verifyNanos;
 
     Content(TrackerEngine tracker, Manifest manifest, TrackerSettings settings) {
         this.tracker = tracker;
@@ -237,6 +239,8 @@ abstract class Content {
         slot.candidates.add(m);
         Member server = members.get(from);
         if (a != null && a.from().equals(from) && server != null && server != m) {
+            long took = System.nanoTime() - a.since();
+            verifyNanos = verifyNanos == 0 ? took : verifyNanos * 0.9 + took * 0.1;
             if (server.claimed.has(piece)) {
                 server.claimed.remove(piece);
                 server.unasked.remove(piece);
@@ -300,20 +304,7 @@ abstract class Content {
         if (!server.have.has(piece)) {
             // an unproven member failed it: the reporter stops using it at once (as after a corrupt piece),
             // rather than being sent back to it piece by piece until independent members agree
-            reporter.shun(server.id);
-            boolean lost = false;
-            for (Iterator<Map.Entry<Integer, Member.Assigned>> it = reporter.assigned.entrySet().iterator();
-                    it.hasNext();) {
-                Map.Entry<Integer, Member.Assigned> e = it.next();
-                if (e.getValue().from().equals(server.id)) {
-                    it.remove();
-                    release(e.getKey(), server.id);
-                    lost = true;
-                }
-            }
-            if (lost) {
-                reporter.session.send(new Revoke(id(), server.id, "it did not serve what it claimed"));
-            }
+            stopUsing(reporter, server, "it did not serve what it claimed");
         }
         int reporters = report(failedBy, server, reporter, now);
         if (reporters >= settings.reportsToAct()) {
@@ -423,18 +414,87 @@ abstract class Content {
     /** Releases assignments older than the timeout, then lets the content re-plan. */
     void expire(long now, double seconds) {
         long stale = assignmentTimeoutNanos();
+        long unproven = unprovenTimeoutNanos();
+        List<Late> late = new ArrayList<>();
         for (Member m : members.values()) {
             m.rate = m.rate * 0.7 + (m.rateWindowBytes / Math.max(0.001, seconds)) * 0.3;
             m.rateWindowBytes = 0;
             for (Iterator<Map.Entry<Integer, Member.Assigned>> it = m.assigned.entrySet().iterator(); it.hasNext();) {
                 Map.Entry<Integer, Member.Assigned> e = it.next();
-                if (now - e.getValue().since() > stale) {
+                long age = now - e.getValue().since();
+                Member server = members.get(e.getValue().from());
+                if (age > stale) {
                     it.remove();
                     release(e.getKey(), e.getValue().from());
+                } else if (age > unproven && server != null && !server.source && !server.have.has(e.getKey())) {
+                    it.remove();
+                    release(e.getKey(), server.id);
+                    late.add(new Late(m, e.getKey(), server));
                 }
             }
         }
+        for (Late l : late) {
+            // the member stops waiting there (its client drops its requests to the server) and is sent
+            // elsewhere; a claim made without an assignment falls, as after a failed fetch
+            if (members.get(l.server.id) != l.server || members.get(l.member.id) != l.member) {
+                continue;
+            }
+            String why = "no piece " + l.piece + " within " + unproven / 1_000_000 + " ms";
+            l.member.session.send(new Revoke(id(), l.server.id, why));
+            if (l.server.unasked.has(l.piece)) {
+                LOG.info("tracker: {} claimed piece {} of {} but did not serve it to {} within {} ms", l.server.session,
+                        l.piece, name(), l.member.session, unproven / 1_000_000);
+                dropClaims(l.server);
+                demote(l.server, "it claimed piece " + l.piece + " but did not serve it to "
+                        + l.member.id.shortHex() + " within " + unproven / 1_000_000 + " ms");
+                revokeServer(l.server, "demoted: it did not serve what it claimed");
+            } else if (!l.server.demoted) {
+                stopUsing(l.member, l.server, why);
+            }
+            plan(l.member, now);
+        }
         tick(now, seconds);
+    }
+
+    /** An assignment from a member that did not hold the piece on evidence, and was not served in time. */
+    private record Late(Member member, int piece, Member server) {
+    }
+
+    /**
+     * How long a member waits for a piece from a server that does not hold it on evidence (a candidate)
+     * before it is sent elsewhere: {@link #UNPROVEN_FACTOR} times the content's smoothed time from an
+     * assignment to its verification, at least {@link #UNPROVEN_MIN_NANOS}, at most the assignment timeout.
+     * A proven holder gets the whole assignment timeout; a staller that claims pieces would otherwise hold
+     * each member sent to it for the client's request timeout (20 s).
+     */
+    long unprovenTimeoutNanos() {
+        long t = verifyNanos == 0 ? UNPROVEN_DEFAULT_NANOS : (long) (verifyNanos * UNPROVEN_FACTOR);
+        return Math.min(assignmentTimeoutNanos(), Math.max(UNPROVEN_MIN_NANOS, t));
+    }
+
+    static final long UNPROVEN_MIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+    static final long UNPROVEN_DEFAULT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    static final double UNPROVEN_FACTOR = 8;
+
+    /**
+     * The reporter stops using an unproven {@code server} at once: never sent there again in this content,
+     * and its other assignments there end (with a REVOKE, so its client stops waiting).
+     */
+    private void stopUsing(Member reporter, Member server, String why) {
+        reporter.shun(server.id);
+        boolean lost = false;
+        for (Iterator<Map.Entry<Integer, Member.Assigned>> it = reporter.assigned.entrySet().iterator();
+                it.hasNext();) {
+            Map.Entry<Integer, Member.Assigned> e = it.next();
+            if (e.getValue().from().equals(server.id)) {
+                it.remove();
+                release(e.getKey(), server.id);
+                lost = true;
+            }
+        }
+        if (lost) {
+            reporter.session.send(new Revoke(id(), server.id, why));
+        }
     }
 
     // ------------------------------------------------------------------ planning

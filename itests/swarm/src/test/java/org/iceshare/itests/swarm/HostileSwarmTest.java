@@ -161,6 +161,33 @@ class HostileSwarmTest {
         }
     }
 
+    /**
+     * Found by the hostile-swarm benchmark: a staller that claims every piece, takes requests and never
+     * answers held each member sent to it for the client's request timeout (20 s by default; here 5 minutes)
+     * before a failed fetch demoted it. The tracker now gives a member that is not a proven holder of a piece
+     * a few times the swarm's usual fetch time (10 s before it has any), then sends the member elsewhere and
+     * demotes a member whose claim was not assigned.
+     */
+    @Test
+    void aStallerThatClaimsEveryPieceDoesNotHoldAMemberForItsRequestTimeout() throws Exception {
+        Path media = TestMedia.vorbis(20, 2);
+        try (SwarmFixture swarm = new SwarmFixture(tmp, TrackerSettings.loopback(), 32 * 1024)) {
+            List<Sanction> sanctions = new CopyOnWriteArrayList<>();
+            swarm.tracker().onSanction(sanctions::add);
+            PeerEngine source = swarm.addPeer("source");
+            IcetUrl url = source.publish(media, "stalled.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            try (Hostiles.Staller staller = new Hostiles.Staller(swarm, "stalled.ogg")) {
+                PeerEngine honest = swarm.addPeer("honest", s -> s.withRequestTimeout(Duration.ofMinutes(5)));
+                ContentId id = honest.get(url).toCompletableFuture().get(30, TimeUnit.SECONDS).content();
+                await().atMost(Duration.ofSeconds(60)).until(() -> honest.swarm(id).orElseThrow().state()
+                        == SwarmStatus.State.COMPLETE);
+                assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(honest, id))).isTrue();
+                assertThat(staller.requestsHeld.get()).as("the honest peer was sent to it first").isPositive();
+                assertThat(sanctions).anyMatch(s -> s.kind() == Sanction.Kind.DEMOTED && staller.id().equals(s.peer()));
+            }
+        }
+    }
+
     @Test
     void aNameBelongsToItsFirstPublisher() throws Exception {
         Path first = TestMedia.vorbis(10, 2);
