@@ -36,7 +36,7 @@ public final class Bench {
                         + "[--connections N] [--sources K] [--prefill BYTES] [--interval S] [--seconds S] [--peer]");
                 System.out.println("             (the slow-partial-frame attack on a running container, with its RSS)");
                 System.out.println("       java -jar iceshare-bench.jar hostile [--honest N] [--hostile H] [--size-mib M] "
-                        + "[--piece-kib K] [--runs R]");
+                        + "[--piece-kib K] [--runs R] [--warmup W]");
                 System.out.println("             [--kinds claims,flips,reports,impostor,stall]   (hostile peers mixed "
                         + "in, against the same swarm without them)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");

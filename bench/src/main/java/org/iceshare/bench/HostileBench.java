@@ -53,6 +53,8 @@ public final class HostileBench {
     private int sizeMiB = 64;
     private int pieceKiB = 256;
     private int runs = 3;
+    /** Swarms run first and not reported: the JIT compiles the hot paths in the first one. */
+    private int warmup = 1;
     /** The kinds mixed round robin among the hostile members. */
     private List<String> mix = ALL_KINDS;
 
@@ -71,6 +73,7 @@ public final class HostileBench {
                 case "--piece-kib" -> pieceKiB = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--kinds" -> mix = kinds(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -86,6 +89,11 @@ public final class HostileBench {
                 + "%s (%d bytes), pieces %d KiB, %d repetition(s), %d cores%n", honest, hostile,
                 100.0 * hostile / (honest + hostile), String.join(", ", kinds()), media.getFileName(), size, pieceKiB,
                 runs, Runtime.getRuntime().availableProcessors());
+        for (int w = 0; w < warmup; w++) {
+            Result warm = swarmRun(media, false);
+            System.out.printf(Locale.ROOT, "warm-up %d (not counted): without attackers all %d complete in %.2f s%n",
+                    w + 1, honest, warm.max);
+        }
         double[] ratiosMax = new double[runs];
         double[] ratiosMedian = new double[runs];
         long corruptBytes = 0;
