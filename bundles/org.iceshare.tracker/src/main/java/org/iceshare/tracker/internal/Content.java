@@ -241,6 +241,7 @@ abstract class Content {
         if (a != null && a.from().equals(from) && server != null && server != m) {
             long took = System.nanoTime() - a.since();
             verifyNanos = verifyNanos == 0 ? took : verifyNanos * 0.9 + took * 0.1;
+            server.proven = true;
             if (server.claimed.has(piece)) {
                 server.claimed.remove(piece);
                 server.unasked.remove(piece);
@@ -581,7 +582,9 @@ abstract class Content {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
                 continue;
             }
-            otherHolders = true;
+            // a busy candidate is worth waiting for only if it has served someone: a staller that claims
+            // every piece and fills its slots would otherwise keep the source from seeding anything
+            otherHolders |= h.proven;
             int slots = h.session.servingSlots(slot.length, settings.maxServing());
             if (h.serving >= slots) {
                 continue;

@@ -36,6 +36,11 @@ final class Member {
      */
     final Held unasked;
     boolean banned;
+    /**
+     * Some member the tracker sent to it verified a piece from it: it serves. Only such a candidate is worth
+     * waiting for when it is busy (one that never served may be a staller holding every piece back).
+     */
+    boolean proven;
     /** It did not serve what it was assigned, by the word of independent members: it serves nobody here. */
     boolean demoted;
     /** Assignments outstanding to this member: piece, then the member told to serve it. In assignment order. */

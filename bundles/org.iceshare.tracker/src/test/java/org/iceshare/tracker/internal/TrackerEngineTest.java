@@ -279,6 +279,34 @@ class TrackerEngineTest {
         noAssign(liar);
     }
 
+    /**
+     * A candidate whose slots are full used to keep the source from seeding the piece (waiting for other
+     * holders keeps the source's upload near one copy): a staller claiming every piece froze the hostile-swarm
+     * benchmark until its first assignment timed out. Only a candidate that has served someone is waited for.
+     */
+    @Test
+    void aBusyCandidateThatNeverServedDoesNotKeepTheSourceFromSeeding() throws Exception {
+        Manifest m = manifest("e.ogg", 1, 4);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client liar = new Client(5001);
+        // a tiny upload cap: one serving slot
+        liar.send(new Rates(1, 0, 0, 0));
+        liar.send(new Join("e.ogg"));
+        liar.next(Assign.class);
+        liar.send(new Verified(m.id(), 0, liar.id, m.piece(0).hash()));
+        await().until(() -> tracker.peers(m.id()).stream().anyMatch(p -> p.id().equals(liar.id) && p.pieces() == 1));
+        Client first = new Client(5002);
+        first.send(new Join("e.ogg"));
+        assertThat(first.next(Assign.class).entries()).singleElement()
+                .satisfies(e -> assertThat(e.source()).isEqualTo(liar.id));
+        Client second = new Client(5003);
+        second.send(new Join("e.ogg"));
+        assertThat(second.next(Assign.class).entries()).singleElement()
+                .satisfies(e -> assertThat(e.source()).isEqualTo(source.id));
+    }
+
     /** No assignment reaches the client within 300 ms of its last message. */
     private static void noAssign(Client c) throws InterruptedException {
         IcetMessage more;
