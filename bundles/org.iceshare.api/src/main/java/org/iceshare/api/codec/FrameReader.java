@@ -42,6 +42,7 @@ import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.swarm.Signatures;
 
 /**
  * Reads the fields of one frame; every read checks the bytes left first, so nothing is allocated for a
@@ -58,7 +59,7 @@ final class FrameReader {
     /** The smallest piece table entry: u32 length, u8 hash length, one hash byte, start, end, flags, link. */
     static final int MIN_PIECE_ENTRY_SIZE = 4 + 1 + 1 + 8 + 8 + 1 + 4;
     /** Smallest Announce entry: index, offset, length, one-byte hash, start, end, flags, link, cut time. */
-    static final int MIN_ANNOUNCE_ENTRY_SIZE = 4 + 8 + 4 + 1 + 1 + 8 + 8 + 1 + 4 + 8;
+    static final int MIN_ANNOUNCE_ENTRY_SIZE = 4 + 8 + 4 + 1 + 1 + 8 + 8 + 1 + 4 + 8 + Signatures.SIGNATURE_LENGTH;
     /** Smallest link entry of a manifest: first piece, header pieces, start, end, empty codecs. */
     static final int MIN_LINK_ENTRY_SIZE = 4 + 4 + 8 + 8 + 2;
 
@@ -299,7 +300,7 @@ final class FrameReader {
         int kind = u8("manifest kind");
         if (kind == 1) {
             long window = i64("window");
-            return Manifest.live(id, name, mediaType, format, verifier, window);
+            return signed(Manifest.live(id, name, mediaType, format, verifier, window));
         }
         if (kind != 0) {
             throw malformed("unknown manifest kind " + kind);
@@ -331,7 +332,21 @@ final class FrameReader {
         if (!links.isEmpty() && links.get(0).headerPieces() != headerPieces) {
             throw malformed("headerPieces " + headerPieces + " differs from the first link's");
         }
-        return new Manifest(id, name, mediaType, format, verifier, length, pieces, links);
+        return signed(new Manifest(id, name, mediaType, format, verifier, length, pieces, links));
+    }
+
+    /**
+     * Version 4: the publisher key and signature that end a manifest. Any 32 and 64 bytes decode; whether
+     * they sign the manifest is the receiver's check, answered with a clear error rather than MALFORMED.
+     */
+    private Manifest signed(Manifest m) {
+        byte[] key = fixed(Signatures.KEY_LENGTH, "publisher key");
+        return m.signed(key, fixed(Signatures.SIGNATURE_LENGTH, "manifest signature"));
+    }
+
+    private byte[] fixed(int n, String what) {
+        need(n, what);
+        return raw(n);
     }
 
     private Announce announce() {
@@ -340,7 +355,8 @@ final class FrameReader {
         if (onAir > 1) {
             throw malformed("onAir must be 0 or 1, got " + onAir);
         }
-        int linkCount = count("links", Announce.MAX_ENTRIES, 4 + MIN_LINK_ENTRY_SIZE + 4);
+        int linkCount = count("links", Announce.MAX_ENTRIES, 4 + MIN_LINK_ENTRY_SIZE + 4
+                + Signatures.SIGNATURE_LENGTH);
         List<Announce.Link> links = new ArrayList<>(linkCount);
         for (int k = 0; k < linkCount; k++) {
             ChainLink link = new ChainLink(index("link index"), index("link first piece"), index("link header pieces"),
@@ -350,7 +366,8 @@ final class FrameReader {
                 throw malformed("link headers are " + n + " bytes, limit " + ChainLink.MAX_HEADER_BYTES);
             }
             need(n, "link headers");
-            links.add(new Announce.Link(link, ByteBuffer.wrap(raw(n))));
+            ByteBuffer headers = ByteBuffer.wrap(raw(n));
+            links.add(new Announce.Link(link, headers, fixed(Signatures.SIGNATURE_LENGTH, "link signature")));
         }
         int n = count("entries", Announce.MAX_ENTRIES, MIN_ANNOUNCE_ENTRY_SIZE);
         List<Announce.Entry> entries = new ArrayList<>(n);
@@ -364,8 +381,9 @@ final class FrameReader {
             int flags = flags(piece);
             int link = index("piece link");
             long cut = i64("cut time");
+            byte[] signature = fixed(Signatures.SIGNATURE_LENGTH, "piece signature");
             entries.add(new Announce.Entry(new PieceInfo(piece, offset, length, hash, start, end, (flags & 1) != 0,
-                    link), cut));
+                    link), cut, signature));
         }
         return new Announce(content, entries, links, onAir == 1);
     }

@@ -33,6 +33,7 @@ import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.swarm.Signatures;
 
 /**
  * Writes every message but a Piece into one frame, in a growing heap array (big-endian). One instance
@@ -60,17 +61,17 @@ final class FrameWriter {
     }
 
     private static int announceSize(Announce a) {
-        int size = 64 + 96 * a.entries().size();
+        int size = 64 + 160 * a.entries().size();
         for (Announce.Link l : a.links()) {
-            size += 64 + l.headers().remaining();
+            size += 128 + l.headers().remaining();
         }
         return size;
     }
 
     private static int sizeHint(IcetMessage message) {
         return switch (message.type()) {
-            case PUBLISH -> 256 + 64 * ((Publish) message).manifest().pieceCount();
-            case JOINED -> 256 + 64 * ((Joined) message).manifest().pieceCount();
+            case PUBLISH -> 352 + 64 * ((Publish) message).manifest().pieceCount();
+            case JOINED -> 352 + 64 * ((Joined) message).manifest().pieceCount();
             case ASSIGN -> 32 + FrameReader.ASSIGN_ENTRY_SIZE * ((Assign) message).entries().size();
             case ANNOUNCE -> announceSize((Announce) message);
             case PEERS -> 16 + 64 * ((Peers) message).peers().size();
@@ -208,6 +209,7 @@ final class FrameWriter {
         u8(m.live() ? 1 : 0);
         if (m.live()) {
             i64(m.windowMicros());
+            signature(m);
             return;
         }
         i64(m.length());
@@ -222,6 +224,23 @@ final class FrameWriter {
         for (ChainLink l : m.links()) {
             link(l);
         }
+        signature(m);
+    }
+
+    /** Version 4: the publisher's raw key (32 bytes) and its signature (64 bytes); an unsigned manifest is a bug. */
+    private void signature(Manifest m) {
+        if (!m.isSigned()) {
+            throw new IllegalArgumentException("IceT 4 carries signed manifests only: " + m + " is unsigned");
+        }
+        bytes(m.publisherKey());
+        bytes(m.signature());
+    }
+
+    private void signature(byte[] signature, Object what) {
+        if (signature.length != Signatures.SIGNATURE_LENGTH) {
+            throw new IllegalArgumentException("IceT 4 carries signed announcements only: " + what + " is unsigned");
+        }
+        bytes(signature);
     }
 
     /** What a piece entry carries after its hash: start, end, start-point flag, link. */
@@ -251,6 +270,7 @@ final class FrameWriter {
             ByteBuffer headers = l.headers();
             u32(headers.remaining());
             bytes(headers);
+            signature(l.signature(), l);
         }
         u32(a.entries().size());
         for (Announce.Entry e : a.entries()) {
@@ -261,6 +281,7 @@ final class FrameWriter {
             bytes8(p.hash());
             timing(p);
             i64(e.cutMillis());
+            signature(e.signature(), e);
         }
     }
 

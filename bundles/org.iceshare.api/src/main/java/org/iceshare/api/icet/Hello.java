@@ -93,7 +93,7 @@ public record Hello(int version, Role role, PeerId peerId, String host, int list
     }
 
     /**
-     * A version 3 Hello of the current protocol, from a key: its id is the key's.
+     * A Hello of the current protocol version (3 or later: with a key and a nonce), from a key: its id is the key's.
      *
      * @since 1.5
      */

@@ -7,9 +7,10 @@ public sealed interface IcetMessage permits Hello, Auth, ErrorReport, Ping, Pong
     /**
      * The current protocol version, sent in every {@link Hello}. Version 3 added identities: a HELLO
      * carries the sender's public key and a fresh nonce, and each side then proves its key with an
-     * {@link Auth}.
+     * {@link Auth}. Version 4 added publisher signatures: a manifest carries its publisher's key and
+     * signature, and a live stream's announced pieces and links carry the source's signatures.
      */
-    int PROTOCOL_VERSION = 3;
+    int PROTOCOL_VERSION = 4;
 
     /** Longest string field (UTF-8 bytes) any message carries. */
     int MAX_STRING = 1024;

@@ -18,6 +18,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface LiveFeed extends AutoCloseable {
 
+    /** The stream's URL, pinned to the source as its publisher ({@code icet://<peerId>@host:port/name}). */
     IcetUrl url();
 
     ContentId content();

@@ -47,8 +47,9 @@ public interface Peer {
     URI httpBase();
 
     /**
-     * Publishes a file: cuts it with the matching media format, stores it, and registers it with
-     * the tracker. Completes with the content's {@code icet://} URL, or fails with a
+     * Publishes a file: cuts it with the matching media format, stores it, signs its manifest with the
+     * peer's key and registers it with the tracker. Completes with the content's {@code icet://} URL,
+     * pinned to this peer as its publisher ({@code icet://<peerId>@host:port/name}), or fails with a
      * {@link PublishException} that says why (not a known media format, tracker unreachable, name
      * taken).
      *

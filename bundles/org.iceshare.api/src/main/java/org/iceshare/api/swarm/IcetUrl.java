@@ -5,8 +5,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * A parsed {@code icet://host[:port]/name} URL: the tracker's address and the content's name on it.
- * {@link #parse(String)} refuses anything else with a message that says what is wrong.
+ * A parsed {@code icet://[publisherId@]host[:port]/name} URL: the tracker's address and the content's
+ * name on it, and optionally the id of the publisher whose signed manifest the content must have (32
+ * hex digits, a {@link PeerId}; IceT version 4). A URL with a publisher pins it: a peer refuses a
+ * manifest signed by anyone else, whatever the tracker says. {@link #parse(String)} refuses anything
+ * else with a message that says what is wrong.
  */
 public final class IcetUrl {
     public static final String SCHEME = "icet";
@@ -16,8 +19,19 @@ public final class IcetUrl {
     private final String host;
     private final int port;
     private final String name;
+    private final PeerId publisher;
 
     public IcetUrl(String host, int port, String name) {
+        this(null, host, port, name);
+    }
+
+    /**
+     * A URL that pins the publisher.
+     *
+     * @param publisher the publisher's id, or null for none
+     * @since 1.6
+     */
+    public IcetUrl(PeerId publisher, String host, int port, String name) {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("an icet:// URL needs a host");
         }
@@ -27,6 +41,7 @@ public final class IcetUrl {
         this.host = host;
         this.port = port;
         this.name = Manifest.checkName(name);
+        this.publisher = publisher;
     }
 
     public static IcetUrl parse(String text) {
@@ -45,8 +60,18 @@ public final class IcetUrl {
         if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("not an icet:// URL (scheme " + uri.getScheme() + "): " + text);
         }
-        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("an icet:// URL takes no user, query or fragment: " + text);
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("an icet:// URL takes no query or fragment: " + text);
+        }
+        PeerId publisher = null;
+        if (uri.getRawUserInfo() != null) {
+            String hex = uri.getRawUserInfo();
+            if (hex.length() != PeerId.LENGTH * 2 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                throw new IllegalArgumentException("the publisher id before '@' in an icet:// URL must be "
+                        + PeerId.LENGTH * 2 + " hex digits (icet://<publisherId>@host[:port]/name), got '" + hex
+                        + "' in " + text);
+            }
+            publisher = PeerId.parse(hex.toLowerCase(java.util.Locale.ROOT));
         }
         String host = uri.getHost();
         if (host == null) {
@@ -61,7 +86,7 @@ public final class IcetUrl {
             throw new IllegalArgumentException("an icet:// URL names one content: icet://host[:port]/name.ogg, got "
                     + text);
         }
-        return new IcetUrl(host, port, path.substring(1));
+        return new IcetUrl(publisher, host, port, path.substring(1));
     }
 
     public String host() {
@@ -76,6 +101,16 @@ public final class IcetUrl {
         return name;
     }
 
+    /** The publisher this URL pins, if it names one. @since 1.6 */
+    public java.util.Optional<PeerId> publisher() {
+        return java.util.Optional.ofNullable(publisher);
+    }
+
+    /** The same URL pinned to {@code publisher} (null: unpinned). @since 1.6 */
+    public IcetUrl withPublisher(PeerId publisher) {
+        return new IcetUrl(publisher, host, port, name);
+    }
+
     /** The tracker's address, unresolved. */
     public InetSocketAddress tracker() {
         return InetSocketAddress.createUnresolved(host, port);
@@ -83,7 +118,8 @@ public final class IcetUrl {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IcetUrl u && u.host.equalsIgnoreCase(host) && u.port == port && u.name.equals(name);
+        return o instanceof IcetUrl u && u.host.equalsIgnoreCase(host) && u.port == port && u.name.equals(name)
+                && java.util.Objects.equals(u.publisher, publisher);
     }
 
     @Override
@@ -94,6 +130,6 @@ public final class IcetUrl {
     @Override
     public String toString() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return SCHEME + "://" + h + ":" + port + "/" + name;
+        return SCHEME + "://" + (publisher == null ? "" : publisher.toHex() + "@") + h + ":" + port + "/" + name;
     }
 }

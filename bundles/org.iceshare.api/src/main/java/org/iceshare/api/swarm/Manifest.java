@@ -29,6 +29,9 @@ public final class Manifest {
     private final List<PieceInfo> pieces;
     private final List<ChainLink> links;
     private final long windowMicros;
+    /** The publisher's raw Ed25519 public key and its signature of {@link #signedBytes()}; empty when unsigned. */
+    private final byte[] publisherKey;
+    private final byte[] signature;
 
     /** A manifest of one chain link whose first {@code headerPieces} pieces hold the headers. */
     public Manifest(ContentId id, String name, String mediaType, String format, String verifier, long length,
@@ -69,6 +72,8 @@ public final class Manifest {
         this.length = length;
         this.headerPieces = this.links.get(0).headerPieces();
         this.windowMicros = 0;
+        this.publisherKey = NONE;
+        this.signature = NONE;
     }
 
     /** A live stream: no pieces yet, they arrive in announcements. */
@@ -86,7 +91,27 @@ public final class Manifest {
         this.length = -1;
         this.headerPieces = 0;
         this.windowMicros = windowMicros;
+        this.publisherKey = NONE;
+        this.signature = NONE;
     }
+
+    /** A copy of {@code m} with a publisher key and signature (checked for size only). */
+    private Manifest(Manifest m, byte[] publisherKey, byte[] signature) {
+        this.id = m.id;
+        this.name = m.name;
+        this.mediaType = m.mediaType;
+        this.format = m.format;
+        this.verifier = m.verifier;
+        this.pieces = m.pieces;
+        this.links = m.links;
+        this.length = m.length;
+        this.headerPieces = m.headerPieces;
+        this.windowMicros = m.windowMicros;
+        this.publisherKey = Signatures.checkedKey(publisherKey);
+        this.signature = Signatures.checkedSignature(signature);
+    }
+
+    private static final byte[] NONE = new byte[0];
 
     /**
      * The manifest of a live stream: its identity and format, and how much of it peers keep (the
@@ -186,6 +211,91 @@ public final class Manifest {
             return true;
         }
         return id.equals(ContentId.derive(name, length, verifier, pieces, links));
+    }
+
+    /**
+     * This manifest signed by its publisher: {@code signature} is the Ed25519 signature, by the key
+     * {@code publisherKey}, of {@link #signedBytes(byte[]) signedBytes(publisherKey)}. Only the sizes are
+     * checked here; {@link #signatureValid()} checks the signature.
+     *
+     * @param publisherKey the raw 32-byte Ed25519 public key
+     * @param signature the 64-byte signature
+     * @throws IllegalArgumentException when a size is wrong
+     * @since 1.6
+     */
+    public Manifest signed(byte[] publisherKey, byte[] signature) {
+        return new Manifest(this, publisherKey, signature);
+    }
+
+    /** True when this manifest carries a publisher key and signature (valid or not). @since 1.6 */
+    public boolean isSigned() {
+        return publisherKey.length == Signatures.KEY_LENGTH;
+    }
+
+    /** The publisher's raw 32-byte Ed25519 public key, or an empty array when unsigned. @since 1.6 */
+    public byte[] publisherKey() {
+        return publisherKey.clone();
+    }
+
+    /** The publisher's 64-byte signature, or an empty array when unsigned. @since 1.6 */
+    public byte[] signature() {
+        return signature.clone();
+    }
+
+    /** The publisher's id (derived from its key), or null when unsigned. @since 1.6 */
+    public PeerId publisher() {
+        return isSigned() ? PeerId.ofPublicKey(publisherKey) : null;
+    }
+
+    /**
+     * True when the manifest is signed and the signature, by its publisher key, covers exactly these
+     * contents. A manifest whose any field (a piece hash, the name, the key itself) was changed after
+     * signing is not valid.
+     *
+     * @since 1.6
+     */
+    public boolean signatureValid() {
+        return isSigned() && Signatures.verify(publisherKey, signedBytes(publisherKey), signature);
+    }
+
+    /**
+     * The bytes a publisher signs (IceT version 4, section 4.4): the ASCII tag {@code IceT manifest v4},
+     * the 32-byte publisher key, then every field of the manifest exactly as the wire carries it, from
+     * the content id to the last chain link (the key and signature fields excluded).
+     *
+     * @param publisherKey the raw 32-byte key that signs
+     * @since 1.6
+     */
+    public byte[] signedBytes(byte[] publisherKey) {
+        Signatures.Out out = new Signatures.Out(256 + 64 * pieces.size());
+        out.ascii(Signatures.MANIFEST_TAG);
+        out.bytes(Signatures.checkedKey(publisherKey));
+        out.bytes(id.toBytes());
+        out.string(name);
+        out.string(mediaType);
+        out.string(format);
+        out.string(verifier);
+        out.u8(live() ? 1 : 0);
+        if (live()) {
+            out.i64(windowMicros);
+            return out.toByteArray();
+        }
+        out.i64(length);
+        out.u32(headerPieces);
+        out.u32(pieces.size());
+        for (PieceInfo p : pieces) {
+            out.u32(p.length());
+            out.bytes8(p.hash());
+            out.i64(p.startMicros());
+            out.i64(p.endMicros());
+            out.u8(p.startPoint() ? 1 : 0);
+            out.u32(p.link());
+        }
+        out.u32(links.size());
+        for (ChainLink l : links) {
+            out.link(l);
+        }
+        return out.toByteArray();
     }
 
     public ContentId id() {
@@ -323,7 +433,8 @@ public final class Manifest {
         return o instanceof Manifest m && m.id.equals(id) && m.name.equals(name) && m.mediaType.equals(mediaType)
                 && m.format.equals(format) && m.verifier.equals(verifier) && m.length == length
                 && m.headerPieces == headerPieces && m.pieces.equals(pieces) && m.links.equals(links)
-                && m.windowMicros == windowMicros;
+                && m.windowMicros == windowMicros && java.util.Arrays.equals(m.publisherKey, publisherKey)
+                && java.util.Arrays.equals(m.signature, signature);
     }
 
     @Override
@@ -334,8 +445,14 @@ public final class Manifest {
     @Override
     public String toString() {
         if (live()) {
-            return "Manifest[" + name + " " + id.shortHex() + ", live, window " + windowMicros / 1000 + " ms]";
+            return "Manifest[" + name + " " + id.shortHex() + ", live, window " + windowMicros / 1000 + " ms"
+                    + by() + "]";
         }
-        return "Manifest[" + name + " " + id.shortHex() + ", " + length + " bytes, " + pieces.size() + " pieces]";
+        return "Manifest[" + name + " " + id.shortHex() + ", " + length + " bytes, " + pieces.size() + " pieces"
+                + by() + "]";
+    }
+
+    private String by() {
+        return isSigned() ? ", by " + publisher().shortHex() : ", unsigned";
     }
 }

@@ -6,7 +6,7 @@
  * <p>All types here are values or read-only views. None of them does I/O.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package org.iceshare.api.swarm;
 
 import org.osgi.annotation.bundle.Export;

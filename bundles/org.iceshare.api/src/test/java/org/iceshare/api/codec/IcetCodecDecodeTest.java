@@ -109,8 +109,9 @@ class IcetCodecDecodeTest {
         byte[] full = frameBody(new Joined(Samples.MANIFEST));
         // cut inside the piece table, the header, the u64 length, and the strings
         assertMalformed(ByteBuffer.wrap(full, 0, full.length - 10), "truncated JOINED: need");
-        // the last piece entry is 32 hash bytes + 21 bytes of time, flags and link; then one link of 26 bytes
-        assertMalformed(ByteBuffer.wrap(full, 0, full.length - 26 - 4 - 21 - 30),
+        // the last piece entry is 32 hash bytes + 21 bytes of time, flags and link; then one link of 26 bytes,
+        // the 32-byte publisher key and the 64-byte signature
+        assertMalformed(ByteBuffer.wrap(full, 0, full.length - 96 - 26 - 4 - 21 - 30),
                 "truncated JOINED: need 32 bytes for piece hash, 2 left");
         assertMalformed(ByteBuffer.wrap(full, 0, 1 + 16 + 1), "truncated JOINED: need 2 bytes for name length");
         Object[] head = {Samples.CONTENT, "a.ogg", "audio/ogg", "ogg", "sha-256", 0};
@@ -158,13 +159,27 @@ class IcetCodecDecodeTest {
         assertMalformed(body(announce, CONTENT, 2, u32(0), u32(0)), "ANNOUNCE: onAir must be 0 or 1, got 2");
         assertMalformed(body(announce, CONTENT, 1, u32(0), u32(4097)), "ANNOUNCE: 4097 entries, limit 4096");
         assertMalformed(body(announce, CONTENT, 1, u32(0), u32(1), u32(7), u64(0), u32(0), 1, 9, u64(-1), u64(-1),
-                0, u32(0), u64(0)), "ANNOUNCE: piece length must be in 1..4194304: 0");
+                0, u32(0), u64(0), new byte[64]), "ANNOUNCE: piece length must be in 1..4194304: 0");
         assertMalformed(body(announce, CONTENT, 1, u32(1), u32(0), u32(0), u32(0), u64(-1), u64(-1), u16(0),
-                u32(2_000_000), new byte[40]), "ANNOUNCE: link headers are 2000000 bytes, limit 1048576");
+                u32(2_000_000), new byte[104]), "ANNOUNCE: link headers are 2000000 bytes, limit 1048576");
         assertMalformed(body(JOINED, CONTENT, "live.ogg", "audio/ogg", "ogg", "sha-256", 1, u64(0)),
                 "JOINED: a live window must be longer than 0: 0");
         assertMalformed(body(JOINED, CONTENT, "live.ogg", "audio/ogg", "ogg", "sha-256", 7, u64(0)),
                 "JOINED: unknown manifest kind 7");
+    }
+
+    @Test
+    void signaturesAreFixedSizeAndTruncationIsMalformed() {
+        // version 4: a manifest ends with a 32-byte key and a 64-byte signature, an announced piece with
+        // a 64-byte signature; a frame cut inside them is MALFORMED, naming the field
+        byte[] full = frameBody(new Joined(Samples.MANIFEST));
+        assertMalformed(ByteBuffer.wrap(full, 0, full.length - 64 - 2), "truncated JOINED: need 32 bytes for publisher"
+                + " key, 30 left");
+        assertMalformed(ByteBuffer.wrap(full, 0, full.length - 1), "truncated JOINED: need 64 bytes for manifest"
+                + " signature, 63 left");
+        int announce = org.iceshare.api.icet.MessageType.ANNOUNCE.code();
+        assertMalformed(body(announce, CONTENT, 1, u32(0), u32(1), u32(7), u64(0), u32(5), 1, 9, u64(-1), u64(-1),
+                0, u32(0), u64(0), new byte[63]), "truncated ANNOUNCE: need");
     }
 
     @Test

@@ -132,17 +132,19 @@ class IcetCodecRoundTripTest {
 
     @Test
     void manifestWithHundredsOfPieces() {
-        Manifest big = Samples.manifest("lecture-series.ogg", 700, 512 * 1024, 3);
+        Manifest big = Samples.signed(Samples.manifest("lecture-series.ogg", 700, 512 * 1024, 3));
         assertThat(roundTrip(new Joined(big))).isEqualTo(new Joined(big));
         Manifest back = ((Publish) roundTrip(new Publish(big))).manifest();
         assertThat(back.pieces()).hasSize(700);
         assertThat(back.piece(699).offset()).isEqualTo(699L * 512 * 1024);
         assertThat(back.idMatchesContents()).isTrue();
+        assertThat(back.signatureValid()).isTrue();
+        assertThat(back.publisher()).isEqualTo(PeerId.ofPublicKey(Samples.PUBLISHER_KEY));
     }
 
     @Test
     void manifestAtTheLimitOfPieces() {
-        Manifest max = Samples.manifest("whole-archive.ogg", Manifest.MAX_PIECES, 256 * 1024, 1);
+        Manifest max = Samples.signed(Samples.manifest("whole-archive.ogg", Manifest.MAX_PIECES, 256 * 1024, 1));
         assertThat(roundTrip(new Joined(max))).isEqualTo(new Joined(max));
     }
 
@@ -261,23 +263,31 @@ class IcetCodecRoundTripTest {
                 .isEqualTo("00000028" + "16" + content + "00000001" + ALICE.toHex() + "02abcd");
         assertThat(hex(new Piece(CONTENT, 2, ByteBuffer.wrap(new byte[] {9, 8, 7}))))
                 .isEqualTo("00000018" + "21" + content + "00000002" + "090807");
-        Manifest one = Manifest.derived("a.ogg", "audio/ogg", "ogg", "sha-256", 5, 1,
-                List.of(new PieceInfo(0, 0, 5, new byte[] {1, 2})));
-        assertThat(hex(new Joined(one))).isEqualTo("0000007c" + "13" + one.id().toHex() + "0005" + hex.formatHex(
+        Manifest one = Samples.signed(Manifest.derived("a.ogg", "audio/ogg", "ogg", "sha-256", 5, 1,
+                List.of(new PieceInfo(0, 0, 5, new byte[] {1, 2}))));
+        String manifestFields = one.id().toHex() + "0005" + hex.formatHex(
                 "a.ogg".getBytes()) + "0009" + hex.formatHex("audio/ogg".getBytes()) + "0003" + hex.formatHex(
                         "ogg".getBytes()) + "0007" + hex.formatHex("sha-256".getBytes()) + "00" + "0000000000000005"
                 + "00000001" + "00000001"
                 // piece 0: length, hash, start -1, end -1, flags, link 0
                 + "00000005" + "02" + "0102" + "ffffffffffffffff" + "ffffffffffffffff" + "00" + "00000000"
                 // one link: first piece 0, 1 header piece, start -1, end -1, no codecs
-                + "00000001" + "00000000" + "00000001" + "ffffffffffffffff" + "ffffffffffffffff" + "0000");
-        Manifest timed = Manifest.derived("t.ogg", "audio/ogg", "ogg", "sha-256", 10,
+                + "00000001" + "00000000" + "00000001" + "ffffffffffffffff" + "ffffffffffffffff" + "0000";
+        // version 4: the publisher's 32-byte key and 64-byte signature end the manifest
+        assertThat(hex(new Joined(one))).isEqualTo("000000dc" + "13" + manifestFields
+                + hex.formatHex(Samples.PUBLISHER_KEY) + hex.formatHex(one.signature()));
+        // what is signed: the tag "IceT manifest v4", the key, then exactly the manifest's fields on the wire
+        assertThat(hex.formatHex(one.signedBytes(Samples.PUBLISHER_KEY))).isEqualTo(hex.formatHex(
+                "IceT manifest v4".getBytes()) + hex.formatHex(Samples.PUBLISHER_KEY) + manifestFields);
+        Manifest timed = Samples.signed(Manifest.derived("t.ogg", "audio/ogg", "ogg", "sha-256", 10,
                 List.of(new PieceInfo(0, 0, 4, new byte[] {1}, -1, -1, false, 0),
                         new PieceInfo(1, 4, 6, new byte[] {2}, 0, 1_500_000, true, 0)),
-                List.of(new ChainLink(0, 0, 1, 0, 1_500_000, "vorbis")));
+                List.of(new ChainLink(0, 0, 1, 0, 1_500_000, "vorbis"))));
         assertThat(roundTrip(new Joined(timed))).isEqualTo(new Joined(timed));
-        Manifest live = Manifest.live(CONTENT, "radio.ogg", "audio/ogg", "ogg", "sha-256", 30_000_000L);
+        Manifest live = Samples.signed(Manifest.live(CONTENT, "radio.ogg", "audio/ogg", "ogg", "sha-256",
+                30_000_000L));
         assertThat(roundTrip(new Joined(live))).isEqualTo(new Joined(live));
+        assertThat(((Joined) roundTrip(new Joined(live))).manifest().signatureValid()).isTrue();
     }
 
     private static String hex(IcetMessage m) {

@@ -9,7 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
 
+import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.Cancel;
@@ -38,6 +43,7 @@ import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.swarm.Signatures;
 
 
 /** Realistic messages of every type, and helpers to build raw frames by hand. */
@@ -50,8 +56,12 @@ final class Samples {
     static final PeerId KEY_ID = PeerId.ofPublicKey(KEY);
     static final byte[] NONCE = sha256("a nonce");
 
-    /** A 40 MiB Ogg file cut into 160 pieces of 256 KiB, SHA-256 hashes, two header pieces. */
-    static final Manifest MANIFEST = manifest("concert-2024.ogg", 160, 256 * 1024, 2);
+    /** The publisher's Ed25519 key pair: IceT 4 carries signed manifests and announcements only. */
+    static final KeyPair PUBLISHER = keyPair();
+    static final byte[] PUBLISHER_KEY = rawKey(PUBLISHER);
+
+    /** A 40 MiB Ogg file cut into 160 pieces of 256 KiB, SHA-256 hashes, two header pieces, signed. */
+    static final Manifest MANIFEST = signed(manifest("concert-2024.ogg", 160, 256 * 1024, 2));
     static final ContentId CONTENT = MANIFEST.id();
 
     private Samples() {
@@ -66,6 +76,44 @@ final class Samples {
             offset += length;
         }
         return Manifest.derived(name, "audio/ogg", "ogg", "sha-256", offset, headerPieces, pieces);
+    }
+
+    static KeyPair keyPair() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The raw 32 bytes of an Ed25519 public key: the end of its X.509 encoding. */
+    static byte[] rawKey(KeyPair pair) {
+        byte[] x509 = pair.getPublic().getEncoded();
+        return java.util.Arrays.copyOfRange(x509, x509.length - 32, x509.length);
+    }
+
+    static byte[] sign(KeyPair pair, byte[] message) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(pair.getPrivate());
+            s.update(message);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The manifest signed by {@link #PUBLISHER}. */
+    static Manifest signed(Manifest m) {
+        return m.signed(PUBLISHER_KEY, sign(PUBLISHER, m.signedBytes(PUBLISHER_KEY)));
+    }
+
+    static Announce.Entry signed(ContentId content, Announce.Entry e) {
+        return e.signed(sign(PUBLISHER, Signatures.livePiece(content, e.piece())));
+    }
+
+    static Announce.Link signed(ContentId content, Announce.Link l) {
+        return l.signed(sign(PUBLISHER, Signatures.liveLink(content, l.link(), l.headers())));
     }
 
     static byte[] sha256(String s) {
@@ -89,7 +137,7 @@ final class Samples {
             entries.add(new Assign.Entry(i, i % 3 == 0 ? ALICE : BOB, 1 + i % 5));
         }
         List<IcetMessage> all = List.of(
-                new Hello(3, Role.CLIENT, KEY_ID, "peer-a.example.org", 7741, "IceShare/0.2.0 (Karaf 4.4.10)",
+                new Hello(4, Role.CLIENT, KEY_ID, "peer-a.example.org", 7741, "IceShare/0.2.0 (Karaf 4.4.10)",
                         List.of(new Endpoint("tcp", 7741), new Endpoint("tls", 7751)), KEY, NONCE),
                 new ErrorReport(ErrorCode.UNKNOWN_CONTENT, "no content named 'concert-2023.ogg'"),
                 new Ping(0x0123456789abcdefL),
@@ -108,13 +156,13 @@ final class Samples {
                 new Leave(CONTENT),
                 new Revoke(CONTENT, BOB, "banned: served a corrupt piece"),
                 org.iceshare.api.icet.Seek.toTime(CONTENT, 95_500_000L),
-                new org.iceshare.api.icet.Announce(CONTENT, List.of(
-                        new org.iceshare.api.icet.Announce.Entry(new PieceInfo(1200, 9_600_000L, 4096, sha256("h"),
-                                -1, -1, false, 3), 1_764_230_000_000L),
-                        new org.iceshare.api.icet.Announce.Entry(new PieceInfo(1201, 9_604_096L, 8000, sha256("d"),
-                                600_000_000L, 600_500_000L, true, 3), 1_764_230_000_500L)),
-                        List.of(new org.iceshare.api.icet.Announce.Link(new org.iceshare.api.swarm.ChainLink(3, 1200, 0,
-                                600_000_000L, -1, "vorbis"), data(4200, 3))), true),
+                new Announce(CONTENT, List.of(
+                        signed(CONTENT, new Announce.Entry(new PieceInfo(1200, 9_600_000L, 4096, sha256("h"),
+                                -1, -1, false, 3), 1_764_230_000_000L)),
+                        signed(CONTENT, new Announce.Entry(new PieceInfo(1201, 9_604_096L, 8000, sha256("d"),
+                                600_000_000L, 600_500_000L, true, 3), 1_764_230_000_500L))),
+                        List.of(signed(CONTENT, new Announce.Link(new org.iceshare.api.swarm.ChainLink(3, 1200, 0,
+                                600_000_000L, -1, "vorbis"), data(4200, 3)))), true),
                 new org.iceshare.api.icet.Rates(2_500_000L, 0L, 1_234_567L, 987_654L),
                 new Request(CONTENT, 42),
                 new Piece(CONTENT, 42, data(256 * 1024, 42)),

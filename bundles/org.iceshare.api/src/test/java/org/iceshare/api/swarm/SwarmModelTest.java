@@ -70,6 +70,34 @@ class SwarmModelTest {
         assertThat(u.toString()).isEqualTo("icet://Example.org:7000/show.ogg");
         assertThat(IcetUrl.parse("icet://[::1]/a.ogg").toString()).isEqualTo("icet://[::1]:7740/a.ogg");
         assertThat(IcetUrl.parse("ICET://h/a.ogg")).isEqualTo(new IcetUrl("h", 7740, "a.ogg"));
+        assertThat(u.publisher()).isEmpty();
+    }
+
+    @Test
+    void icetUrlsMayPinThePublisher() {
+        PeerId publisher = PeerId.parse("0123456789abcdef0123456789abcdef");
+        IcetUrl u = IcetUrl.parse("icet://0123456789ABCDEF0123456789abcdef@example.org:7000/show.ogg");
+        assertThat(u.publisher()).contains(publisher);
+        assertThat(u.host()).isEqualTo("example.org");
+        assertThat(u.port()).isEqualTo(7000);
+        assertThat(u.name()).isEqualTo("show.ogg");
+        assertThat(u.toString()).isEqualTo("icet://0123456789abcdef0123456789abcdef@example.org:7000/show.ogg");
+        assertThat(IcetUrl.parse(u.toString())).isEqualTo(u);
+        assertThat(IcetUrl.parse("icet://0123456789abcdef0123456789abcdef@[::1]/a.ogg").toString())
+                .isEqualTo("icet://0123456789abcdef0123456789abcdef@[::1]:7740/a.ogg");
+        assertThat(u).isNotEqualTo(u.withPublisher(null)).isEqualTo(u.withPublisher(null).withPublisher(publisher));
+        assertThat(new IcetUrl(publisher, "example.org", 7000, "show.ogg")).isEqualTo(u);
+    }
+
+    @Test
+    void malformedPublisherIdsAreRefusedClearly() {
+        for (String bad : List.of("icet://0123@h/a.ogg", "icet://0123456789abcdef0123456789abcdeg@h/a.ogg",
+                "icet://user:pw@h/a.ogg", "icet://0123456789abcdef0123456789abcdef00@h/a.ogg")) {
+            assertThatThrownBy(() -> IcetUrl.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("publisher id before '@'").hasMessageContaining("32 hex digits");
+        }
+        assertThatThrownBy(() -> IcetUrl.parse("icet://h/a.ogg?x=1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no query or fragment");
     }
 
     @Test

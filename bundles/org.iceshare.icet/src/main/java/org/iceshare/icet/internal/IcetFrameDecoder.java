@@ -12,6 +12,7 @@ import org.iceshare.api.transport.Refusals;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -46,6 +47,16 @@ import io.netty.util.concurrent.Future;
  * <p><b>Threading:</b> stateful, one instance per channel, used on the channel's event loop only.
  */
 public final class IcetFrameDecoder extends ByteToMessageDecoder {
+
+    /**
+     * A partial frame's buffer of this size or more is not taken from the channel's pooling allocator: it
+     * is allocated on its own and given back to the system as soon as it is released. Pooled, the buffers
+     * of hundreds of partial frames growing by doubling, each freed at a different time, leave the pool's
+     * chunks partly used, and the pool keeps them all: an attack's memory would stay after its
+     * connections are closed and far exceed the budget while they are open.
+     */
+    static final int UNPOOLED_FROM = 128 * 1024;
+    private static final ByteBufAllocator UNPOOLED = new UnpooledByteBufAllocator(true);
 
     private final int maxFrameSize;
     private final IcetLimits limits;
@@ -100,6 +111,11 @@ public final class IcetFrameDecoder extends ByteToMessageDecoder {
     public long buffered() {
         ByteBuf b = internalBuffer();
         return b.isReadable() ? b.capacity() : 0;
+    }
+
+    /** The buffer of the partial frame (tests see where it was allocated). */
+    ByteBuf partialFrameBuffer() {
+        return internalBuffer();
     }
 
     @Override
@@ -199,7 +215,7 @@ public final class IcetFrameDecoder extends ByteToMessageDecoder {
             if (capacity > Integer.MAX_VALUE) {
                 capacity = needed;
             }
-            ByteBuf grown = alloc.buffer((int) capacity);
+            ByteBuf grown = capacity >= UNPOOLED_FROM ? UNPOOLED.directBuffer((int) capacity) : alloc.buffer((int) capacity);
             try {
                 grown.writeBytes(cumulation, cumulation.readerIndex(), cumulation.readableBytes());
                 grown.writeBytes(in, in.readerIndex(), add);

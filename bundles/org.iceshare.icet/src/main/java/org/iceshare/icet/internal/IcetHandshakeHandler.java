@@ -38,8 +38,8 @@ import io.netty.util.concurrent.Future;
  */
 public final class IcetHandshakeHandler extends ChannelInboundHandlerAdapter {
 
-    /** The lowest protocol version this implementation speaks. */
-    public static final int LOWEST_VERSION = 3;
+    /** The lowest protocol version this implementation speaks: 4, whose manifests and announcements carry publisher signatures (older peers neither send nor check them). */
+    public static final int LOWEST_VERSION = 4;
 
     private final long timeoutMillis;
     private final int lowest;

@@ -63,7 +63,7 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 32;
-    public static final long DEFAULT_MAX_BUFFERED_FRAME_BYTES = 32L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BUFFERED_FRAME_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_FRAME_TIMEOUT_SECONDS = (int) (IcetLimits.DEFAULT_FRAME_TIMEOUT_MILLIS / 1000);
     public static final int DEFAULT_MIN_FRAME_RATE = IcetLimits.DEFAULT_MIN_FRAME_BYTES_PER_SECOND;
 
@@ -116,6 +116,16 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
         return new TransportSettings(maxFrameSize, ioThreads, handshakeTimeoutMillis, idleTimeoutSeconds,
                 writeBufferLowWaterMark, writeBufferHighWaterMark, connectTimeoutMillis, maxConnections,
                 maxConnectionsPerAddress, maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate);
+    }
+
+    /**
+     * The budget for a configured {@code maxBufferedFrameBytes}: the value itself, except that the default
+     * grows to one frame of {@code maxFrameSize} plus slack when the frame size was raised above what it
+     * holds, so that raising the frame size alone is a valid configuration.
+     */
+    public static long frameBudget(long configured, int maxFrameSize) {
+        long least = (long) maxFrameSize + BUFFER_SLACK;
+        return configured == DEFAULT_MAX_BUFFERED_FRAME_BYTES ? Math.max(configured, least) : configured;
     }
 
     private static void check(String name, long value, long min, long max) {

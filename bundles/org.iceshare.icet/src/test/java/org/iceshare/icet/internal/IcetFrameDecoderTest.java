@@ -44,6 +44,23 @@ class IcetFrameDecoderTest {
     }
 
     @Test
+    void aLargePartialFrameIsBufferedOutsideThePoolAndFreedWhenTheChannelCloses() {
+        IcetFrameDecoder decoder = channel.pipeline().get(IcetFrameDecoder.class);
+        ByteBuf head = Unpooled.buffer();
+        head.writeInt(1 << 20);
+        head.writeZero(64 * 1024);
+        channel.writeInbound(head);
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[200 * 1024]));
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(decoder.buffered()).isGreaterThanOrEqualTo(IcetFrameDecoder.UNPOOLED_FROM);
+        ByteBuf buffer = decoder.partialFrameBuffer();
+        assertThat(buffer.alloc()).isInstanceOf(io.netty.buffer.UnpooledByteBufAllocator.class);
+        assertThat(buffer.isDirect()).isTrue();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+        assertThat(buffer.refCnt()).as("freed with the channel").isZero();
+    }
+
+    @Test
     void aFrameOfExactlyTheMaximumSizePasses() {
         ByteBuf in = Unpooled.buffer(4 + MAX);
         in.writeInt(MAX);

@@ -26,7 +26,10 @@ class IcetHandshakeHandlerTest {
 
     private static final Hello HELLO_V1 = Hello.of(1, Role.PEER, ALICE, "", "test", List.of(new Endpoint("tcp", 7741)));
     private static final Hello HELLO_V2 = Hello.of(2, Role.PEER, ALICE, "", "test", List.of(new Endpoint("tcp", 7741)));
-    private static final Hello HELLO_V3 = Hello.of(Role.PEER, Samples.key("test"), Samples.key("nonce"), "test",
+    private static final Hello HELLO_V3 = new Hello(3, Role.PEER, org.iceshare.api.swarm.PeerId.ofPublicKey(
+            Samples.key("old")), "", 7741, "test", List.of(new Endpoint("tcp", 7741)), Samples.key("old"),
+            Samples.key("nonce"));
+    private static final Hello HELLO_V4 = Hello.of(Role.PEER, Samples.key("test"), Samples.key("nonce"), "test",
             List.of(new Endpoint("tcp", 7741)));
 
     private EmbeddedChannel channel(IcetHandshakeHandler handshake) {
@@ -40,11 +43,11 @@ class IcetHandshakeHandlerTest {
     @Test
     void helloPassesAndTheHandlerRemovesItself() {
         EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
-        channel.writeInbound(frames(HELLO_V3, new Ping(5)));
-        assertThat((Object) channel.readInbound()).isEqualTo(HELLO_V3);
+        channel.writeInbound(frames(HELLO_V4, new Ping(5)));
+        assertThat((Object) channel.readInbound()).isEqualTo(HELLO_V4);
         assertThat((Object) channel.readInbound()).isEqualTo(new Ping(5));
         assertThat(channel.pipeline().get(IcetHandshakeHandler.class)).isNull();
-        assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(3);
+        assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(4);
         assertThat((Object) channel.readOutbound()).isNull();
         channel.advanceTimeBy(2, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
@@ -73,14 +76,15 @@ class IcetHandshakeHandlerTest {
     }
 
     @Test
-    void aVersionOneOrTwoHelloIsRefusedCleanly() {
-        for (Hello old : List.of(HELLO_V1, HELLO_V2)) {
+    void aVersionOneTwoOrThreeHelloIsRefusedCleanly() {
+        for (Hello old : List.of(HELLO_V1, HELLO_V2, HELLO_V3)) {
             EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
             channel.writeInbound(frames(old));
             ErrorReport report = readReport(channel);
             assertThat(report.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
-            assertThat(report.message()).as("version 3 brought identities: older peers cannot prove theirs")
-                    .isEqualTo("unsupported version: peer speaks up to " + old.version() + ", this side 3..3");
+            assertThat(report.message()).as("version 4 brought publisher signatures: older peers neither send nor"
+                    + " check them").isEqualTo("unsupported version: peer speaks up to " + old.version()
+                    + ", this side 4..4");
             assertThat(channel.isOpen()).isFalse();
         }
     }

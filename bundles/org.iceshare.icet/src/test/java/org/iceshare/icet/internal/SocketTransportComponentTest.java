@@ -173,7 +173,7 @@ class SocketTransportComponentTest {
         TransportSettings d = TransportSettings.DEFAULTS;
         assertThat(d.maxConnections()).isEqualTo(1024);
         assertThat(d.maxConnectionsPerAddress()).isEqualTo(32);
-        assertThat(d.maxBufferedFrameBytes()).isEqualTo(32L << 20);
+        assertThat(d.maxBufferedFrameBytes()).isEqualTo(16L << 20);
         assertThat(d.limits().frameTimeoutMillis()).isEqualTo(60_000);
         assertThat(d.limits().minFrameBytesPerSecond()).isEqualTo(1024);
         assertThatThrownBy(() -> d.withConnectionLimits(0, 32)).hasMessage("maxConnections must be in 1..1000000, got 0");

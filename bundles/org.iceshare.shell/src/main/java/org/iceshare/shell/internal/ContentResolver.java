@@ -65,7 +65,9 @@ final class ContentResolver {
         }
         if (t.regionMatches(true, 0, IcetUrl.SCHEME + "://", 0, IcetUrl.SCHEME.length() + 3)) {
             IcetUrl url = IcetUrl.parse(t);
-            List<ContentRef> hits = matching(known, r -> url.equals(r.url()));
+            // a pinned URL (icet://<publisher>@host/name) and the plain one name the same content here
+            IcetUrl plain = url.withPublisher(null);
+            List<ContentRef> hits = matching(known, r -> r.url() != null && plain.equals(r.url().withPublisher(null)));
             if (hits.isEmpty()) {
                 // the same tracker under another host spelling (localhost, 127.0.0.1): name and port decide
                 hits = matching(known, r -> r.name().equals(url.name()) && (r.url() == null

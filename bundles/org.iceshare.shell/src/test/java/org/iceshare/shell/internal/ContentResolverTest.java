@@ -36,6 +36,17 @@ class ContentResolverTest {
     }
 
     @Test
+    void aPinnedUrlAndThePlainOneNameTheSameContent() {
+        // two trackers on the same port: only the host tells them apart, with or without the publisher
+        List<ContentRef> pinned = List.of(ref(SHOW, "show.ogg",
+                "icet://0123456789abcdef0123456789abcdef@127.0.0.1:7740/show.ogg"), ref(OTHER_SHOW, "show.ogg",
+                "icet://10.0.0.1:7740/show.ogg"));
+        assertThat(ContentResolver.resolve("icet://127.0.0.1:7740/show.ogg", pinned).id()).isEqualTo(SHOW);
+        assertThat(ContentResolver.resolve("icet://0123456789abcdef0123456789abcdef@10.0.0.1:7740/show.ogg", pinned)
+                .id()).isEqualTo(OTHER_SHOW);
+    }
+
+    @Test
     void anotherSpellingOfTheTrackerHostMatchesByNameAndPort() {
         assertThat(ContentResolver.resolve("ICET://tracker.local:7740/news.ogg", known).id()).isEqualTo(NEWS);
         assertThatThrownBy(() -> ContentResolver.resolve("icet://127.0.0.1:9999/news.ogg", known))

@@ -163,6 +163,14 @@ abstract class Content {
         }
     }
 
+    /** Ends a member's own assignments (their servers get the slots back). */
+    final void releaseAssignments(Member m) {
+        for (Map.Entry<Integer, Member.Assigned> e : m.assigned.entrySet()) {
+            release(e.getKey(), e.getValue().from());
+        }
+        m.assigned.clear();
+    }
+
     /** Removes a member: its own assignments end, and those it served are reassigned. */
     void drop(Member m, String why) {
         for (Map.Entry<Integer, Member.Assigned> e : m.assigned.entrySet()) {

@@ -114,6 +114,11 @@ final class FileContent extends Content {
                     false);
             members.put(s.id, m);
             s.contents.add(this);
+        } else {
+            // a member joins again when it starts the swarm afresh (it refused or dropped what it had
+            // been told): what was assigned to it before is void, so it goes to the plan again now
+            // rather than after the assignment timeout
+            releaseAssignments(m);
         }
         s.send(new Joined(manifest));
         plan(m, System.nanoTime());

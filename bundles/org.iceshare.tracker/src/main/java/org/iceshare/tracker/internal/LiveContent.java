@@ -50,11 +50,14 @@ final class LiveContent extends Content {
     static final class LiveSlot extends Slot {
         final PieceInfo info;
         final long cutMillis;
+        /** The source's signature of the piece, passed on unchanged to every member. */
+        final Announce.Entry entry;
 
-        LiveSlot(PieceInfo info, long cutMillis) {
-            super(info.length());
-            this.info = info;
-            this.cutMillis = cutMillis;
+        LiveSlot(Announce.Entry entry) {
+            super(entry.piece().length());
+            this.info = entry.piece();
+            this.cutMillis = entry.cutMillis();
+            this.entry = entry;
         }
     }
 
@@ -123,7 +126,7 @@ final class LiveContent extends Content {
         if (start >= 0) {
             List<Announce.Entry> entries = new ArrayList<>();
             for (LiveSlot slot : pieces.tailMap(start, true).values()) {
-                entries.add(new Announce.Entry(slot.info, slot.cutMillis));
+                entries.add(slot.entry);
             }
             send(m, entries);
         } else if (!onAir) {
@@ -151,9 +154,16 @@ final class LiveContent extends Content {
             LOG.warn("tracker: {} announced pieces of {} but is not its source; ignored", s, name());
             return;
         }
+        String forged = unsigned(a);
+        if (forged != null) {
+            tracker.guard.refused("announce-bad-signature");
+            LOG.warn("tracker: refusing {}'s announcement for {}: {}", s, name(), forged);
+            s.send(ErrorReport.of(ErrorCode.INVALID, "announcement refused: " + forged));
+            return;
+        }
         for (Announce.Link l : a.links()) {
             Announce.Link known = links.get(l.link().index());
-            if (known == null || !known.hasHeaders() && l.hasHeaders()) {
+            if (l.hasHeaders() && (known == null || !known.hasHeaders())) {
                 links.put(l.link().index(), l);
             }
         }
@@ -164,7 +174,7 @@ final class LiveContent extends Content {
                     || !links.containsKey(e.piece().link())) {
                 continue;
             }
-            LiveSlot slot = new LiveSlot(e.piece(), e.cutMillis());
+            LiveSlot slot = new LiveSlot(e);
             slot.holders.add(source);
             source.have.add(index);
             pieces.put(index, slot);
@@ -184,6 +194,26 @@ final class LiveContent extends Content {
         planAll(System.nanoTime());
     }
 
+    /**
+     * Why an announcement from the source is not what the stream's publisher signed, or null when every
+     * piece and every link with headers carries the publisher's signature (IceT 4). A link without headers
+     * only names one the tracker has; it is kept only with its headers, so its signature is checked then.
+     */
+    private String unsigned(Announce a) {
+        byte[] key = manifest.publisherKey();
+        for (Announce.Link l : a.links()) {
+            if (l.hasHeaders() && !l.signatureValid(id(), key)) {
+                return "chain link " + l.link().index() + " is not signed by the stream's publisher";
+            }
+        }
+        for (Announce.Entry e : a.entries()) {
+            if (!e.signatureValid(id(), key)) {
+                return "piece " + e.piece().index() + " is not signed by the stream's publisher";
+            }
+        }
+        return null;
+    }
+
     /** Sends pieces (and the headers of their links, once) to a member. */
     private void send(Member m, List<Announce.Entry> entries) {
         List<Announce.Link> linksOut = new ArrayList<>();
@@ -195,7 +225,7 @@ final class LiveContent extends Content {
                 if (l == null) {
                     continue;
                 }
-                linksOut.add(m.linksSent.add(link) ? l : new Announce.Link(l.link(), ByteBuffer.allocate(0)));
+                linksOut.add(m.linksSent.add(link) ? l : l.withoutHeaders());
             }
         }
         for (int from = 0; from < entries.size() || from == 0; from += Announce.MAX_ENTRIES) {

@@ -559,6 +559,23 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             s.send(ErrorReport.of(ErrorCode.INVALID, "a publisher must accept peer connections (listen port 0)"));
             return;
         }
+        // IceT 4: the publisher signs its manifest with the key this connection proved, so peers can check
+        // what the tracker hands out; a manifest signed by anyone else is not this client's to publish
+        if (!m.signatureValid()) {
+            guard.refused("publish-bad-signature");
+            LOG.info("tracker: refusing {}'s publication of {}: its signature does not check", s, m.name());
+            s.send(ErrorReport.of(ErrorCode.INVALID, "the manifest of " + m.name() + " is not validly signed"
+                    + (m.isSigned() ? " by the key it names" : " (unsigned)")));
+            return;
+        }
+        if (!m.publisher().equals(s.id)) {
+            guard.refused("publish-bad-signature");
+            LOG.info("tracker: refusing {}'s publication of {}: it is signed by {}, not by the publishing client", s,
+                    m.name(), m.publisher());
+            s.send(ErrorReport.of(ErrorCode.FORBIDDEN, "the manifest of " + m.name() + " is signed by "
+                    + m.publisher().toHex() + ", not by this connection's key " + s.id.toHex()));
+            return;
+        }
         NameRegistry.Owner owner = names.get(m.name());
         if (owner != null && !owner.owner().equals(s.id)) {
             guard.refused("publish-forbidden");

@@ -37,6 +37,11 @@ import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
 import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.icet.Leave;
+import org.iceshare.api.swarm.Signatures;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.ChainLink;
+import org.iceshare.api.icet.Announce;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.PeerInfo;
 import org.iceshare.api.swarm.PieceInfo;
@@ -123,9 +128,25 @@ class TrackerEngineTest {
             }
         }
 
+        /** Sends; a Publish of an unsigned manifest goes out signed with this client's key, as a peer's does. */
         void send(IcetMessage m) {
+            if (m instanceof Publish p && !p.manifest().isSigned()) {
+                m = new Publish(signed(p.manifest(), identity));
+            }
             connection.send(m);
         }
+    }
+
+    static Manifest signed(Manifest m, Identity by) {
+        return m.signed(by.publicKey(), by.sign(m.signedBytes(by.publicKey())));
+    }
+
+    static Announce.Entry signed(ContentId content, Announce.Entry e, Identity by) {
+        return e.signed(by.sign(Signatures.livePiece(content, e.piece())));
+    }
+
+    static Announce.Link signed(ContentId content, Announce.Link l, Identity by) {
+        return l.signed(by.sign(Signatures.liveLink(content, l.link(), l.headers())));
     }
 
     private static Manifest manifest(String name, int pieces, int salt) throws Exception {
@@ -172,7 +193,8 @@ class TrackerEngineTest {
 
         Client b = new Client(5001);
         b.send(new Join("a.ogg"));
-        assertThat(b.next(Joined.class).manifest()).isEqualTo(m);
+        assertThat(b.next(Joined.class).manifest()).as("the publisher's signed manifest, unchanged")
+                .isEqualTo(signed(m, source.identity));
         assertThat(b.next(Peers.class).peers()).singleElement().satisfies(p -> assertThat(p.port()).isEqualTo(5000));
         Assign toB = b.next(Assign.class);
         assertThat(toB.entries()).hasSize(10).allSatisfy(e -> assertThat(e.source()).isEqualTo(source.id));
@@ -493,6 +515,93 @@ class TrackerEngineTest {
         a.send(new Publish(forged));
         assertThat(a.next(ErrorReport.class).code()).isEqualTo(ErrorCode.INVALID);
         assertThat(a.connection.isOpen()).isTrue();
+    }
+
+    @Test
+    void aPublicationWhoseSignatureDoesNotCheckIsRefused() throws Exception {
+        Client a = new Client(5000);
+        Manifest good = signed(manifest("signed.ogg", 3, 1), a.identity);
+        // a piece hash changed after signing, the signature kept (the id is derived again, so only the
+        // signature can tell)
+        Manifest changed = manifest("signed.ogg", 3, 2).signed(good.publisherKey(), good.signature());
+        a.send(new Publish(changed));
+        ErrorReport bad = a.next(ErrorReport.class);
+        assertThat(bad.code()).isEqualTo(ErrorCode.INVALID);
+        assertThat(bad.message()).contains("signed.ogg").contains("not validly signed");
+        assertThat(tracker.refusals().count("publish-bad-signature")).isEqualTo(1);
+        a.send(new Join("signed.ogg"));
+        assertThat(a.next(ErrorReport.class).code()).as("nothing was registered").isEqualTo(ErrorCode.UNKNOWN_CONTENT);
+        a.send(new Publish(good));
+        assertThat(a.next(Published.class).name()).isEqualTo("signed.ogg");
+        assertThat(a.connection.isOpen()).isTrue();
+    }
+
+    @Test
+    void aMemberThatJoinsAgainIsPlannedAfreshAtOnce() throws Exception {
+        // a peer that refused the manifest it was sent (IceT 4) joins again later on the same connection:
+        // what was assigned to it before is void, so it is assigned again now, not after the timeout
+        Manifest m = manifest("again.ogg", 3, 4);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client b = new Client(5001);
+        b.send(new Join("again.ogg"));
+        b.next(Joined.class);
+        assertThat(b.next(Assign.class).entries()).hasSize(3);
+        b.send(new Leave(ContentId.random()));
+        b.send(new Join("again.ogg"));
+        b.next(Joined.class);
+        assertThat(b.next(Assign.class).entries()).extracting(Assign.Entry::piece).containsExactlyInAnyOrder(0, 1, 2);
+    }
+
+    @Test
+    void aManifestSignedWithAnotherKeyThanTheConnectionsIsRefused() throws Exception {
+        Client a = new Client(5000);
+        Identity someoneElse = Identity.generate();
+        Manifest theirs = signed(manifest("theirs.ogg", 2, 3), someoneElse);
+        assertThat(theirs.signatureValid()).as("a valid signature, of someone else").isTrue();
+        a.send(new Publish(theirs));
+        ErrorReport refused = a.next(ErrorReport.class);
+        assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(refused.message()).contains(someoneElse.id().toHex()).contains(a.id.toHex());
+        assertThat(tracker.refusals().count("publish-bad-signature")).isEqualTo(1);
+        a.send(new Join("theirs.ogg"));
+        assertThat(a.next(ErrorReport.class).code()).isEqualTo(ErrorCode.UNKNOWN_CONTENT);
+    }
+
+    @Test
+    void liveAnnouncementsMustBeSignedByTheStreamsPublisherAndArePassedOnSigned() throws Exception {
+        Client source = new Client(5000);
+        ContentId stream = ContentId.random();
+        Manifest live = Manifest.live(stream, "radio.ogg", "audio/ogg", "ogg", "sha-256", 60_000_000L);
+        source.send(new Publish(live));
+        source.next(Published.class);
+        Client listener = new Client(5001);
+        listener.send(new Join("radio.ogg"));
+        assertThat(listener.next(Joined.class).manifest().publisher()).isEqualTo(source.id);
+
+        ChainLink link = new ChainLink(0, 0, 0, 0, -1, "vorbis");
+        Announce.Link headers = new Announce.Link(link, ByteBuffer.wrap(new byte[] {'O', 'g', 'g', 'S'}));
+        Announce.Entry piece = new Announce.Entry(new PieceInfo(0, 0, 100, hash(0, 1), 0, 20_000, true, 0), 1L);
+        // signed by another key (the tracker's own, say): refused, passed on to nobody
+        Identity other = Identity.generate();
+        source.send(new Announce(stream, List.of(signed(stream, piece, other)), List.of(signed(stream, headers,
+                source.identity)), true));
+        ErrorReport refused = source.next(ErrorReport.class);
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID);
+        assertThat(refused.message()).contains("piece 0 is not signed by the stream's publisher");
+        assertThat(tracker.refusals().count("announce-bad-signature")).isEqualTo(1);
+
+        source.send(new Announce(stream, List.of(signed(stream, piece, source.identity)), List.of(signed(stream,
+                headers, source.identity)), true));
+        Announce passed = listener.next(Announce.class);
+        assertThat(passed.entries()).singleElement().satisfies(e -> {
+            assertThat(e.piece()).isEqualTo(piece.piece());
+            assertThat(e.signatureValid(stream, source.identity.publicKey())).isTrue();
+        });
+        assertThat(passed.links()).singleElement().satisfies(l ->
+                assertThat(l.signatureValid(stream, source.identity.publicKey())).isTrue());
+        assertThat(tracker.refusals().count("announce-bad-signature")).isEqualTo(1);
     }
 
     @Test

@@ -55,6 +55,11 @@ public final class HostileClient implements ConnectionHandler, AutoCloseable {
         return identity.id();
     }
 
+    /** Its key pair: what it can sign with (a manifest re-signed as its own, say). */
+    public Identity identity() {
+        return identity;
+    }
+
     public void send(IcetMessage m) {
         connection.send(m);
     }

@@ -34,7 +34,7 @@ public final class SwarmFixture implements AutoCloseable {
      * The fixture's transport settings: the defaults, but with connection caps and a partial-frame budget
      * for a whole swarm in one process. Every peer and the tracker share one transport and one address
      * (127.0.0.1), where a container would have its own transport and the peers their own addresses, so the
-     * caps per listener and per remote address (1024, 32) and the budget (32 MiB) of one container would
+     * caps per listener and per remote address (1024, 32) and the budget (16 MiB) of one container would
      * throttle the fixture's 50 to 400 peers. The slow-frame rules stay as they are.
      */
     public static final TransportSettings LOOPBACK_SWARM = TransportSettings.DEFAULTS
@@ -68,11 +68,20 @@ public final class SwarmFixture implements AutoCloseable {
     /** A swarm whose shared transport has the given settings (a container's defaults, say). */
     public SwarmFixture(Path root, TrackerSettings trackerSettings, List<MediaFormat> formats,
             TransportSettings transportSettings) throws IOException {
+        this(root, trackerSettings, formats, transportSettings, UnaryOperator.identity());
+    }
+
+    /**
+     * A swarm whose tracker talks through {@code trackerTransport} applied to the shared transport (a
+     * {@link CompromisedTransport}, say); the peers use the shared transport itself.
+     */
+    public SwarmFixture(Path root, TrackerSettings trackerSettings, List<MediaFormat> formats,
+            TransportSettings transportSettings, UnaryOperator<Transport> trackerTransport) throws IOException {
         this.root = root;
         this.transport = NettyTransport.tcp(transportSettings);
         this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(), formats);
         plugins.streamingScheduler(new DeadlineScheduler());
-        this.tracker = new TrackerEngine(trackerSettings, transport);
+        this.tracker = new TrackerEngine(trackerSettings, trackerTransport.apply(transport));
         tracker.start();
     }
 

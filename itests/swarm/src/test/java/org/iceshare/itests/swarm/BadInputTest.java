@@ -76,7 +76,10 @@ class BadInputTest {
         assertThatThrownBy(() -> IcetUrl.parse("icet://host:99999/a.ogg")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IcetUrl.parse("icet://host/a/b.ogg")).hasMessageContaining("names one content");
         assertThatThrownBy(() -> IcetUrl.parse("icet://host/")).hasMessageContaining("names one content");
-        assertThatThrownBy(() -> IcetUrl.parse("icet://host/a.ogg?x=1")).hasMessageContaining("no user, query");
+        assertThatThrownBy(() -> IcetUrl.parse("icet://host/a.ogg?x=1")).hasMessageContaining("no query or fragment");
+        // before '@' only a publisher id (32 hex digits) is allowed, never a user or a password
+        assertThatThrownBy(() -> IcetUrl.parse("icet://user:secret@host/a.ogg"))
+                .hasMessageContaining("publisher id before '@'").hasMessageContaining("32 hex digits");
         assertThatThrownBy(() -> IcetUrl.parse("icet://host/a b")).hasMessageContaining("malformed");
         assertThatThrownBy(() -> IcetUrl.parse("")).hasMessageContaining("empty");
         assertThat(IcetUrl.parse("icet://example.org/a.ogg").port()).isEqualTo(IcetUrl.DEFAULT_PORT);

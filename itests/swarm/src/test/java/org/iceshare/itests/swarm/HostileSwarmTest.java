@@ -89,9 +89,16 @@ class HostileSwarmTest {
                 for (int i = 0; i < 20; i++) {
                     liar.send(new BadPiece(m.id(), i % m.pieceCount(), source.id(), "sha-256 mismatch"));
                 }
-                // and attack 5: the same manifest published again, to become a second "source" holding nothing
+                // and attack 5: the same manifest published again, to become a second "source" holding nothing;
+                // as it is, it carries the publisher's signature, not the liar's
                 liar.send(new Publish(m));
                 ErrorReport refused = liar.next(ErrorReport.class);
+                assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN);
+                assertThat(refused.message()).contains("is signed by " + source.id().toHex());
+                // re-signed with the liar's own key, the name still belongs to the publisher
+                byte[] key = liar.identity().publicKey();
+                liar.send(new Publish(m.signed(key, liar.identity().sign(m.signedBytes(key)))));
+                refused = liar.next(ErrorReport.class);
                 assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN);
                 assertThat(refused.message()).contains("belongs to another publisher");
 

@@ -164,7 +164,7 @@ class ImpostorTest {
         }
     }
 
-    /** The bytes of a version 3 HELLO frame whose host field is {@code host}, however long (the record refuses it). */
+    /** The bytes of a current-version HELLO frame whose host field is {@code host}, however long (the record refuses it). */
     private static byte[] hostile(String host) {
         byte[] key = new byte[32];
         key[0] = 1;

@@ -12,6 +12,7 @@ import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.swarm.Signatures;
 import org.iceshare.api.verify.PieceVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,8 @@ final class LiveSourceFeed implements LiveFeed {
             // the first data piece of a link: its header block is complete
             linkStartMicros = lp.startMicros();
             ChainLink link = new ChainLink(linkIndex, nextIndex, 0, linkStartMicros, -1, codecs);
-            current = new Announce.Link(link, ByteBuffer.wrap(headers.toByteArray()));
+            ByteBuffer block = ByteBuffer.wrap(headers.toByteArray());
+            current = new Announce.Link(link, block).signed(engine.sign(Signatures.liveLink(content(), link, block)));
             swarm.window.link(link, current.headers());
             headers = null;
             currentAnnounced = false;
@@ -103,15 +105,19 @@ final class LiveSourceFeed implements LiveFeed {
         offset += length;
         pieces++;
         swarm.onAir = true;
-        Announce.Link link = currentAnnounced ? withoutHeaders(current) : current;
+        Announce.Link link = currentAnnounced ? current.withoutHeaders() : current;
         currentAnnounced = true;
-        swarm.tracker.send(new Announce(swarm.manifest.id(), List.of(new Announce.Entry(info, cutMillis)),
-                List.of(link), true));
+        swarm.tracker.send(new Announce(swarm.manifest.id(), List.of(signed(info, cutMillis)), List.of(link), true));
         swarm.slideWindow();
     }
 
-    private static Announce.Link withoutHeaders(Announce.Link l) {
-        return new Announce.Link(l.link(), ByteBuffer.allocate(0));
+    /**
+     * An entry signed with this source's key (the key that signed the stream's manifest): peers accept a
+     * piece hash only with it, so the tracker cannot announce pieces the source did not cut. One Ed25519
+     * signature per piece; a live stream cuts a few pieces a second at most.
+     */
+    private Announce.Entry signed(PieceInfo info, long cutMillis) {
+        return new Announce.Entry(info, cutMillis).signed(engine.sign(Signatures.livePiece(content(), info)));
     }
 
     /** After the tracker connection came back: announce the whole window again, headers included. Engine thread. */
@@ -124,10 +130,11 @@ final class LiveSourceFeed implements LiveFeed {
         for (int i = swarm.window.firstPiece(); i < swarm.window.end(); i++) {
             PieceInfo info = swarm.window.info(i);
             if (info != null) {
-                entries.add(new Announce.Entry(info, swarm.window.cutMillis(i)));
+                entries.add(signed(info, swarm.window.cutMillis(i)));
                 var l = swarm.window.link(info.link());
                 if (l != null && links.stream().noneMatch(x -> x.link().index() == info.link())) {
-                    links.add(new Announce.Link(l.link(), l.headers()));
+                    links.add(new Announce.Link(l.link(), l.headers()).signed(engine.sign(Signatures.liveLink(
+                            content(), l.link(), l.headers()))));
                 }
             }
             if (entries.size() == Announce.MAX_ENTRIES) {

@@ -32,6 +32,7 @@ import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.peer.SwarmStatus.State;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.transport.Connection;
@@ -316,6 +317,21 @@ public final class PeerEngine implements Peer, AutoCloseable {
     public byte[] publicKey() {
         Identity i = identity;
         return i == null ? null : i.publicKey();
+    }
+
+    /**
+     * {@code m} signed with this peer's key, as its publisher (IceT 4: the tracker and every peer check
+     * the signature, so a tracker cannot pass off other content as ours). Any thread, after start.
+     */
+    Manifest sign(Manifest m) {
+        Identity i = identity;
+        byte[] key = i.publicKey();
+        return m.signed(key, i.sign(m.signedBytes(key)));
+    }
+
+    /** This peer's signature of {@code bytes} (a live piece or link it announces). Any thread, after start. */
+    byte[] sign(byte[] bytes) {
+        return identity.sign(bytes);
     }
 
     /** Where this peer listens over its preferred transport, or null before it started. */

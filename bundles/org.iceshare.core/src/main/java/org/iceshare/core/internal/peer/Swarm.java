@@ -260,14 +260,32 @@ final class Swarm implements UploadQueue.Held {
      * are dropped with their requests, and players waiting for them are told to skip ahead.
      */
     void onAnnounce(Announce a) {
+        // IceT 4: only what the stream's publisher signed is used. The tracker passes the signatures on;
+        // anything it made up or changed fails the check and is dropped before it is fetched or played.
+        byte[] publisher = manifest.publisherKey();
+        int forged = 0;
         for (Announce.Link l : a.links()) {
-            window.link(l.link(), l.headers());
+            if (!l.hasHeaders()) {
+                continue; // "you have it": a link is only taken with its headers, whose digest it signs
+            }
+            if (l.signatureValid(manifest.id(), publisher)) {
+                window.link(l.link(), l.headers());
+            } else {
+                forged++;
+            }
         }
         int end = state.end();
         for (Announce.Entry e : a.entries()) {
-            if (window.announce(e.piece(), e.cutMillis())) {
+            if (!e.signatureValid(manifest.id(), publisher)) {
+                forged++;
+            } else if (window.announce(e.piece(), e.cutMillis())) {
                 end = Math.max(end, e.piece().index() + 1);
             }
+        }
+        if (forged > 0) {
+            LOG.warn("{}: dropped {} announced piece(s)/link(s) from tracker {} whose signature is not the publisher's"
+                    + " ({})", manifest.name(), forged, tracker == null ? "?" : tracker.key,
+                    manifest.isSigned() ? manifest.publisher().toHex() : "unsigned manifest");
         }
         cancel(state.extend(end));
         if (playback != null && playback.startPiece() < 0) {
@@ -292,7 +310,8 @@ final class Swarm implements UploadQueue.Held {
     /** The first start point of an announcement whose link headers are here. */
     private int firstStartPoint(Announce a) {
         for (Announce.Entry e : a.entries()) {
-            if (e.piece().startPoint() && window.hasHeaders(e.piece().link())) {
+            if (e.piece().startPoint() && window.hasHeaders(e.piece().link())
+                    && e.piece().equals(window.info(e.piece().index()))) {
                 return e.piece().index();
             }
         }

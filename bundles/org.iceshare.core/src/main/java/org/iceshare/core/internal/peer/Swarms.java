@@ -207,7 +207,8 @@ final class Swarms implements PlayerSource {
 
     private CompletionStage<IcetUrl> publishStored(PieceStore store, InetSocketAddress trackerAddress) {
         Manifest m = store.manifest();
-        IcetUrl url = new IcetUrl(trackerAddress.getHostString(), trackerAddress.getPort(), m.name());
+        // the URL pins this peer as the publisher: listeners given it refuse anyone else's manifest
+        IcetUrl url = new IcetUrl(engine.id(), trackerAddress.getHostString(), trackerAddress.getPort(), m.name());
         Swarm existing = map.get(m.id());
         if (existing != null) {
             store.close();
@@ -215,7 +216,7 @@ final class Swarms implements PlayerSource {
         Swarm swarm = existing != null ? existing : newSwarm(store, url, true);
         TrackerLink t = engine.tracker(url.host(), url.port());
         swarm.tracker = t;
-        CompletableFuture<IcetMessage> answer = t.request(new Publish(m));
+        CompletableFuture<IcetMessage> answer = t.request(new Publish(engine.sign(m)));
         return answer.thenApply(a -> {
             if (!(a instanceof Published p)) {
                 throw new CompletionException(new PublishException("tracker answered " + a.type() + " to Publish"));
@@ -264,8 +265,9 @@ final class Swarms implements PlayerSource {
                     + " format handles " + mediaType));
         }
         return CompletableFuture.supplyAsync(() -> {
-            Manifest m = Manifest.live(ContentId.random(), name, mediaType, format, verifier.algorithm(), windowMicros);
-            IcetUrl url = new IcetUrl(trackerAddress.getHostString(), trackerAddress.getPort(), name);
+            Manifest m = engine.sign(Manifest.live(ContentId.random(), name, mediaType, format, verifier.algorithm(),
+                    windowMicros));
+            IcetUrl url = new IcetUrl(engine.id(), trackerAddress.getHostString(), trackerAddress.getPort(), name);
             Swarm swarm = newSwarm(new LiveWindow(m), url, true);
             LiveSourceFeed feed = new LiveSourceFeed(engine, swarm, verifier);
             swarm.feed = feed;
@@ -309,8 +311,17 @@ final class Swarms implements PlayerSource {
             return CompletableFuture.failedFuture(e);
         }
         return CompletableFuture.supplyAsync(() -> {
+            IcetUrl unpinned = url.withPublisher(null);
             for (Swarm s : map.values()) {
-                if (s.url.equals(url) && s.status != State.FAILED) {
+                if (s.url.withPublisher(null).equals(unpinned) && s.status != State.FAILED) {
+                    // joined already (with or without a pinned publisher): the pin still has to match
+                    PeerId publisher = s.source ? engine.id() : s.manifest.publisher();
+                    if (url.publisher().isPresent() && !url.publisher().get().equals(publisher)) {
+                        return CompletableFuture.<SwarmStatus>failedFuture(new PublishException(url.name()
+                                + " here is published by " + (publisher != null ? publisher.toHex()
+                                        : "an unknown publisher") + ", but the URL pins publisher "
+                                + url.publisher().get().toHex()));
+                    }
                     return CompletableFuture.completedFuture(s.status());
                 }
             }
@@ -330,6 +341,12 @@ final class Swarms implements PlayerSource {
         if (!m.name().equals(url.name()) || !m.idMatchesContents()) {
             throw new CompletionException(new PublishException("tracker " + t.key + " sent an inconsistent manifest"
                     + " for " + url.name()));
+        }
+        String refused = checkPublisher(t, url, m);
+        if (refused != null) {
+            // nothing of it is used; the tracker may drop what it planned for us under that id
+            t.send(new Leave(m.id()));
+            throw new CompletionException(new PublishException(refused));
         }
         Swarm swarm = map.get(m.id());
         if (swarm == null) {
@@ -358,6 +375,45 @@ final class Swarms implements PlayerSource {
         LOG.info("peer {}: joined {} ({}, {} pieces, {} held)", engine.name(), url, m, m.pieceCount(),
                 swarm.store.verifiedCount());
         return swarm.status();
+    }
+
+    /**
+     * Whether a manifest from a tracker comes from the expected publisher (IceT 4): its signature must
+     * check, and its publisher must be the one the URL pins or, for a plain URL, the one this peer first
+     * saw for the name on this tracker (trust on first use; the first is remembered here). Nothing of a
+     * refused manifest is used. Engine thread.
+     *
+     * @return null when the manifest is accepted, else why it was refused
+     */
+    private String checkPublisher(TrackerLink t, IcetUrl url, Manifest m) {
+        String why = null;
+        if (!m.signatureValid()) {
+            why = "tracker " + t.key + " sent a manifest for " + url.name() + " whose publisher signature does not"
+                    + " check" + (m.isSigned() ? " (claimed publisher " + m.publisher().toHex() + ")" : "")
+                    + "; refused";
+        } else if (url.publisher().isPresent() && !url.publisher().get().equals(m.publisher())) {
+            why = "tracker " + t.key + " sent a manifest for " + url.name() + " signed by publisher "
+                    + m.publisher().toHex() + ", but the URL pins publisher " + url.publisher().get().toHex()
+                    + "; refused";
+        } else {
+            PeerId first;
+            try {
+                first = engine.storage().publishers().pinIfAbsent(url, m.publisher());
+            } catch (IOException e) {
+                LOG.warn("peer {}: cannot remember the publisher of {}: {}", engine.name(), url, e.getMessage());
+                first = engine.storage().publishers().pinned(url);
+            }
+            if (first != null && !first.equals(m.publisher())) {
+                why = "tracker " + t.key + " sent a manifest for " + url.name() + " signed by publisher "
+                        + m.publisher().toHex() + ", but this peer first saw it published by " + first.toHex()
+                        + "; refused (if the publisher really changed its key, remove the line of "
+                        + url.name() + " from " + org.iceshare.core.internal.storage.PublisherPins.FILE + ")";
+            }
+        }
+        if (why != null) {
+            LOG.warn("peer {}: {}", engine.name(), why);
+        }
+        return why;
     }
 
     /** After a Join answer: report what we hold and start fetching. */
@@ -504,7 +560,8 @@ final class Swarms implements PlayerSource {
     /** Joins (or publishes) a swarm again after reconnecting or restarting. Engine thread. */
     void rejoin(TrackerLink t, Swarm s) {
         Manifest m = s.manifest;
-        CompletableFuture<IcetMessage> answer = t.request(s.source ? new Publish(m) : new Join(m.name()));
+        CompletableFuture<IcetMessage> answer = t.request(s.source ? new Publish(engine.sign(m))
+                : new Join(m.name()));
         answer.whenComplete((a, err) -> {
             if (err != null) {
                 LOG.warn("peer {}: cannot rejoin {}: {}", engine.name(), s.url,
@@ -514,6 +571,16 @@ final class Swarms implements PlayerSource {
             if (!s.source) {
                 if (!(a instanceof Joined j) || !j.manifest().id().equals(m.id())) {
                     s.fail("the tracker now has different content under " + s.url);
+                    return;
+                }
+                String refused = checkPublisher(t, s.url, j.manifest());
+                if (refused == null && s.manifest.isSigned() && !s.manifest.publisher().equals(j.manifest().publisher())) {
+                    refused = "tracker " + t.key + " now sends " + s.url.name() + " signed by publisher "
+                            + j.manifest().publisher().toHex() + " instead of " + s.manifest.publisher().toHex();
+                    LOG.warn("peer {}: {}", engine.name(), refused);
+                }
+                if (refused != null) {
+                    s.fail(refused);
                     return;
                 }
                 startSwarm(t, s);

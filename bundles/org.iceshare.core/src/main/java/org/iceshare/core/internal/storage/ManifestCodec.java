@@ -28,6 +28,8 @@ import org.iceshare.api.swarm.PieceInfo;
  * &lt;length&gt; &lt;hash hex&gt; &lt;start µs&gt; &lt;end µs&gt; &lt;start point 0|1&gt; &lt;link&gt;   (one line per piece, in order)
  * links=K
  * &lt;first piece&gt; &lt;header pieces&gt; &lt;start µs&gt; &lt;end µs&gt; &lt;codecs&gt;        (one line per chain link)
+ * publisherKey=&lt;hex&gt;                                                    (a signed manifest only)
+ * signature=&lt;hex&gt;
  * </pre>
  *
  * Offsets follow from the lengths. A piece line with only length and hash (and no links section)
@@ -59,6 +61,11 @@ final class ManifestCodec {
         for (ChainLink l : m.links()) {
             w.write(l.firstPiece() + " " + l.headerPieces() + " " + l.startMicros() + " " + l.endMicros() + " "
                     + l.codecs() + "\n");
+        }
+        if (m.isSigned()) {
+            // kept so that a resumed swarm still knows who published it (pins, live announcements)
+            w.write("publisherKey=" + HEX.formatHex(m.publisherKey()) + "\n");
+            w.write("signature=" + HEX.formatHex(m.signature()) + "\n");
         }
         w.flush();
     }
@@ -130,9 +137,18 @@ final class ManifestCodec {
                             Long.parseLong(f[3]), f.length == 5 ? f[4] : ""));
                 }
             }
-            return new Manifest(ContentId.parse(require(fields, "id")), require(fields, "name"),
+            Manifest m = new Manifest(ContentId.parse(require(fields, "id")), require(fields, "name"),
                     require(fields, "mediaType"), require(fields, "format"), require(fields, "verifier"),
                     Long.parseLong(require(fields, "length")), pieces, links);
+            String key = r.readLine();
+            if (key != null && key.startsWith("publisherKey=")) {
+                String signature = r.readLine();
+                if (signature == null || !signature.startsWith("signature=")) {
+                    throw new IOException("expected signature= after publisherKey=, got: " + signature);
+                }
+                m = m.signed(HEX.parseHex(key.substring(13)), HEX.parseHex(signature.substring(10)));
+            }
+            return m;
         } catch (IllegalArgumentException e) {
             throw new IOException("invalid manifest: " + e.getMessage(), e);
         }

@@ -23,6 +23,8 @@ import org.iceshare.engine.internal.Identity;
  * peer.key                   the peer's Ed25519 key pair (its id is derived from it), made once,
  *                            readable by the owner only
  * contents/&lt;content id&gt;/     one {@link PieceStore} per content, plus swarm.properties
+ * publishers.properties      the publisher first seen for each content name on each tracker
+ *                            ({@link PublisherPins})
  * </pre>
  *
  * {@code swarm.properties} remembers the content's {@code icet://} URL and whether this peer is its
@@ -34,10 +36,17 @@ public final class Storage {
     private static final String SWARM_FILE = "swarm.properties";
 
     private final Path root;
+    private final PublisherPins pins;
 
     public Storage(Path root) throws IOException {
         this.root = root;
         Files.createDirectories(root.resolve("contents"));
+        this.pins = new PublisherPins(root.resolve(PublisherPins.FILE));
+    }
+
+    /** The publishers this peer has seen, per tracker and name (trust on first use). */
+    public PublisherPins publishers() {
+        return pins;
     }
 
     public Path root() {

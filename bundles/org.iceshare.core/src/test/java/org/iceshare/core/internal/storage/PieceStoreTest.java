@@ -41,6 +41,19 @@ class PieceStoreTest {
     }
 
     @Test
+    void aSignedManifestKeepsItsPublisherInItsTextForm() throws IOException {
+        org.iceshare.engine.internal.Identity publisher = org.iceshare.engine.internal.Identity.generate();
+        Manifest plain = Sha256.manifest("a.ogg", data(10_000), 3000);
+        Manifest m = plain.signed(publisher.publicKey(), publisher.sign(plain.signedBytes(publisher.publicKey())));
+        StringWriter w = new StringWriter();
+        ManifestCodec.write(m, w);
+        Manifest back = ManifestCodec.read(new StringReader(w.toString()));
+        assertThat(back).isEqualTo(m);
+        assertThat(back.signatureValid()).isTrue();
+        assertThat(back.publisher()).isEqualTo(publisher.id());
+    }
+
+    @Test
     void damagedManifestIsRefusedWithReason() {
         assertThatThrownBy(() -> ManifestCodec.read(new StringReader("hello\n"))).isInstanceOf(IOException.class)
                 .hasMessageContaining("not an IceShare manifest");

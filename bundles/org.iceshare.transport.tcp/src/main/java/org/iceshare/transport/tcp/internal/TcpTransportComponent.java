@@ -105,6 +105,7 @@ public final class TcpTransportComponent extends SocketTransportComponent<Channe
         return new TransportSettings(config.maxFrameSize(), config.ioThreads(), config.handshakeTimeoutMillis(),
                 config.idleTimeoutSeconds(), config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark(),
                 config.connectTimeoutMillis(), config.maxConnections(), config.maxConnectionsPerAddress(),
-                config.maxBufferedFrameBytes(), config.frameTimeoutSeconds(), config.minFrameRate());
+                TransportSettings.frameBudget(config.maxBufferedFrameBytes(), config.maxFrameSize()),
+                config.frameTimeoutSeconds(), config.minFrameRate());
     }
 }

@@ -49,7 +49,7 @@ class TcpTransportComponentTest {
                 .contains("id=\"writeBufferHighWaterMark\"").contains("id=\"connectTimeoutMillis\"")
                 .contains("id=\"maxConnections\"").contains("default=\"1024\"")
                 .contains("id=\"maxConnectionsPerAddress\"").contains("default=\"32\"")
-                .contains("id=\"maxBufferedFrameBytes\"").contains("default=\"33554432\"")
+                .contains("id=\"maxBufferedFrameBytes\"").contains("default=\"16777216\"")
                 .contains("id=\"frameTimeoutSeconds\"").contains("id=\"minFrameRate\"");
         assertThat(metatype.split("description=")).hasSize(14);
     }
@@ -105,6 +105,22 @@ class TcpTransportComponentTest {
             component.configure(config(Map.of("maxBufferedFrameBytes", 1L << 20)));
             assertThat(component.transport().settings().maxBufferedFrameBytes()).as("below one frame: refused")
                     .isEqualTo(128L << 20);
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
+    void theDefaultBudgetGrowsWithARaisedFrameSizeButAnExplicitOneMustHoldAFrame() {
+        TcpTransportComponent component = new TcpTransportComponent(config(Map.of("maxFrameSize", 32 << 20)));
+        try {
+            assertThat(component.transport().settings().maxFrameSize()).isEqualTo(32 << 20);
+            assertThat(component.transport().frameBudget().limit()).as("one frame plus 1 MiB").isEqualTo(33L << 20);
+            component.configure(config(Map.of("maxFrameSize", 32 << 20, "maxBufferedFrameBytes", 20L << 20)));
+            assertThat(component.transport().frameBudget().limit()).as("explicit and below one frame: refused")
+                    .isEqualTo(33L << 20);
+            component.configure(config(Map.of()));
+            assertThat(component.transport().frameBudget().limit()).isEqualTo(16L << 20);
         } finally {
             component.deactivate();
         }

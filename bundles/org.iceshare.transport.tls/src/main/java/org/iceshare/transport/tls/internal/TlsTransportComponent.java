@@ -238,7 +238,8 @@ public final class TlsTransportComponent extends SocketTransportComponent<TlsSec
         return new TransportSettings(c.maxFrameSize(), c.ioThreads(), c.handshakeTimeoutMillis(),
                 c.idleTimeoutSeconds(), c.writeBufferLowWaterMark(), c.writeBufferHighWaterMark(),
                 c.connectTimeoutMillis(), c.maxConnections(), c.maxConnectionsPerAddress(),
-                c.maxBufferedFrameBytes(), c.frameTimeoutSeconds(), c.minFrameRate());
+                TransportSettings.frameBudget(c.maxBufferedFrameBytes(), c.maxFrameSize()), c.frameTimeoutSeconds(),
+                c.minFrameRate());
     }
 
     /** The settings of {@code c}, checked as far as possible without reading files. */
