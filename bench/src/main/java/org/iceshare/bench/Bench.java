@@ -20,6 +20,7 @@ public final class Bench {
             case "seek" -> SeekBench.main(rest);
             case "play" -> PlayBench.main(rest);
             case "slowframes" -> SlowFramesBench.main(rest);
+            case "hostile" -> HostileBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
@@ -34,6 +35,10 @@ public final class Bench {
                 System.out.println("       java -jar iceshare-bench.jar slowframes --pid PID [--target HOST:PORT] "
                         + "[--connections N] [--sources K] [--prefill BYTES] [--interval S] [--seconds S] [--peer]");
                 System.out.println("             (the slow-partial-frame attack on a running container, with its RSS)");
+                System.out.println("       java -jar iceshare-bench.jar hostile [--honest N] [--hostile H] [--size-mib M] "
+                        + "[--piece-kib K] [--runs R] [--warmup W]");
+                System.out.println("             [--kinds claims,flips,reports,impostor,stall]   (hostile peers mixed "
+                        + "in, against the same swarm without them)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

@@ -90,6 +90,8 @@ abstract class Content {
     static final long REPORT_WINDOW_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
     long sourceUploaded;
     long totalUploaded;
+    /** Smoothed time from an assignment to its verification by the member served, in ns (0: none yet). */
+    private double verifyNanos;
 
     Content(TrackerEngine tracker, Manifest manifest, TrackerSettings settings) {
         this.tracker = tracker;
@@ -235,13 +237,22 @@ abstract class Content {
         // What a member says it holds is a claim (a restarted member reports what it has on disk; a liar
         // reports what it has not, even after an assignment it never fetched): it makes the member a
         // candidate server of the piece, tried where no proven holder can serve, and proven the first time
-        // a member it was assigned to verifies the piece from it. A candidate that fails loses every claim.
+        // a member it was assigned to verifies the piece from it. A candidate that fails a piece it claimed
+        // without having been sent to fetch it from {@code from} loses every claim; a piece it verified from
+        // the server it was assigned weighs like a holder's (didNotServe).
         m.claimed.add(piece);
+        if (a == null || !a.from().equals(from)) {
+            m.unasked.add(piece);
+        }
         slot.candidates.add(m);
         Member server = members.get(from);
         if (a != null && a.from().equals(from) && server != null && server != m) {
+            long took = System.nanoTime() - a.since();
+            verifyNanos = verifyNanos == 0 ? took : verifyNanos * 0.9 + took * 0.1;
+            server.proven = true;
             if (server.claimed.has(piece)) {
                 server.claimed.remove(piece);
+                server.unasked.remove(piece);
                 slot.candidates.remove(server);
                 server.have.add(piece);
                 slot.holders.add(server);
@@ -281,29 +292,42 @@ abstract class Content {
     }
 
     /**
-     * A member it was assigned to could not fetch a piece from {@code server}. A candidate loses every
-     * claim at once (claims are cheap); a holder is demoted (it serves nobody here) once
-     * {@link TrackerSettings#reportsToAct} independent members said so within {@link #REPORT_WINDOW_NANOS}.
+     * A member it was assigned to could not fetch a piece from {@code server}. A member that claimed the
+     * piece without having been assigned it loses every claim at once (such claims are cheap); any other
+     * (a holder, or a member that verified the piece after an assignment) is demoted (it serves nobody here)
+     * once {@link TrackerSettings#reportsToAct} independent members said so within
+     * {@link #REPORT_WINDOW_NANOS}: the word of one member, which may itself lie, takes nobody down.
      */
     private void didNotServe(Member server, Member reporter, int piece, long now) {
-        if (server.claimed.has(piece)) {
+        if (server.unasked.has(piece)) {
             LOG.info("tracker: {} claimed piece {} of {} but did not serve it to {}: its claims are dropped and it"
                     + " serves nobody here", server.session, piece, name(), reporter.session);
             dropClaims(server);
-            server.demoted = true;
+            demote(server, "it claimed piece " + piece + " but did not serve it to " + reporter.id.shortHex());
             revokeServer(server, "demoted: it did not serve what it claimed");
             return;
         }
         if (server.source || server.demoted) {
             return;
         }
+        if (!server.have.has(piece)) {
+            // an unproven member failed it: the reporter stops using it at once (as after a corrupt piece),
+            // rather than being sent back to it piece by piece until independent members agree
+            stopUsing(reporter, server, "it did not serve what it claimed");
+        }
         int reporters = report(failedBy, server, reporter, now);
         if (reporters >= settings.reportsToAct()) {
-            server.demoted = true;
+            demote(server, reporters + " members could not fetch from it");
             LOG.info("tracker: demoting {} in {}: {} members could not fetch from it", server.session, name(),
                     reporters);
             revokeServer(server, "demoted: it did not serve what it was assigned");
         }
+    }
+
+    /** Marks a member demoted (it serves nobody here) and tells the tracker's sanction listeners. */
+    private void demote(Member m, String why) {
+        m.demoted = true;
+        tracker.sanction(new Sanction(Sanction.Kind.DEMOTED, m.id, name(), why, System.nanoTime()));
     }
 
     /** Records an independent member's report against {@code accused}; the number of reporters in the window. */
@@ -322,6 +346,7 @@ abstract class Content {
                 slot.candidates.remove(m);
             }
             m.claimed.remove(p);
+            m.unasked.remove(p);
         });
     }
 
@@ -348,11 +373,11 @@ abstract class Content {
                 release(e.getKey(), liarId);
             }
         }
-        if (liar.claimed.has(piece)) {
+        if (liar.unasked.has(piece)) {
             LOG.info("tracker: {} claimed piece {} of {} and served it corrupt to {}: its claims are dropped and it"
                     + " serves nobody here", liar.session, piece, name(), s);
             dropClaims(liar);
-            liar.demoted = true;
+            demote(liar, "it served piece " + piece + ", which it claimed, corrupt to " + reporter.id.shortHex());
             revokeServer(liar, "demoted: it served a corrupt piece it claimed");
         } else if (!liar.banned && mayBan(liar)) {
             // one report never bans: independent members must agree (the reporter itself stops using it at once)
@@ -372,6 +397,7 @@ abstract class Content {
         liar.banned = true;
         banned.add(liar.id);
         LOG.info("tracker: banning {} from {}: {}", liar.session, name(), why);
+        tracker.sanction(new Sanction(Sanction.Kind.BANNED, liar.id, name(), why, System.nanoTime()));
         liar.have.forEach(p -> {
             Slot held = slot(p);
             if (held != null) {
@@ -397,18 +423,87 @@ abstract class Content {
     /** Releases assignments older than the timeout, then lets the content re-plan. */
     void expire(long now, double seconds) {
         long stale = assignmentTimeoutNanos();
+        long unproven = unprovenTimeoutNanos();
+        List<Late> late = new ArrayList<>();
         for (Member m : members.values()) {
             m.rate = m.rate * 0.7 + (m.rateWindowBytes / Math.max(0.001, seconds)) * 0.3;
             m.rateWindowBytes = 0;
             for (Iterator<Map.Entry<Integer, Member.Assigned>> it = m.assigned.entrySet().iterator(); it.hasNext();) {
                 Map.Entry<Integer, Member.Assigned> e = it.next();
-                if (now - e.getValue().since() > stale) {
+                long age = now - e.getValue().since();
+                Member server = members.get(e.getValue().from());
+                if (age > stale) {
                     it.remove();
                     release(e.getKey(), e.getValue().from());
+                } else if (age > unproven && server != null && !server.source && !server.have.has(e.getKey())) {
+                    it.remove();
+                    release(e.getKey(), server.id);
+                    late.add(new Late(m, e.getKey(), server));
                 }
             }
         }
+        for (Late l : late) {
+            // the member stops waiting there (its client drops its requests to the server) and is sent
+            // elsewhere; a claim made without an assignment falls, as after a failed fetch
+            if (members.get(l.server.id) != l.server || members.get(l.member.id) != l.member) {
+                continue;
+            }
+            String why = "no piece " + l.piece + " within " + unproven / 1_000_000 + " ms";
+            l.member.session.send(new Revoke(id(), l.server.id, why));
+            if (l.server.unasked.has(l.piece)) {
+                LOG.info("tracker: {} claimed piece {} of {} but did not serve it to {} within {} ms", l.server.session,
+                        l.piece, name(), l.member.session, unproven / 1_000_000);
+                dropClaims(l.server);
+                demote(l.server, "it claimed piece " + l.piece + " but did not serve it to "
+                        + l.member.id.shortHex() + " within " + unproven / 1_000_000 + " ms");
+                revokeServer(l.server, "demoted: it did not serve what it claimed");
+            } else if (!l.server.demoted) {
+                stopUsing(l.member, l.server, why);
+            }
+            plan(l.member, now);
+        }
         tick(now, seconds);
+    }
+
+    /** An assignment from a member that did not hold the piece on evidence, and was not served in time. */
+    private record Late(Member member, int piece, Member server) {
+    }
+
+    /**
+     * How long a member waits for a piece from a server that does not hold it on evidence (a candidate)
+     * before it is sent elsewhere: {@link #UNPROVEN_FACTOR} times the content's smoothed time from an
+     * assignment to its verification, at least {@link #UNPROVEN_MIN_NANOS}, at most the assignment timeout.
+     * A proven holder gets the whole assignment timeout; a staller that claims pieces would otherwise hold
+     * each member sent to it for the client's request timeout (20 s).
+     */
+    long unprovenTimeoutNanos() {
+        long t = verifyNanos == 0 ? UNPROVEN_DEFAULT_NANOS : (long) (verifyNanos * UNPROVEN_FACTOR);
+        return Math.min(assignmentTimeoutNanos(), Math.max(UNPROVEN_MIN_NANOS, t));
+    }
+
+    static final long UNPROVEN_MIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+    static final long UNPROVEN_DEFAULT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    static final double UNPROVEN_FACTOR = 8;
+
+    /**
+     * The reporter stops using an unproven {@code server} at once: never sent there again in this content,
+     * and its other assignments there end (with a REVOKE, so its client stops waiting).
+     */
+    private void stopUsing(Member reporter, Member server, String why) {
+        reporter.shun(server.id);
+        boolean lost = false;
+        for (Iterator<Map.Entry<Integer, Member.Assigned>> it = reporter.assigned.entrySet().iterator();
+                it.hasNext();) {
+            Map.Entry<Integer, Member.Assigned> e = it.next();
+            if (e.getValue().from().equals(server.id)) {
+                it.remove();
+                release(e.getKey(), server.id);
+                lost = true;
+            }
+        }
+        if (lost) {
+            reporter.session.send(new Revoke(id(), server.id, why));
+        }
     }
 
     // ------------------------------------------------------------------ planning
@@ -418,7 +513,7 @@ abstract class Content {
         if (!m.fetches()) {
             return;
         }
-        int room = settings.window() - m.assigned.size();
+        int room = window(m) - m.assigned.size();
         if (room <= 0) {
             return;
         }
@@ -435,6 +530,15 @@ abstract class Content {
             }
         }
         batch.send();
+    }
+
+    /**
+     * How many assignments a member may have outstanding: one for a demoted member. It lied or failed, so it
+     * may lie about fetching too: one that never fetches nor reports holds what it was assigned until the
+     * assignment times out, and with a full window it held every serving slot of the source for that long.
+     */
+    final int window(Member m) {
+        return m.demoted ? 1 : settings.window();
     }
 
     /** Assigns one piece to a member, if a holder can serve it now; false when none can. */
@@ -486,7 +590,9 @@ abstract class Content {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
                 continue;
             }
-            otherHolders = true;
+            // a busy candidate is worth waiting for only if it has served someone: a staller that claims
+            // every piece and fills its slots would otherwise keep the source from seeding anything
+            otherHolders |= h.proven;
             int slots = h.session.servingSlots(slot.length, settings.maxServing());
             if (h.serving >= slots) {
                 continue;
@@ -526,8 +632,10 @@ abstract class Content {
             // no proven holder can serve it: a candidate gets the chance to prove its claim
             return candidate;
         }
-        // when the other holders are merely busy, waiting for them keeps the source's upload near one copy
-        if (source != null && (urgent || !otherHolders && slot.seeding == 0)) {
+        // when the other holders are merely busy, waiting for them keeps the source's upload near one copy;
+        // a demoted member fetches from the swarm only: the source seeds each piece to one member at a time,
+        // and one that never fetches would hold the piece back from everyone until its assignment timed out
+        if (source != null && (urgent || !otherHolders && slot.seeding == 0 && !m.demoted)) {
             return source;
         }
         return null;

@@ -89,7 +89,8 @@ final class FileContent extends Content {
             for (int i = 0; i < slots.length; i++) {
                 all.set(i);
             }
-            Member src = new Member(s, Member.Held.of(all), Member.Held.of(new Bitfield(slots.length)), true);
+            Member src = new Member(s, Member.Held.of(all), Member.Held.of(new Bitfield(slots.length)),
+                    Member.Held.of(new Bitfield(slots.length)), true);
             members.put(s.id, src);
             for (Slot slot : slots) {
                 slot.holders.add(src);
@@ -109,6 +110,7 @@ final class FileContent extends Content {
         Member m = members.get(s.id);
         if (m == null) {
             m = new Member(s, Member.Held.of(new Bitfield(slots.length)), Member.Held.of(new Bitfield(slots.length)),
+                    Member.Held.of(new Bitfield(slots.length)),
                     false);
             members.put(s.id, m);
             s.contents.add(this);
@@ -192,7 +194,7 @@ final class FileContent extends Content {
     private List<Member> hungryByRatio() {
         List<Member> hungry = new ArrayList<>();
         for (Member m : members.values()) {
-            if (m.fetches() && !complete(m) && m.assigned.size() < settings.window()) {
+            if (m.fetches() && !complete(m) && m.assigned.size() < window(m)) {
                 hungry.add(m);
             }
         }

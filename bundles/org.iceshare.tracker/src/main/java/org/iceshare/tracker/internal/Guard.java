@@ -31,6 +31,12 @@ final class Guard {
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    /** Where a refusal of a known client's message is told (the tracker's sanction listeners). */
+    private final java.util.function.Consumer<Sanction> sanctions;
+
+    Guard(java.util.function.Consumer<Sanction> sanctions) {
+        this.sanctions = sanctions;
+    }
 
     /**
      * True when the client may have {@code m} handled now. A PUBLISH or JOIN beyond its allowance is
@@ -53,6 +59,7 @@ final class Guard {
     /** A client's message was refused for {@code reason}: counted, and logged at INFO at most once a minute per client. */
     void limited(ClientSession s, String reason, long now, String what) {
         refused(reason);
+        sanctions.accept(new Sanction(Sanction.Kind.REFUSED, s.id, null, reason + ": " + what, now));
         if (s.lastLimitLogNanos == 0 || now - s.lastLimitLogNanos > LOG_EVERY_NANOS) {
             s.lastLimitLogNanos = now;
             LOG.info("tracker: refusing {}'s {} ({}; logged once a minute)", s, what, reason);

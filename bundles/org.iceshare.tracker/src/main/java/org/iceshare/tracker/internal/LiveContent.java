@@ -97,7 +97,7 @@ final class LiveContent extends Content {
             if (m != null) {
                 drop(m, "became the source");
             }
-            Member source = new Member(s, Member.Held.window(), Member.Held.window(), true);
+            Member source = new Member(s, Member.Held.window(), Member.Held.window(), Member.Held.window(), true);
             members.put(s.id, source);
             pieces.forEach((index, slot) -> {
                 source.have.add(index);
@@ -116,7 +116,7 @@ final class LiveContent extends Content {
         }
         Member m = members.get(s.id);
         if (m == null) {
-            m = new Member(s, Member.Held.window(), Member.Held.window(), false);
+            m = new Member(s, Member.Held.window(), Member.Held.window(), Member.Held.window(), false);
             members.put(s.id, m);
         }
         s.contents.add(this);
@@ -254,6 +254,7 @@ final class LiveContent extends Content {
             for (Member m : members.values()) {
                 m.have.remove(index);
                 m.claimed.remove(index);
+                m.unasked.remove(index);
                 Member.Assigned a = m.assigned.remove(index);
                 if (a != null) {
                     release(index, a.from());

@@ -28,7 +28,19 @@ final class Member {
      * tried only where no proven holder can serve, and proven by its first piece another member verifies.
      */
     final Held claimed;
+    /**
+     * Of its claims, those it made without having been assigned the piece (what a restarted member finds on
+     * disk, or a lie): one failed or corrupt fetch of such a piece drops every claim. A piece it verified
+     * after an assignment was fetched under the tracker's eye: it weighs like a holder's, and independent
+     * members must agree before it loses it (one member's word must not take down everyone it fetched from).
+     */
+    final Held unasked;
     boolean banned;
+    /**
+     * Some member the tracker sent to it verified a piece from it: it serves. Only such a candidate is worth
+     * waiting for when it is busy (one that never served may be a staller holding every piece back).
+     */
+    boolean proven;
     /** It did not serve what it was assigned, by the word of independent members: it serves nobody here. */
     boolean demoted;
     /** Assignments outstanding to this member: piece, then the member told to serve it. In assignment order. */
@@ -54,12 +66,13 @@ final class Member {
     record Assigned(PeerId from, long since) {
     }
 
-    Member(ClientSession session, Held have, Held claimed, boolean source) {
+    Member(ClientSession session, Held have, Held claimed, Held unasked, boolean source) {
         this.session = session;
         this.id = session.id;
         this.source = source;
         this.have = have;
         this.claimed = claimed;
+        this.unasked = unasked;
     }
 
     /** True when the member may be sent to fetch (a source and a banned member are not). */

@@ -103,7 +103,10 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private final Map<PeerId, long[]> ratios = new HashMap<>();
     private final Random random = new Random();
     /** Each client's allowances, and what the tracker refused, by reason. */
-    final Guard guard = new Guard();
+    final Guard guard = new Guard(this::sanction);
+    /** Who watches the tracker's sanctions in-JVM (see {@link #onSanction}). */
+    private final List<java.util.function.Consumer<Sanction>> sanctionListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean started;
     private volatile InetSocketAddress address;
     private Thread thread;
@@ -426,6 +429,25 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
     }
 
+    /**
+     * Calls {@code listener} with every demotion, ban and refusal from now on, on the tracker's thread (so it
+     * must be quick and must not call back into the tracker). For a benchmark or a test in the same JVM.
+     */
+    public void onSanction(java.util.function.Consumer<Sanction> listener) {
+        sanctionListeners.add(listener);
+    }
+
+    /** Tells the listeners what the tracker did. Tracker thread. */
+    void sanction(Sanction s) {
+        for (java.util.function.Consumer<Sanction> l : sanctionListeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                LOG.warn("tracker: a sanction listener failed: {}", e.toString());
+            }
+        }
+    }
+
     @Override
     public Refusals refusals() {
         return new Refusals(guard.refusals());
@@ -455,6 +477,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             }
         } catch (Handshake.Refused e) {
             guard.refused("handshake");
+            Hello claimed = s.handshake.theirs();
+            sanction(new Sanction(Sanction.Kind.REFUSED, claimed == null ? null : claimed.peerId(), null,
+                    "handshake: " + e.getMessage(), System.nanoTime()));
             refuse(s, ErrorCode.PROTOCOL, e.getMessage());
         }
     }

@@ -22,6 +22,7 @@ import org.iceshare.api.icet.Auth;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
+import org.iceshare.api.icet.FetchFailed;
 import org.iceshare.api.icet.Hello;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Join;
@@ -232,9 +233,10 @@ class TrackerEngineTest {
         Client liar = new Client(5001);
         liar.send(new Join("b.ogg"));
         liar.next(Assign.class);
-        // it says it verified both pieces: the tracker cannot tell, so the liar is only a candidate for them
-        liar.send(new Verified(m.id(), 0, source.id, m.piece(0).hash()));
-        liar.send(new Verified(m.id(), 1, source.id, m.piece(1).hash()));
+        // it says it verified both pieces, from a member it was not sent to: the tracker cannot tell, so the
+        // liar is only a candidate for them, and the first failure takes every claim
+        liar.send(new Verified(m.id(), 0, liar.id, m.piece(0).hash()));
+        liar.send(new Verified(m.id(), 1, liar.id, m.piece(1).hash()));
         await().until(() -> tracker.peers(m.id()).stream().anyMatch(p -> p.id().equals(liar.id) && p.pieces() == 2));
         Client victim = new Client(5002);
         victim.send(new Join("b.ogg"));
@@ -260,6 +262,79 @@ class TrackerEngineTest {
         late.send(new Join("b.ogg"));
         assertThat(late.next(Assign.class).entries()).hasSize(2)
                 .allSatisfy(e -> assertThat(e.source()).isEqualTo(victim.id));
+    }
+
+    /**
+     * A demoted member that neither fetches nor reports used to be planned a full window, from the source
+     * too, and held those serving slots and pieces until its assignments timed out (the hostile-swarm
+     * benchmark: no honest peer got a piece for 45 s). It gets one assignment at a time, from the swarm.
+     */
+    @Test
+    void aDemotedMemberGetsOneAssignmentAtATimeAndNotFromTheSource() throws Exception {
+        Manifest m = manifest("d.ogg", 10, 3);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client liar = new Client(5001);
+        liar.send(new Join("d.ogg"));
+        liar.next(Assign.class);
+        // it claims every piece, from nobody it was sent to: a candidate, and complete in its own words
+        for (int i = 0; i < 10; i++) {
+            liar.send(new Verified(m.id(), i, liar.id, m.piece(i).hash()));
+        }
+        Client victim = new Client(5002);
+        victim.send(new Join("d.ogg"));
+        Assign fromLiar = victim.next(Assign.class);
+        assertThat(fromLiar.entries()).allSatisfy(e -> assertThat(e.source()).isEqualTo(liar.id));
+        // its first failed fetch takes every claim: the liar is demoted, and wants every piece again
+        victim.send(new FetchFailed(m.id(), fromLiar.entries().get(0).piece(), liar.id, "connection refused"));
+        Assign fromSource = victim.next(Assign.class);
+        assertThat(fromSource.entries()).hasSize(10).allSatisfy(e -> assertThat(e.source()).isEqualTo(source.id));
+        noAssign(liar);
+
+        // the victim verifies every piece: the liar is offered one of them, from the victim, and no more
+        for (int i = 0; i < 10; i++) {
+            victim.send(new Verified(m.id(), i, source.id, m.piece(i).hash()));
+        }
+        Assign one = liar.next(Assign.class);
+        assertThat(one.entries()).singleElement().satisfies(e -> assertThat(e.source()).isEqualTo(victim.id));
+        noAssign(liar);
+    }
+
+    /**
+     * A candidate whose slots are full used to keep the source from seeding the piece (waiting for other
+     * holders keeps the source's upload near one copy): a staller claiming every piece froze the hostile-swarm
+     * benchmark until its first assignment timed out. Only a candidate that has served someone is waited for.
+     */
+    @Test
+    void aBusyCandidateThatNeverServedDoesNotKeepTheSourceFromSeeding() throws Exception {
+        Manifest m = manifest("e.ogg", 1, 4);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client liar = new Client(5001);
+        // a tiny upload cap: one serving slot
+        liar.send(new Rates(1, 0, 0, 0));
+        liar.send(new Join("e.ogg"));
+        liar.next(Assign.class);
+        liar.send(new Verified(m.id(), 0, liar.id, m.piece(0).hash()));
+        await().until(() -> tracker.peers(m.id()).stream().anyMatch(p -> p.id().equals(liar.id) && p.pieces() == 1));
+        Client first = new Client(5002);
+        first.send(new Join("e.ogg"));
+        assertThat(first.next(Assign.class).entries()).singleElement()
+                .satisfies(e -> assertThat(e.source()).isEqualTo(liar.id));
+        Client second = new Client(5003);
+        second.send(new Join("e.ogg"));
+        assertThat(second.next(Assign.class).entries()).singleElement()
+                .satisfies(e -> assertThat(e.source()).isEqualTo(source.id));
+    }
+
+    /** No assignment reaches the client within 300 ms of its last message. */
+    private static void noAssign(Client c) throws InterruptedException {
+        IcetMessage more;
+        while ((more = c.inbox.poll(300, TimeUnit.MILLISECONDS)) != null) {
+            assertThat(more).isNotInstanceOf(Assign.class);
+        }
     }
 
     @Test

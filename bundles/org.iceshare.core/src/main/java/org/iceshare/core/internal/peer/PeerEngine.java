@@ -391,6 +391,21 @@ public final class PeerEngine implements Peer, AutoCloseable {
         }
     }
 
+    /**
+     * Pieces of a content that arrived here corrupt (wrong digest or length) and were rejected, reported and
+     * fetched elsewhere: none of their bytes reached the store or a player. 0 for a content unknown here.
+     */
+    public long corruptPiecesRejected(ContentId content) {
+        try {
+            return call(() -> {
+                Swarm s = swarms.get(content);
+                return s == null ? 0L : s.badPieces;
+            });
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     // ------------------------------------------------------------------ for the player endpoint (any thread)
 
     URI playerUrl(Swarm s) {
