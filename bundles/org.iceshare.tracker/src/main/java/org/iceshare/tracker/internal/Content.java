@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * verification frees a slot, credits the uploader and makes the reporter a holder; failures and revoked
  * servers trigger re-planning.
  *
+ * <p><b>Size.</b> Over 600 lines because the evidence rules (reports, claims, demotion, bans, the early
+ * timeout of unproven servers) and the planning read and change the same per-member state in one place,
+ * which keeps each rule next to the state it guards; those rules ({@code verified} to {@code stopUsing})
+ * are the part to move into a class of their own next, once the hostile-swarm benchmark has settled them.
+ *
  * <p><b>Threading:</b> the tracker's executor only.
  */
 abstract class Content {

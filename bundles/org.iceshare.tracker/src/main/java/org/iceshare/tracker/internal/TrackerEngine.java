@@ -73,6 +73,11 @@ import org.slf4j.LoggerFactory;
  * and offers the piece to waiting clients; failures and liars trigger reassignment.</li>
  * </ul>
  *
+ * <p><b>Size.</b> Over 600 lines because it is the tracker's only entry point: one dispatch per IceT
+ * message, each checked against the session's allowances ({@link Guard}) and the publish rules before it
+ * reaches a {@link Content}, plus the thread-safe {@link Tracker} snapshots. The rules themselves live in
+ * {@code Guard}, {@code Content}, {@code NameRegistry} and {@code PublishPolicy}.
+ *
  * <p><b>Threading:</b> all state lives on one executor thread; transport callbacks hand events to
  * it. The {@link Tracker} methods are thread-safe snapshots.
  */

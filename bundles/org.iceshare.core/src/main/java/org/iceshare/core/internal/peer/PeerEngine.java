@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * (the engine thread). Transport callbacks hand their events to it. Blocking file work for
  * publishing and reopening stores runs on a small separate pool. The public {@link Peer} methods
  * are thread-safe.
+ *
+ * <p><b>Size.</b> About 640 lines, most of them the {@link Peer} API's thread-safe entry points (each hands
+ * its work to the engine thread); the work itself lives in {@link Swarms}, {@link PeerLinks},
+ * {@link TrackerClient} and {@link UploadQueue}.
  */
 public final class PeerEngine implements Peer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerEngine.class);
