@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.Signatures;
 
 /**
  * An Ed25519 key pair and the peer id derived from it: what a peer, a live source or a tracker is. It
@@ -135,19 +136,7 @@ public final class Identity {
 
     /** True when {@code signature} is the signature of {@code message} by the raw public key; false for any bad input. */
     public static boolean verify(byte[] rawPublicKey, byte[] message, byte[] signature) {
-        if (rawPublicKey == null || rawPublicKey.length != 32 || signature == null || signature.length != 64) {
-            return false;
-        }
-        try {
-            PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509(
-                    rawPublicKey)));
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(key);
-            s.update(message);
-            return s.verify(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
+        return Signatures.verify(rawPublicKey, message, signature);
     }
 
     private static byte[] raw(PublicKey key) {
