@@ -54,7 +54,8 @@ import io.netty.handler.codec.http.LastHttpContent;
  *
  * <p>The invariants, checked on what the handler writes before it is encoded: answers do not overlap
  * (one response at a time, in order, never more final answers than requests), each has an expected
- * status, a body of exactly its {@code Content-Length} (none for a {@code HEAD} of a content), the right bytes of the
+ * status, a body of exactly its {@code Content-Length} (but for {@code HEAD}, whose body
+ * the codec drops), the right bytes of the
  * content for a file or a range of it, nothing follows an answer that closes the connection, the
  * connection is never closed without such an answer (no exception ends it silently), and an answer
  * never stalls (every piece is here).
@@ -293,9 +294,8 @@ class PlayerFuzzTest {
             byte[] got = body.toByteArray();
             String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
             if (openHead) {
-                // the HTTP codec sends no body in a HEAD answer, whatever is written (an error's text)
-                assertThat(r.status().code() != 200 || got.length == 0).as("a HEAD answer of 200 has no body")
-                        .isTrue();
+                // nothing to check: the HTTP codec sends no body in a HEAD answer, whatever is written (the
+                // index's or an error's text)
             } else if (length != null) {
                 assertThat(got.length).as("body of %s", r).isEqualTo(Long.parseLong(length));
             } else {
