@@ -11,6 +11,7 @@
 #   FUZZ_HEAP        the fuzzing JVM's -Xmx (default 512m): memory must stay bounded below it
 #   FUZZ_MAVEN_ARGS  extra Maven arguments, e.g. "-o -Dmaven.repo.local=/path/to/repo"
 #   FUZZ_NO_INSTALL  set to 1 to skip installing the modules first (they are already installed)
+#   FUZZ_OUT         where the logs and the summary go (default target/fuzz)
 #
 # A finding is written by Jazzer into the target's inputs directory
 # (src/test/resources/<package>/<Class>Inputs/<method>/crash-...), where the normal test run replays it as
@@ -35,7 +36,7 @@ ALL_TARGETS=(
 )
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
-OUT=target/fuzz
+OUT=${FUZZ_OUT:-target/fuzz}
 mkdir -p "$OUT"
 SUMMARY="$OUT/summary.txt"
 
@@ -58,10 +59,11 @@ for t in "${TARGETS[@]}"; do
   started=$(date +%s)
   # JAZZER_FUZZ: fuzz instead of replaying the inputs; JAZZER_MAX_DURATION overrides @FuzzTest(maxDuration);
   # JAZZER_INSTRUMENT: coverage of all IceShare classes, also those in other modules' jars (the API codec);
-  # JAVA_TOOL_OPTIONS caps the heap of every JVM started, the test JVM that fuzzes included.
+  # JAVA_TOOL_OPTIONS caps the heap of every JVM started, the test JVM that fuzzes included, and keeps
+  # the code's INFO lines (a push accepted, a stream closed: thousands a second) out of the log.
   # shellcheck disable=SC2086
   JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$DURATION" JAZZER_INSTRUMENT='org.iceshare.**' \
-    JAVA_TOOL_OPTIONS="-Xmx$HEAP" \
+    JAVA_TOOL_OPTIONS="-Xmx$HEAP -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
     /usr/bin/time -v -o "$times" \
     ./mvnw -B -ntp $MAVEN_ARGS -pl "$module" test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
     >"$log" 2>&1
