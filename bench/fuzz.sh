@@ -59,6 +59,7 @@ for t in "${TARGETS[@]}"; do
   started=$(date +%s)
   # JAZZER_FUZZ: fuzz instead of replaying the inputs; JAZZER_MAX_DURATION overrides @FuzzTest(maxDuration);
   # JAZZER_INSTRUMENT: coverage of all IceShare classes, also those in other modules' jars (the API codec);
+  # jazzer.hooks=true: Jazzer's agent (coverage, sanitizers), which the normal test run leaves out (see pom.xml);
   # JAVA_TOOL_OPTIONS caps the heap of every JVM started, the test JVM that fuzzes included, and keeps
   # the code's INFO lines (a push accepted, a stream closed: thousands a second) out of the log.
   # shellcheck disable=SC2086
@@ -66,6 +67,7 @@ for t in "${TARGETS[@]}"; do
     JAVA_TOOL_OPTIONS="-Xmx$HEAP -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
     /usr/bin/time -v -o "$times" \
     ./mvnw -B -ntp $MAVEN_ARGS -pl "$module" test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+    -Djazzer.hooks=true \
     >"$log" 2>&1
   rc=$?
   seconds=$(( $(date +%s) - started ))
