@@ -344,6 +344,34 @@ class PlayerHandlerTest {
         }
     }
 
+    @Test
+    void theEndpointWritesNoAnswerOfItsOwnForABody() {
+        // found by PlayerFuzzTest: Netty's HttpObjectAggregator answered 100 Continue, 413 and 417 by itself,
+        // out of turn; RequestHeads hands the request on at its head and drops the body
+        EmbeddedChannel ch = new EmbeddedChannel(new io.netty.handler.codec.http.HttpServerCodec(8192, 8192, 8192),
+                new RequestHeads(), new PlayerHandler(source));
+        try {
+            ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("GET / HTTP/1.1\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 100000\r\n\r\n", StandardCharsets.US_ASCII));
+            ch.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(new byte[100_000]));
+            ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("GET /stats.json HTTP/1.1\r\n\r\n",
+                    StandardCharsets.US_ASCII));
+            ch.runPendingTasks();
+            StringBuilder wire = new StringBuilder();
+            for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
+                ByteBuf b = (ByteBuf) o;
+                wire.append(b.toString(StandardCharsets.ISO_8859_1));
+                b.release();
+            }
+            List<String> statusLines = wire.toString().lines().filter(l -> l.startsWith("HTTP/1.1 ")).toList();
+            assertThat(statusLines).containsExactly("HTTP/1.1 200 OK", "HTTP/1.1 200 OK");
+            assertThat(wire.toString()).contains("handler-test");
+            assertThat(ch.isOpen()).isTrue();
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
     // ---- plumbing ----
 
     static String url(Manifest m) {
