@@ -72,11 +72,11 @@ for t in "${TARGETS[@]}"; do
   rc=$?
   seconds=$(( $(date +%s) - started ))
   # libFuzzer's last status line and its closing "Done N runs in S second(s)"
-  runs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | awk '{print $2}')
-  fuzz_seconds=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | awk '{print $5}')
-  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
-  [ -z "$runs" ] && runs=$(echo "$last" | grep -Eo '^#[0-9]+' | tr -d '#')
-  execs=$(echo "$last" | grep -Eo 'exec/s: [0-9]+' | awk '{print $2}')
+  runs=$(grep -aEo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | awk '{print $2}')
+  fuzz_seconds=$(grep -aEo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | awk '{print $5}')
+  last=$(grep -aE '^#[0-9]+' "$log" | tail -1)
+  [ -z "$runs" ] && runs=$(echo "$last" | grep -aEo '^#[0-9]+' | tr -d '#')
+  execs=$(echo "$last" | grep -aEo 'exec/s: [0-9]+' | awk '{print $2}')
   [ -n "$runs" ] && [ -n "$fuzz_seconds" ] && [ "$fuzz_seconds" -gt 0 ] && execs=$(( runs / fuzz_seconds ))
   rss_kb=$(grep 'Maximum resident set size' "$times" 2>/dev/null | awk '{print $NF}')
   rss="${rss_kb:+$(( rss_kb / 1024 ))MB}"
@@ -84,9 +84,9 @@ for t in "${TARGETS[@]}"; do
     result="no finding"
   else
     failed=1
-    finding=$(grep -Eo "Test unit written to [^ ]+" "$log" | tail -1 | sed 's/Test unit written to //')
+    finding=$(grep -aEo "Test unit written to [^ ]+" "$log" | tail -1 | sed 's/Test unit written to //')
     result="FAILED (exit $rc)${finding:+: $finding}"
-    grep -q OutOfMemoryError "$log" && result="$result, OutOfMemoryError"
+    grep -aq OutOfMemoryError "$log" && result="$result, OutOfMemoryError"
   fi
   printf '%-60s %9s %12s %9s %10s %s\n' "$t" "${fuzz_seconds:-$seconds}" "${runs:-?}" "${execs:-?}" "${rss:-?}" \
     "$result" | tee -a "$SUMMARY"
