@@ -118,14 +118,11 @@ abstract class BodyFraming {
                 case SIZE -> {
                     int semi = text.indexOf(';');
                     String hex = (semi < 0 ? text : text.substring(0, semi)).trim();
-                    if (hex.isEmpty() || hex.length() > 15) {
+                    // chunk-size = 1*HEXDIG: Long.parseLong alone would take a sign ("+5", "-5")
+                    if (hex.isEmpty() || hex.length() > 15 || !hexDigits(hex)) {
                         throw new MalformedBodyException("malformed chunk size: " + text);
                     }
-                    try {
-                        left = Long.parseLong(hex, 16);
-                    } catch (NumberFormatException e) {
-                        throw new MalformedBodyException("malformed chunk size: " + text);
-                    }
+                    left = Long.parseLong(hex, 16);
                     state = left == 0 ? State.TRAILER : State.DATA;
                 }
                 case DATA_END -> {
@@ -147,5 +144,19 @@ abstract class BodyFraming {
         boolean complete() {
             return state == State.DONE;
         }
+    }
+
+    /** Whether {@code s} is only ASCII digits of base {@code radix}: no sign, no space. */
+    static boolean digits(String s, int radix) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7f || Character.digit(s.charAt(i), radix) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hexDigits(String s) {
+        return digits(s, 16);
     }
 }

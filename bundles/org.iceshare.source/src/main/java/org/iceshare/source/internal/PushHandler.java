@@ -114,11 +114,11 @@ final class PushHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, 501, "unsupported transfer coding: " + te, Map.of());
             return;
         } else if (cl != null) {
-            long length;
-            try {
-                length = Long.parseLong(cl.trim());
-            } catch (NumberFormatException e) {
-                length = -1;
+            // Content-Length = 1*DIGIT: Long.parseLong alone would take a sign ("+5")
+            String digits = cl.trim();
+            long length = -1;
+            if (!digits.isEmpty() && digits.length() <= 18 && BodyFraming.digits(digits, 10)) {
+                length = Long.parseLong(digits);
             }
             if (length < 0) {
                 refuse(ctx, 400, "malformed Content-Length: " + cl, Map.of());

@@ -361,4 +361,25 @@ class PushServerTest {
             assertThat(engine.streams()).extracting(LiveStreamInfo::name).containsExactly("good");
         }
     }
+
+    @Test
+    void aSignedLengthOrChunkSizeIs400() throws Exception {
+        // found by PushFuzzTest: a chunk size of "-5" closed the connection without an answer (an exception),
+        // and "+5" or a Content-Length of "+5" was taken as 5
+        start(5000, 60_000, 16);
+        String auth = "Authorization: " + RawSource.basic("source", PASSWORD);
+        try (RawSource plus = new RawSource(server)) {
+            plus.head("PUT /signed.ogg HTTP/1.1", auth, "Content-Type: audio/ogg", "Content-Length: +5");
+            assertThat(plus.answer()).startsWith("HTTP/1.1 400 ");
+        }
+        for (String size : new String[] {"-5", "+5"}) {
+            try (RawSource chunked = new RawSource(server)) {
+                chunked.head("PUT /signed.ogg HTTP/1.1", auth, "Content-Type: audio/ogg", "Transfer-Encoding: chunked");
+                byte[] body = (size + "\r\nOggS\0\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                chunked.send(body, 0, body.length);
+                assertThat(chunked.answer()).as(size).startsWith("HTTP/1.1 400 ");
+            }
+        }
+        assertThat(engine.streams()).isEmpty();
+    }
 }

@@ -42,6 +42,17 @@ class SmallPartsTest {
     }
 
     @Test
+    void aChunkSizeIsHexDigitsOnlyNoSign() {
+        // found by PushFuzzTest: "-5" made the framing copy -5 bytes (IndexOutOfBoundsException, the push closed
+        // without an answer) and "+5" was taken as 5
+        for (String size : new String[] {"-5", "+5", "0x5", " 5 5", "\u0665"}) {
+            byte[] in = (size + "\r\nhello\r\n0\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> unframeAll(BodyFraming.chunked(), in, 1)).as(size)
+                    .isInstanceOf(BodyFraming.MalformedBodyException.class).hasMessageContaining("chunk size");
+        }
+    }
+
+    @Test
     void lengthAndUntilCloseFraming() throws Exception {
         BodyFraming f = BodyFraming.length(5);
         assertThat(unframeAll(f, "hello world".getBytes(StandardCharsets.US_ASCII), 3)).isEqualTo(

@@ -1,6 +1,7 @@
 package org.iceshare.core.internal.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,7 +39,14 @@ import org.slf4j.LoggerFactory;
  * /content/<id>/<name>} a content: a live stream through a {@link LiveStreamer}; a file, a byte
  * range of it, or a time start ({@code ?t=SECONDS}, worked out by {@link TimeStart}, with byte ranges
  * over its own body) through a {@link FileStreamer}. {@code HEAD} answers the same headers without
- * the body. One answer is in progress at a time: a request pipelined behind a body is refused.
+ * the body.
+ *
+ * <p><b>Pipelining.</b> One answer is written at a time, in the order of the requests: a request that
+ * comes while an answer is in progress (a body being streamed, a time start being worked out) waits in a
+ * queue of at most {@value #MAX_QUEUED} and is answered when that answer is complete; with more, the
+ * connection is closed with a 400 once the queued ones are answered. After an answer that closes the
+ * connection ({@code Connection: close}, HTTP/1.0, an error) the requests that follow are dropped
+ * unanswered, as HTTP says, and so are those behind a live stream, which ends only with the connection.
  *
  * <p><b>Threading:</b> the channel's event loop; piece waits complete elsewhere and hop back.
  */
@@ -46,9 +54,19 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(PlayerHandler.class);
     private static final String PREFIX = "/content/";
 
+    /** Pipelined requests waiting for the answer in progress, at most. */
+    static final int MAX_QUEUED = 16;
+
     private final PlayerSource source;
     /** An answer in progress: a time start being worked out, or a file body being streamed. */
     private boolean busy;
+    /** Requests that came while an answer was in progress, each retained, in order. */
+    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+    /** More requests came than the queue holds: close with a 400 once the queued ones are answered. */
+    private boolean overflow;
+    /** An answer that closes the connection was written: nothing more is answered. */
+    private boolean closing;
+    private boolean inNext;
     private FileStreamer file;
     private LiveStreamer live;
 
@@ -58,12 +76,60 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (!req.decoderResult().isSuccess()) {
-            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request", false);
+        if (closing || live != null) {
+            return; // the answer in progress ends with the connection: nothing after it is answered
+        }
+        if (busy || !queued.isEmpty()) {
+            // pipelined: answered in turn (the codec decodes all the requests of a read, auto-read or not)
+            if (queued.size() < MAX_QUEUED) {
+                queued.add(req.retain());
+            } else {
+                overflow = true;
+            }
             return;
         }
-        if (busy || live != null) {
-            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "pipelined request during a body", false);
+        answer(ctx, req);
+    }
+
+    /**
+     * Answers the queued requests while no answer is in progress. An answer may complete within
+     * {@link #answer} (a body whose pieces are all here) and call this again: the outer call goes on.
+     */
+    private void next(ChannelHandlerContext ctx) {
+        if (inNext) {
+            return;
+        }
+        inNext = true;
+        try {
+            while (!busy && !closing && live == null && !queued.isEmpty()) {
+                FullHttpRequest req = queued.poll();
+                try {
+                    answer(ctx, req);
+                } finally {
+                    req.release();
+                }
+            }
+            if (!busy && !closing && live == null && overflow) {
+                sendError(ctx, HttpResponseStatus.BAD_REQUEST, "more than " + MAX_QUEUED + " pipelined requests",
+                        false);
+            }
+            if (closing || live != null) {
+                releaseQueued();
+            }
+        } finally {
+            inNext = false;
+        }
+    }
+
+    private void releaseQueued() {
+        for (FullHttpRequest r; (r = queued.poll()) != null;) {
+            r.release();
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request", false);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -137,12 +203,14 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         HttpUtil.setTransferEncodingChunked(response, true);
         if (head) {
+            closing = true;
             ctx.write(response);
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         ctx.writeAndFlush(response);
         ctx.channel().config().setAutoRead(false);
+        releaseQueued();
         live = new LiveStreamer(source, ctx, id, window);
         live.start();
     }
@@ -171,17 +239,19 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     busy = false;
                     ctx.channel().config().setAutoRead(true);
                     if (!ctx.channel().isActive()) {
+                        releaseQueued();
                         return;
                     }
                     if (err != null) {
                         LOG.debug("time start at {} us of {} failed: {}", micros, r.id().shortHex(), err.toString());
                         sendError(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot start " + r.id().shortHex()
                                 + " at " + t + " s: " + err.getMessage(), false);
-                        return;
+                    } else {
+                        LOG.debug("{} time start at {} us of {}: {}", ctx.channel().remoteAddress(), micros,
+                                r.id().shortHex(), body.describe(r.store().manifest()));
+                        serve(ctx, r, body.ranges(), body.describe(r.store().manifest()));
                     }
-                    LOG.debug("{} time start at {} us of {}: {}", ctx.channel().remoteAddress(), micros,
-                            r.id().shortHex(), body.describe(r.store().manifest()));
-                    serve(ctx, r, body.ranges(), body.describe(r.store().manifest()));
+                    next(ctx);
                 }));
     }
 
@@ -225,6 +295,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         LOG.debug("{} -> {}, {} bytes from {}", ctx.channel().remoteAddress(), response.status().code(), bodyLength,
                 body.length > 0 ? body[0] : -1);
+        closing |= !r.keepAlive();
         ctx.write(response);
         if (r.head() || bodyLength == 0) {
             var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -239,6 +310,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             busy = false;
             file = null;
             ctx.channel().config().setAutoRead(true);
+            next(ctx);
         });
         file.pump();
     }
@@ -284,6 +356,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         file = null;
+        releaseQueued();
         ctx.fireChannelInactive();
     }
 
@@ -317,12 +390,14 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return r;
     }
 
-    private static void sendError(ChannelHandlerContext ctx, HttpResponseStatus status, String message,
+    private void sendError(ChannelHandlerContext ctx, HttpResponseStatus status, String message,
             boolean keepAlive) {
         finish(ctx, text(status, message + "\n"), keepAlive);
     }
 
-    private static void finish(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+    /** Writes a complete answer; one that does not keep the connection is the last one. */
+    private void finish(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+        closing |= !keepAlive;
         r.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         var f = ctx.writeAndFlush(r);
         if (!keepAlive) {

@@ -12,7 +12,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -50,7 +49,7 @@ public final class PlayerHttpServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, 300))
                                 .addLast(new HttpServerCodec(MAX_HEADER, MAX_HEADER, 8192))
-                                .addLast(new HttpObjectAggregator(MAX_HEADER))
+                                .addLast(new RequestHeads())
                                 .addLast(new PlayerHandler(source));
                     }
                 });
