@@ -1,5 +1,12 @@
 package org.iceshare.itests.karaf;
 
+import static org.iceshare.itests.karaf.Processes.answers;
+import static org.iceshare.itests.karaf.Processes.awaitPort;
+import static org.iceshare.itests.karaf.Processes.bindable;
+import static org.iceshare.itests.karaf.Processes.deleteTree;
+import static org.iceshare.itests.karaf.Processes.killIfAlive;
+import static org.iceshare.itests.karaf.Processes.required;
+import static org.iceshare.itests.karaf.Processes.run;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -7,33 +14,26 @@ import static org.junit.Assert.assertTrue;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
+import org.iceshare.itests.karaf.Processes.Result;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -59,7 +59,6 @@ public class ProductionModeIT {
 
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration WAIT = Duration.ofMinutes(3);
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
     private static final String PASSWORD = "prod-test-" + UUID.randomUUID().toString().substring(0, 8);
 
     private Path work;
@@ -111,7 +110,7 @@ public class ProductionModeIT {
         if (Files.isRegularFile(home.resolve("karaf.pid"))) {
             Result stop = run(karafScript("stop"), Duration.ofMinutes(1));
             System.out.printf("ProductionModeIT: bin/stop: exit %d%n%s", stop.exit, stop.output);
-            killIfAlive();
+            killIfAlive(home);
         }
         if (!Boolean.getBoolean("iceshare.keepRuntime")) {
             deleteTree(work);
@@ -156,7 +155,7 @@ public class ProductionModeIT {
 
         Result start = run(karafScript("start"), RUN_TIMEOUT);
         assertEquals(start.output, 0, start.exit);
-        awaitPort("the tracker", ports.get("tracker"));
+        awaitPort("the tracker", ports.get("tracker"), WAIT);
         Result status = client("iceshare:status");
         assertEquals(status.output, 0, status.exit);
         assertTrue(status.output, status.output.contains("Tracker on [0:0:0:0:0:0:0:0]:" + ports.get("tracker"))
@@ -227,30 +226,6 @@ public class ProductionModeIT {
         return run(pb, Duration.ofMinutes(2));
     }
 
-    private static Result run(ProcessBuilder pb, Duration timeout) {
-        pb.redirectErrorStream(true);
-        try {
-            Process process = pb.start();
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = process.getInputStream()) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new AssertionError(pb.command() + " did not end within " + timeout);
-            }
-            return new Result(process.exitValue(), ANSI.matcher(output.get(30, TimeUnit.SECONDS)).replaceAll(""));
-        } catch (AssertionError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new AssertionError("running " + pb.command() + ": " + e, e);
-        }
-    }
-
     private static int freePort(Set<Integer> taken) {
         for (int attempt = 0; attempt < 500; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(20000, 32000);
@@ -262,74 +237,4 @@ public class ProductionModeIT {
         throw new IllegalStateException("no free port in 20000..31999");
     }
 
-    private static boolean bindable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(port));
-            return true;
-        } catch (IOException inUse) {
-            return false;
-        }
-    }
-
-    private static boolean answers(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void awaitPort(String what, int port) {
-        Awaitility.await(what + " answers on " + port).atMost(WAIT).pollInterval(Duration.ofMillis(250))
-                .until(() -> answers(port));
-    }
-
-    /** The Karaf of this test, by its own karaf.pid, if bin/stop did not stop it. */
-    private void killIfAlive() throws IOException, InterruptedException {
-        String pid = Files.readString(home.resolve("karaf.pid")).strip();
-        if (pid.isEmpty()) {
-            return;
-        }
-        ProcessHandle karaf = ProcessHandle.of(Long.parseLong(pid)).orElse(null);
-        if (karaf == null || !karaf.isAlive() || !karaf.info().commandLine().orElse("").contains(home.toString())) {
-            return;
-        }
-        karaf.destroy();
-        try {
-            karaf.onExit().get(30, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            karaf.destroyForcibly();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static String required(String name) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + name + " is not set: run through Maven (failsafe)");
-        }
-        return value;
-    }
-
-    private static final class Result {
-        final int exit;
-        final String output;
-
-        Result(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
-        }
-    }
 }

@@ -1,16 +1,18 @@
 package org.iceshare.itests.karaf;
 
+import static org.iceshare.itests.karaf.Processes.answers;
+import static org.iceshare.itests.karaf.Processes.awaitPort;
+import static org.iceshare.itests.karaf.Processes.bindable;
+import static org.iceshare.itests.karaf.Processes.deleteTree;
+import static org.iceshare.itests.karaf.Processes.killIfAlive;
+import static org.iceshare.itests.karaf.Processes.required;
+import static org.iceshare.itests.karaf.Processes.run;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +27,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
+import org.iceshare.itests.karaf.Processes.Result;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -76,7 +76,6 @@ public class StartScriptIT {
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration WAIT = Duration.ofMinutes(2);
 
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
 
     private Path script;
     private Path work;
@@ -169,7 +168,7 @@ public class StartScriptIT {
         Files.move(deploying, a.resolve("deploy").resolve(exampleJar.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         Result install = client(a, "feature:install iceshare-media-raw");
         assertEquals("feature:install at run time:\n" + install.output, 0, install.exit);
-        awaitPort("the extra peer of A (before the rebuild)", extraPeer);
+        awaitPort("the extra peer of A (before the rebuild)", extraPeer, WAIT);
 
         step("operator changes made in A");
         Result stopA = script("stop", "--instance", "A");
@@ -192,7 +191,7 @@ public class StartScriptIT {
             restartA.output.matches("(?s).*kept your own files: [^\\n]*org\\.iceshare\\.peer-extra\\.cfg.*"));
         assertPortsMovedBy(a, offsetA);
 
-        awaitPort("the extra peer of A, kept across the rebuild", extraPeer);
+        awaitPort("the extra peer of A, kept across the rebuild", extraPeer, WAIT);
         Result[] last = new Result[1];
         Awaitility.await("the deployed bundle is active and selected, the run-time feature installed")
             .atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
@@ -278,36 +277,12 @@ public class StartScriptIT {
             }
             ports.add(EXTRA_PEER_PORT + offset);
             ports.add(EXTRA_PEER_HTTP_PORT + offset);
-            if (ports.stream().noneMatch(taken::contains) && ports.stream().allMatch(StartScriptIT::bindable)) {
+            if (ports.stream().noneMatch(taken::contains) && ports.stream().allMatch(Processes::bindable)) {
                 taken.addAll(ports);
                 return offset;
             }
         }
         throw new IllegalStateException("no port offset with all ports free in " + OFFSET_MIN + ".." + OFFSET_MAX);
-    }
-
-    private static boolean bindable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(port));
-            return true;
-        } catch (IOException inUse) {
-            return false;
-        }
-    }
-
-    private static boolean answers(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void awaitPort(String what, int port) {
-        Awaitility.await(what + " answers on " + port).atMost(WAIT).pollInterval(Duration.ofMillis(250))
-            .until(() -> answers(port));
     }
 
     private Result script(String... args) {
@@ -336,80 +311,4 @@ public class StartScriptIT {
         return run(pb, CLIENT_TIMEOUT);
     }
 
-    private static Result run(ProcessBuilder pb, Duration timeout) {
-        pb.redirectErrorStream(true);
-        try {
-            Process process = pb.start();
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = process.getInputStream()) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new AssertionError(pb.command() + " did not end within " + timeout);
-            }
-            String text = ANSI.matcher(output.get(30, TimeUnit.SECONDS)).replaceAll("");
-            return new Result(process.exitValue(), text);
-        } catch (AssertionError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new AssertionError("running " + pb.command() + ": " + e, e);
-        }
-    }
-
-    /** A Karaf the script could not stop: its own pid, from its own karaf.pid, and nothing else. */
-    private static void killIfAlive(Path instance) throws IOException, InterruptedException {
-        Path pidFile = instance.resolve("karaf.pid");
-        if (!Files.isRegularFile(pidFile)) {
-            return;
-        }
-        String pid = Files.readString(pidFile).strip();
-        if (pid.isEmpty()) {
-            return;
-        }
-        ProcessHandle karaf = ProcessHandle.of(Long.parseLong(pid)).orElse(null);
-        if (karaf == null || !karaf.isAlive()
-                || !karaf.info().commandLine().orElse("").contains(instance.toString())) {
-            return;
-        }
-        karaf.destroy();
-        try {
-            karaf.onExit().get(30, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            karaf.destroyForcibly();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static String required(String name) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + name + " is not set: run through Maven (failsafe)");
-        }
-        return value;
-    }
-
-    private static final class Result {
-        final int exit;
-        final String output;
-
-        Result(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
-        }
-    }
 }
