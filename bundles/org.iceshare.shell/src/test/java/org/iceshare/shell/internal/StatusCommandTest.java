@@ -6,9 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,11 +15,11 @@ import java.util.concurrent.CompletionStage;
 
 import org.apache.karaf.shell.api.console.Session;
 import org.iceshare.api.source.LiveSources;
-import org.iceshare.api.source.LiveStreamInfo;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.api.transport.Listener;
 import org.iceshare.api.transport.Refusals;
+import org.iceshare.testkit.FakeLiveSources;
 import org.iceshare.testkit.FakeTracker;
 import org.iceshare.api.transport.Transport;
 import org.junit.jupiter.api.Test;
@@ -60,32 +58,9 @@ class StatusCommandTest {
     }
 
     private static LiveSources sources(Refusals push) {
-        return new LiveSources() {
-            @Override
-            public CompletionStage<LiveStreamInfo> playFile(Path file, String name, boolean loop) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public CompletionStage<LiveStreamInfo> pull(URI url, String name) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<LiveStreamInfo> streams() {
-                return List.of();
-            }
-
-            @Override
-            public boolean stop(String name) {
-                return false;
-            }
-
-            @Override
-            public Refusals pushRefusals() {
-                return push;
-            }
-        };
+        FakeLiveSources sources = new FakeLiveSources();
+        sources.pushRefusals = push;
+        return sources;
     }
 
     @Test

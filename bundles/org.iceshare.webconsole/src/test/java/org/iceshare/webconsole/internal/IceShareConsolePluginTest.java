@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.iceshare.api.peer.ConnectionInfo;
 import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.scheduler.PieceScheduler;
-import org.iceshare.api.source.LiveSources;
 import org.iceshare.api.source.LiveStreamInfo;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Endpoint;
@@ -30,6 +29,7 @@ import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.api.transport.Listener;
 import org.iceshare.api.transport.Refusals;
 import org.iceshare.api.transport.Transport;
+import org.iceshare.testkit.FakeLiveSources;
 import org.iceshare.testkit.FakePeer;
 import org.iceshare.testkit.FakeTracker;
 import org.iceshare.webconsole.internal.Fakes.ConfigStore;
@@ -208,27 +208,9 @@ class IceShareConsolePluginTest {
         SwarmStatus.Quality quality = new SwarmStatus.Quality(0.95, 20, 1, 800, 300, 900, true, 1200);
         peer.swarms.add(new SwarmStatus(content, url, URI.create("http://127.0.0.1:8190/live/radio"), true,
                 SwarmStatus.State.LIVE, 8, 10, -1, 2, 50_000, 0, "deadline", Map.of(), "", true, quality));
-        plugin.setLiveSources(new LiveSources() {
-            @Override
-            public CompletionStage<LiveStreamInfo> playFile(Path file, String name, boolean loop) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public CompletionStage<LiveStreamInfo> pull(URI source, String name) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<LiveStreamInfo> streams() {
-                return List.of(new LiveStreamInfo("radio", url, "file:/srv/radio.ogg", true, 100_000, 50_000, 40, 0));
-            }
-
-            @Override
-            public boolean stop(String name) {
-                return false;
-            }
-        });
+        FakeLiveSources sources = new FakeLiveSources();
+        sources.streams.add(new LiveStreamInfo("radio", url, "file:/srv/radio.ogg", true, 100_000, 50_000, 40, 0));
+        plugin.setLiveSources(sources);
         String json = Json.write(model().swarms(0, 1000));
         assertThat(json).contains("\"live\":true", "\"played\":true", "\"sourceUploadFactor\":0.5",
                 "\"continuity\":0.95", "\"piecesLate\":1", "\"liveSources\":[{\"name\":\"radio\"");
@@ -245,32 +227,9 @@ class IceShareConsolePluginTest {
                 "\"tracker\":{\"join-rate\":150}");
         tracker.refusals = Refusals.NONE;
 
-        plugin.setLiveSources(new LiveSources() {
-            @Override
-            public CompletionStage<LiveStreamInfo> playFile(Path file, String name, boolean loop) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public CompletionStage<LiveStreamInfo> pull(URI source, String name) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<LiveStreamInfo> streams() {
-                return List.of();
-            }
-
-            @Override
-            public boolean stop(String name) {
-                return false;
-            }
-
-            @Override
-            public Refusals pushRefusals() {
-                return new Refusals(Map.of(Refusals.PUSH_PASSWORD, 5L, Refusals.PUSH_THROTTLED, 295L));
-            }
-        });
+        FakeLiveSources sources = new FakeLiveSources();
+        sources.pushRefusals = new Refusals(Map.of(Refusals.PUSH_PASSWORD, 5L, Refusals.PUSH_THROTTLED, 295L));
+        plugin.setLiveSources(sources);
         Response r = call(new Request("GET", "/api/swarms.json"));
         assertThat(r.status).isEqualTo(200);
         assertThat(r.body()).contains("\"refusals\":{\"total\":1300,").contains(
