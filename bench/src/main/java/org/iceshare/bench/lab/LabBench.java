@@ -1,0 +1,384 @@
+package org.iceshare.bench.lab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+import org.iceshare.api.peer.SwarmStatus;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.core.internal.storage.PieceStore;
+import org.iceshare.itests.swarm.SwarmFixture;
+import org.iceshare.itests.swarm.TestMedia;
+import org.iceshare.tracker.internal.TrackerSettings;
+
+/**
+ * The shaped lab's file distribution scenario: F MiB from one source to N peers, every node on its own
+ * 127.0.0.x address whose upload (and optionally download) the kernel caps ({@link Shaper}), IceShare and
+ * libtorrent 2.0.8 alternating under the same shaping and the same join pattern. Beside every time it
+ * prints the fluid bound T_min = max(F/u_s, F/d_min, N·F/(u_s + Σu_i)) (Kumar and Ross 2006) and the ratio,
+ * the source upload factor, the share of the swarm's upload capacity the kernel saw used, and completion
+ * times per class of peer.
+ *
+ * <p>Runs only inside a private network namespace: start it with {@code bench/lab.sh}.
+ */
+public final class LabBench {
+    private static final String PYTHON = "/usr/bin/python3";
+
+    private String profileName = "heterogeneous";
+    private int peers = 25;
+    private int sizeMiB = 16;
+    private int pieceKiB = 256;
+    private int runs = 1;
+    private double sourceFactor = 2;
+    private double sourceMiB = 0;
+    private double downloadMiB = 0;
+    private String joins = "flash";
+    private double joinMean = 1;
+    private long seed = 1;
+    private boolean iceshare = true;
+    private boolean libtorrent = true;
+    private boolean check = false;
+    private int timeoutSeconds = 600;
+    private Path baselines = Path.of("bench/baselines");
+
+    private LabProfile profile;
+    private Shaper shaper;
+    private double[] joinAt;
+
+    public static void main(String[] args) throws Exception {
+        LabBench b = new LabBench();
+        b.parse(args);
+        b.run();
+    }
+
+    public static void usage() {
+        System.out.println("       bench/lab.sh [--profile homogeneous|heterogeneous|smoke] [--peers N] [--size-mib F]");
+        System.out.println("             [--piece-kib K] [--runs R] [--source-factor X | --source-mib S] [--download-mib D]");
+        System.out.println("             [--joins flash|poisson [--join-mean S]] [--systems iceshare,libtorrent] [--seed N]");
+        System.out.println("             [--check] [--timeout S]   (the kernel-shaped lab, in a private network namespace)");
+    }
+
+    private void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--profile" -> profileName = args[++i];
+                case "--peers" -> peers = Integer.parseInt(args[++i]);
+                case "--size-mib" -> sizeMiB = Integer.parseInt(args[++i]);
+                case "--piece-kib" -> pieceKiB = Integer.parseInt(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--source-factor" -> sourceFactor = Double.parseDouble(args[++i]);
+                case "--source-mib" -> sourceMiB = Double.parseDouble(args[++i]);
+                case "--download-mib" -> downloadMiB = Double.parseDouble(args[++i]);
+                case "--joins" -> joins = args[++i];
+                case "--join-mean" -> joinMean = Double.parseDouble(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--systems" -> {
+                    List<String> s = List.of(args[++i].split(","));
+                    iceshare = s.contains("iceshare");
+                    libtorrent = s.contains("libtorrent");
+                }
+                case "--check" -> check = true;
+                case "--timeout" -> timeoutSeconds = Integer.parseInt(args[++i]);
+                case "--baselines" -> baselines = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (sizeMiB < 1 || runs < 1 || pieceKiB < 16 || !(iceshare || libtorrent)) {
+            throw new IllegalArgumentException("size and runs must be >= 1, piece >= 16 KiB, and a system chosen");
+        }
+        if (!joins.equals("flash") && !joins.equals("poisson")) {
+            throw new IllegalArgumentException("--joins must be flash or poisson (churn is not built yet)");
+        }
+    }
+
+    private void run() throws Exception {
+        Shaper.requirePrivateNamespace();
+        profile = LabProfile.of(profileName, peers, sourceFactor, sourceMiB, downloadMiB, seed);
+        joinAt = new double[peers];
+        if (joins.equals("poisson")) {
+            Random r = new Random(seed);
+            for (int i = 1; i < peers; i++) {
+                joinAt[i] = joinAt[i - 1] - joinMean * Math.log(1 - r.nextDouble());
+            }
+        }
+        Path script = libtorrent ? libtorrentScript() : null;
+        Path media = TestMedia.flac(sizeMiB);
+        long size = Files.size(media);
+        shaper = new Shaper(profile);
+        shaper.install();
+        double tMin = profile.fileBound(size);
+        System.out.printf(Locale.ROOT, "lab: file distribution, %s (%d bytes), pieces %d KiB, 1 source + %d peers, "
+                + "%s joins%s, %d run(s), %d cores%n", media.getFileName(), size, pieceKiB, peers, joins,
+                joins.equals("poisson") ? String.format(Locale.ROOT, " (mean gap %.2f s, last at %.1f s)", joinMean,
+                        joinAt[peers - 1]) : "", runs, Runtime.getRuntime().availableProcessors());
+        System.out.println("lab: " + profile.describe());
+        System.out.println("lab: shaped by HTB on lo per address (tc); no delay or loss emulated (no netem)");
+        System.out.printf(Locale.ROOT, "lab: T_min = max(F/u_s %.2f s, N·F/(u_s+Σu) %.2f s%s) = %.2f s%n",
+                size / profile.source().upload(), peers * (double) size / profile.capacity(),
+                downloadMiB > 0 ? String.format(Locale.ROOT, ", F/d_min %.2f s", size / (downloadMiB * LabProfile.MIB))
+                        : "", tMin);
+        Map<String, List<Outcome>> outcomes = new LinkedHashMap<>();
+        try {
+            for (int r = 1; r <= runs; r++) {
+                // alternate the order, so neither system always runs on a machine the other just warmed
+                List<String> order = new ArrayList<>();
+                if (iceshare) {
+                    order.add("iceshare");
+                }
+                if (libtorrent) {
+                    order.add(r % 2 == 1 ? order.size() : 0, "libtorrent");
+                }
+                for (String system : order) {
+                    Outcome o = system.equals("iceshare") ? iceshareRun(media, size) : libtorrentRun(script, media, size);
+                    outcomes.computeIfAbsent(system, k -> new ArrayList<>()).add(o);
+                    report(system, r, o, size, tMin);
+                    if (check && system.equals("iceshare")) {
+                        check(o, size);
+                    }
+                }
+            }
+        } finally {
+            shaper.remove();
+        }
+        for (Map.Entry<String, List<Outcome>> e : outcomes.entrySet()) {
+            List<Outcome> os = e.getValue();
+            double t = median(os.stream().mapToDouble(Outcome::seconds).toArray());
+            System.out.printf(Locale.ROOT, "LAB system=%s profile=%s peers=%d size=%dMiB piece=%dKiB joins=%s runs=%d "
+                    + "T_min=%.2fs T_median=%.2fs ratio_median=%.2f ratios=%s suf_median=%.3f use_median=%.2f%n",
+                    e.getKey(), profileName, peers, sizeMiB, pieceKiB, joins, os.size(), tMin, t, t / tMin,
+                    os.stream().map(o -> String.format(Locale.ROOT, "%.2f", o.seconds / tMin))
+                            .collect(Collectors.joining(",")),
+                    median(os.stream().mapToDouble(o -> o.suf).toArray()),
+                    median(os.stream().mapToDouble(o -> use(o)).toArray()));
+        }
+    }
+
+    /**
+     * What one system did in one run.
+     *
+     * @param seconds from the clock's start until the last peer completed
+     * @param done each peer's completion, seconds from the clock's start, in profile order
+     * @param suf the source's payload upload over the file size, as the system counts it
+     * @param kernel the kernel's byte counters over the run
+     * @param idle per-second samples: see {@link Sampler}
+     */
+    record Outcome(double seconds, double[] done, double suf, Shaper.Counters kernel, Sampler.Summary idle) {
+    }
+
+    private double use(Outcome o) {
+        long sent = profile.all().stream().mapToLong(l -> o.kernel.sent(l.address())).sum();
+        return sent / (profile.capacity() * o.seconds);
+    }
+
+    private void report(String system, int run, Outcome o, long size, double tMin) {
+        Shaper.Counters k = o.kernel;
+        System.out.printf(Locale.ROOT, "run %d %s: all %d complete in %.2f s = %.2f × T_min (%.2f s); SUF %.3f "
+                + "(kernel: source sent %.3f × F); upload capacity used %.1f%% (kernel bytes / ((u_s+Σu)·T)); "
+                + "unshaped %d bytes%n", run, system, peers, o.seconds, o.seconds / tMin, tMin, o.suf,
+                k.sent(profile.source().address()) / (double) size, 100 * use(o), k.unshaped());
+        StringBuilder classes = new StringBuilder();
+        for (String g : profile.groups()) {
+            List<Double> t = new ArrayList<>();
+            double bytes = 0;
+            double cap = 0;
+            for (int i = 0; i < peers; i++) {
+                LabProfile.Link l = profile.peers().get(i);
+                if (l.group().equals(g)) {
+                    t.add(o.done[i] - joinAt[i]);
+                    bytes += k.sent(l.address());
+                    cap += l.upload() * o.seconds;
+                }
+            }
+            double[] v = t.stream().mapToDouble(Double::doubleValue).toArray();
+            Arrays.sort(v);
+            classes.append(String.format(Locale.ROOT, "%s%s ×%d: done in %.2f/%.2f/%.2f s, uplink used %.0f%%",
+                    classes.length() == 0 ? "" : "; ", g, v.length, v[0], median(v), v[v.length - 1],
+                    100 * bytes / cap));
+        }
+        System.out.printf(Locale.ROOT, "run %d %s: per class (first/median/last, from each peer's join): %s%n", run,
+                system, classes);
+        System.out.printf(Locale.ROOT, "run %d %s: per second: the source at >= 90%% of its cap in %.0f%% of the "
+                + "seconds; %d of %d peers below 10%% of their cap in more than half the seconds%n", run, system,
+                100 * o.idle.sourceBusy(), o.idle.idlePeers(), peers);
+    }
+
+    /** The CI smoke run's functional checks; a failure ends the lab with an error naming it. */
+    private void check(Outcome o, long size) {
+        List<String> failed = new ArrayList<>();
+        if (o.suf < 0.99 || o.suf > peers) {
+            failed.add(String.format(Locale.ROOT, "SUF %.3f outside 0.99..%d", o.suf, peers));
+        }
+        if (o.kernel.sent(profile.source().address()) < size) {
+            failed.add("the kernel saw the source send " + o.kernel.sent(profile.source().address())
+                    + " bytes, less than the file");
+        }
+        long shaped = 0;
+        for (LabProfile.Link l : profile.all()) {
+            long sent = o.kernel.sent(l.address());
+            shaped += sent;
+            if (sent <= 0) {
+                failed.add(l.name() + " sent nothing from its address " + l.address().getHostAddress());
+            }
+        }
+        if (shaped < (long) peers * size) {
+            failed.add("the shaped classes carried " + shaped + " bytes, less than N·F = " + (long) peers * size);
+        }
+        if (o.kernel.unshaped() > 0.05 * peers * size) {
+            failed.add("unshaped traffic " + o.kernel.unshaped() + " bytes: more than 5% of N·F left from no peer's"
+                    + " address");
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("LAB_CHECK failed: " + String.join("; ", failed));
+        }
+        System.out.printf(Locale.ROOT, "LAB_CHECK ok: %d peers complete and byte-identical, SUF %.3f, every node's "
+                + "traffic left from its own address (shaped %d bytes >= N·F %d, unshaped %d)%n", peers, o.suf, shaped,
+                (long) peers * size, o.kernel.unshaped());
+    }
+
+    private Outcome iceshareRun(Path media, long size) throws Exception {
+        Path root = Files.createTempDirectory("iceshare-lab");
+        try (SwarmFixture swarm = new SwarmFixture(root, TrackerSettings.loopback(), pieceKiB * 1024)) {
+            PeerEngine source = swarm.addPeerAt("source", profile.source().address(), UnaryOperator.identity());
+            IcetUrl url = source.publish(media, media.getFileName().toString(), null).toCompletableFuture()
+                    .get(5, TimeUnit.MINUTES);
+            ContentId content = source.swarms().get(0).content();
+            List<PeerEngine> list = new ArrayList<>();
+            for (LabProfile.Link l : profile.peers()) {
+                list.add(swarm.addPeerAt(l.name(), l.address(), UnaryOperator.identity()));
+            }
+            Shaper.Counters before = shaper.counters();
+            Sampler sampler = new Sampler(shaper, profile);
+            long start = System.nanoTime();
+            sampler.start();
+            boolean[] joined = new boolean[peers];
+            double[] done = new double[peers];
+            Arrays.fill(done, -1);
+            int remaining = peers;
+            long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (remaining > 0) {
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    throw new IllegalStateException(remaining + " IceShare peers did not complete in " + timeoutSeconds
+                            + " s");
+                }
+                double t = (now - start) / 1e9;
+                for (int i = 0; i < peers; i++) {
+                    if (!joined[i] && t >= joinAt[i]) {
+                        list.get(i).get(url);
+                        joined[i] = true;
+                    }
+                    if (joined[i] && done[i] < 0) {
+                        PieceStore s = list.get(i).store(content);
+                        if (s != null && s.isComplete()) {
+                            done[i] = (System.nanoTime() - start) / 1e9;
+                            remaining--;
+                        }
+                    }
+                }
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            double all = Arrays.stream(done).max().orElse(0);
+            Sampler.Summary idle = sampler.stop();
+            Shaper.Counters kernel = shaper.counters().since(before);
+            SwarmStatus src = source.swarms().get(0);
+            for (PeerEngine p : list) {
+                if (!SwarmFixture.sameBytes(media, swarm.dataFile(p, content))) {
+                    throw new IllegalStateException("copy at " + p.name() + " differs from the file");
+                }
+            }
+            return new Outcome(all, done, (double) src.uploaded() / size, kernel, idle);
+        } finally {
+            org.iceshare.bench.SwarmBench.delete(root);
+        }
+    }
+
+    private Path libtorrentScript() throws IOException, InterruptedException {
+        Path script = baselines.resolve("libtorrent_swarm.py");
+        String install = "; run " + baselines.resolve("install.sh") + " to install it";
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalStateException("no libtorrent baseline script at " + script.toAbsolutePath()
+                    + " (run from the repository root, pass --baselines DIR, or --systems iceshare)");
+        }
+        Process p = new ProcessBuilder(PYTHON, "-c", "import libtorrent").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(PYTHON + " has no libtorrent module" + install + " (" + out + ")");
+        }
+        return script;
+    }
+
+    private Outcome libtorrentRun(Path script, Path media, long size) throws Exception {
+        Path work = Files.createTempDirectory("iceshare-lab-libtorrent");
+        try {
+            List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(), media.toString(),
+                    Integer.toString(peers), Integer.toString(pieceKiB), work.toString(), "--timeout",
+                    Integer.toString(timeoutSeconds), "--source-address", profile.source().address().getHostAddress(),
+                    "--peer-addresses", profile.peers().stream().map(l -> l.address().getHostAddress())
+                            .collect(Collectors.joining(","))));
+            if (joins.equals("poisson")) {
+                cmd.add("--join-at");
+                cmd.add(Arrays.stream(joinAt).mapToObj(t -> String.format(Locale.ROOT, "%.3f", t))
+                        .collect(Collectors.joining(",")));
+            }
+            Shaper.Counters before = shaper.counters();
+            Sampler sampler = new Sampler(shaper, profile);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Map<String, String> result = null;
+            try (BufferedReader out = p.inputReader()) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.equals("LIBTORRENT_START")) {
+                        sampler.start();
+                    } else if (line.equals("LIBTORRENT_DONE")) {
+                        sampler.stopClock();
+                    } else if (line.startsWith("LIBTORRENT ")) {
+                        result = new HashMap<>();
+                        for (String field : line.substring("LIBTORRENT ".length()).split(" ")) {
+                            String[] kv = field.split("=", 2);
+                            result.put(kv[0], kv.length > 1 ? kv[1] : "");
+                        }
+                    } else if (!line.isBlank()) {
+                        System.out.println("  " + line);
+                    }
+                }
+            }
+            int exit = p.waitFor();
+            Sampler.Summary idle = sampler.stop();
+            if (exit != 0 || result == null) {
+                throw new IllegalStateException("the libtorrent run failed (exit " + exit + "); see its output above");
+            }
+            Shaper.Counters kernel = shaper.counters().since(before);
+            double[] done = Arrays.stream(result.get("times").split(",")).mapToDouble(Double::parseDouble).toArray();
+            return new Outcome(Double.parseDouble(result.get("seconds")), done, Double.parseDouble(result.get("suf")),
+                    kernel, idle);
+        } finally {
+            org.iceshare.bench.SwarmBench.delete(work);
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** For tests: the address of each node. */
+    static List<InetAddress> addresses(LabProfile p) {
+        return p.all().stream().map(LabProfile.Link::address).toList();
+    }
+}
