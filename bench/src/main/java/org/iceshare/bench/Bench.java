@@ -22,6 +22,7 @@ public final class Bench {
             case "slowframes" -> SlowFramesBench.main(rest);
             case "hostile" -> HostileBench.main(rest);
             case "lab" -> org.iceshare.bench.lab.LabBench.main(rest);
+            case "peer" -> org.iceshare.bench.lab.PeerProcess.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "

@@ -3,6 +3,7 @@ package org.iceshare.bench.lab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -53,6 +55,7 @@ public final class LabBench {
     private boolean iceshare = true;
     private boolean libtorrent = true;
     private boolean check = false;
+    private boolean jvms = false;
     private int timeoutSeconds = 600;
     private Path baselines = Path.of("bench/baselines");
 
@@ -70,7 +73,8 @@ public final class LabBench {
         System.out.println("       bench/lab.sh [--profile homogeneous|heterogeneous|smoke] [--peers N] [--size-mib F]");
         System.out.println("             [--piece-kib K] [--runs R] [--source-factor X | --source-mib S] [--download-mib D]");
         System.out.println("             [--joins flash|poisson [--join-mean S]] [--systems iceshare,libtorrent] [--seed N]");
-        System.out.println("             [--check] [--timeout S]   (the kernel-shaped lab, in a private network namespace)");
+        System.out.println("             [--jvms] [--check] [--timeout S]   (the kernel-shaped lab, in a private network "
+                + "namespace; --jvms: each IceShare peer in a JVM of its own)");
     }
 
     private void parse(String[] args) {
@@ -94,6 +98,7 @@ public final class LabBench {
                     libtorrent = s.contains("libtorrent");
                 }
                 case "--check" -> check = true;
+                case "--jvms" -> jvms = true;
                 case "--timeout" -> timeoutSeconds = Integer.parseInt(args[++i]);
                 case "--baselines" -> baselines = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
@@ -123,8 +128,9 @@ public final class LabBench {
         shaper = new Shaper(profile);
         shaper.install();
         double tMin = profile.fileBound(size);
-        System.out.printf(Locale.ROOT, "lab: file distribution, %s (%d bytes), pieces %d KiB, 1 source + %d peers, "
-                + "%s joins%s, %d run(s), %d cores%n", media.getFileName(), size, pieceKiB, peers, joins,
+        System.out.printf(Locale.ROOT, "lab: file distribution, %s (%d bytes), pieces %d KiB, 1 source + %d peers%s, "
+                + "%s joins%s, %d run(s), %d cores%n", media.getFileName(), size, pieceKiB, peers,
+                jvms ? " (IceShare: each peer in a JVM of its own)" : "", joins,
                 joins.equals("poisson") ? String.format(Locale.ROOT, " (mean gap %.2f s, last at %.1f s)", joinMean,
                         joinAt[peers - 1]) : "", runs, Runtime.getRuntime().availableProcessors());
         System.out.println("lab: " + profile.describe());
@@ -258,6 +264,9 @@ public final class LabBench {
             IcetUrl url = source.publish(media, media.getFileName().toString(), null).toCompletableFuture()
                     .get(5, TimeUnit.MINUTES);
             ContentId content = source.swarms().get(0).content();
+            if (jvms) {
+                return processRun(swarm, root, source, url, content, media, size);
+            }
             List<PeerEngine> list = new ArrayList<>();
             for (LabProfile.Link l : profile.peers()) {
                 list.add(swarm.addPeerAt(l.name(), l.address(), UnaryOperator.identity()));
@@ -305,6 +314,111 @@ public final class LabBench {
             return new Outcome(all, done, (double) src.uploaded() / size, kernel, idle);
         } finally {
             org.iceshare.bench.SwarmBench.delete(root);
+        }
+    }
+
+    /**
+     * The IceShare run with every peer in a JVM of its own ({@link PeerProcess}), in the same namespace; the
+     * tracker and the source stay in this JVM. The clock and the joins are this JVM's: a peer's completion
+     * counts when its {@code PEER_COMPLETE} line arrives here.
+     */
+    private Outcome processRun(SwarmFixture swarm, Path root, PeerEngine source, IcetUrl url, ContentId content,
+            Path media, long size) throws Exception {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        String cp = System.getProperty("java.class.path");
+        List<Process> children = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(peers);
+        double[] done = new double[peers];
+        Arrays.fill(done, -1);
+        long[] clock = {0};
+        CountDownLatch complete = new CountDownLatch(peers);
+        try {
+            for (int i = 0; i < peers; i++) {
+                LabProfile.Link l = profile.peers().get(i);
+                Process p = new ProcessBuilder(javaCommand, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", cp, "org.iceshare.bench.Bench", "peer",
+                        "--name", l.name(), "--address", l.address().getHostAddress(), "--tracker",
+                        swarm.trackerAddress().getAddress().getHostAddress() + ":" + swarm.trackerAddress().getPort(),
+                        "--url", url.toString(), "--storage", root.resolve(l.name()).toString(), "--piece-kib",
+                        Integer.toString(pieceKiB))
+                        .redirectError(root.resolve(l.name() + ".err").toFile()).start();
+                children.add(p);
+                int index = i;
+                Thread reader = new Thread(() -> {
+                    try (BufferedReader out = p.inputReader()) {
+                        for (String line = out.readLine(); line != null; line = out.readLine()) {
+                            if (line.startsWith("PEER_READY")) {
+                                ready.countDown();
+                            } else if (line.startsWith("PEER_COMPLETE")) {
+                                synchronized (done) {
+                                    done[index] = (System.nanoTime() - clock[0]) / 1e9;
+                                }
+                                complete.countDown();
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    }
+                }, "lab-peer-" + l.name());
+                reader.setDaemon(true);
+                reader.start();
+            }
+            if (!ready.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(ready.getCount() + " peer JVMs did not start in 120 s (see "
+                        + root + "/*.err)");
+            }
+            Shaper.Counters before = shaper.counters();
+            Sampler sampler = new Sampler(shaper, profile);
+            long start = System.nanoTime();
+            synchronized (done) {
+                clock[0] = start;
+            }
+            sampler.start();
+            boolean[] joined = new boolean[peers];
+            long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (complete.getCount() > 0) {
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    throw new IllegalStateException(complete.getCount() + " IceShare peer JVMs did not complete in "
+                            + timeoutSeconds + " s");
+                }
+                for (int i = 0; i < peers; i++) {
+                    if (!joined[i] && (now - start) / 1e9 >= joinAt[i]) {
+                        children.get(i).getOutputStream().write("GET\n".getBytes(StandardCharsets.UTF_8));
+                        children.get(i).getOutputStream().flush();
+                        joined[i] = true;
+                    }
+                }
+                complete.await(10, TimeUnit.MILLISECONDS);
+            }
+            double[] times;
+            synchronized (done) {
+                times = done.clone();
+            }
+            Sampler.Summary idle = sampler.stop();
+            Shaper.Counters kernel = shaper.counters().since(before);
+            SwarmStatus src = source.swarms().get(0);
+            for (LabProfile.Link l : profile.peers()) {
+                Path copy = root.resolve(l.name()).resolve("contents").resolve(content.toHex()).resolve("data");
+                if (!SwarmFixture.sameBytes(media, copy)) {
+                    throw new IllegalStateException("copy at " + l.name() + " (its own JVM) differs from the file");
+                }
+            }
+            return new Outcome(Arrays.stream(times).max().orElse(0), times, (double) src.uploaded() / size, kernel,
+                    idle);
+        } finally {
+            for (Process p : children) {
+                try {
+                    p.getOutputStream().close(); // a peer stops when its standard input closes
+                } catch (IOException e) {
+                    // already gone
+                }
+            }
+            for (Process p : children) {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
         }
     }
 
