@@ -139,6 +139,11 @@ public final class LabBench {
                 size / profile.source().upload(), peers * (double) size / profile.capacity(),
                 downloadMiB > 0 ? String.format(Locale.ROOT, ", F/d_min %.2f s", size / (downloadMiB * LabProfile.MIB))
                         : "", tMin);
+        if (joins.equals("poisson")) {
+            System.out.printf(Locale.ROOT, "lab: staggered joins: T counts from the first join, the last peer joins at "
+                    + "%.2f s; T_min is still the flash-crowd bound, so T / T_min includes the joins' spread%n",
+                    joinAt[peers - 1]);
+        }
         Map<String, List<Outcome>> outcomes = new LinkedHashMap<>();
         try {
             for (int r = 1; r <= runs; r++) {
