@@ -2,7 +2,6 @@ package org.iceshare.bench.lab;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -494,10 +493,5 @@ public final class LabBench {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    /** For tests: the address of each node. */
-    static List<InetAddress> addresses(LabProfile p) {
-        return p.all().stream().map(LabProfile.Link::address).toList();
     }
 }

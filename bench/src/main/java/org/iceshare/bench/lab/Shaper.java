@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,19 +95,19 @@ public final class Shaper {
     /** Installs the shaping: the root HTB, and a class and a filter per address (and the download side). */
     public void install() throws IOException, InterruptedException {
         requirePrivateNamespace();
-        tc(false, "ip", "link", "set", "lo", "up");
-        tc(false, "tc", "qdisc", "del", "dev", "lo", "root");
-        tc(false, "tc", "qdisc", "del", "dev", "lo", "ingress");
+        run(false, "ip", "link", "set", "lo", "up");
+        run(false, "tc", "qdisc", "del", "dev", "lo", "root");
+        run(false, "tc", "qdisc", "del", "dev", "lo", "ingress");
         // default 0: traffic matching no filter (the tracker's) leaves unshaped
-        tc(true, "tc", "qdisc", "add", "dev", "lo", "root", "handle", "1:", "htb");
+        run(true, "tc", "qdisc", "add", "dev", "lo", "root", "handle", "1:", "htb");
         if (downloads) {
-            tc(false, "ip", "link", "del", IFB);
-            tc(true, "ip", "link", "add", IFB, "type", "ifb");
-            tc(true, "ip", "link", "set", IFB, "up");
-            tc(true, "tc", "qdisc", "add", "dev", "lo", "handle", "ffff:", "ingress");
-            tc(true, "tc", "filter", "add", "dev", "lo", "parent", "ffff:", "protocol", "ip", "u32", "match", "u32",
+            run(false, "ip", "link", "del", IFB);
+            run(true, "ip", "link", "add", IFB, "type", "ifb");
+            run(true, "ip", "link", "set", IFB, "up");
+            run(true, "tc", "qdisc", "add", "dev", "lo", "handle", "ffff:", "ingress");
+            run(true, "tc", "filter", "add", "dev", "lo", "parent", "ffff:", "protocol", "ip", "u32", "match", "u32",
                     "0", "0", "action", "mirred", "egress", "redirect", "dev", IFB);
-            tc(true, "tc", "qdisc", "add", "dev", IFB, "root", "handle", "2:", "htb");
+            run(true, "tc", "qdisc", "add", "dev", IFB, "root", "handle", "2:", "htb");
         }
         List<LabProfile.Link> all = profile.all();
         for (int k = 0; k < all.size(); k++) {
@@ -127,25 +126,25 @@ public final class Shaper {
             InetAddress address) throws IOException, InterruptedException {
         String rate = Math.round(bytesPerSecond * 8) + "bit";
         // quantum: lo's MTU is 65536, and HTB wants a quantum of at least one packet
-        tc(true, "tc", "class", "add", "dev", dev, "parent", handle + ":", "classid", handle + ":" + classid, "htb",
+        run(true, "tc", "class", "add", "dev", dev, "parent", handle + ":", "classid", handle + ":" + classid, "htb",
                 "rate", rate, "ceil", rate, "quantum", "65536");
-        tc(true, "tc", "filter", "add", "dev", dev, "parent", handle + ":", "protocol", "ip", "prio", "1", "u32",
+        run(true, "tc", "filter", "add", "dev", dev, "parent", handle + ":", "protocol", "ip", "prio", "1", "u32",
                 "match", "ip", match, address.getHostAddress() + "/32", "flowid", handle + ":" + classid);
     }
 
     /** Removes the shaping from {@code lo} (and the IFB device). */
     public void remove() throws IOException, InterruptedException {
-        tc(false, "tc", "qdisc", "del", "dev", "lo", "root");
+        run(false, "tc", "qdisc", "del", "dev", "lo", "root");
         if (downloads) {
-            tc(false, "tc", "qdisc", "del", "dev", "lo", "ingress");
-            tc(false, "ip", "link", "del", IFB);
+            run(false, "tc", "qdisc", "del", "dev", "lo", "ingress");
+            run(false, "ip", "link", "del", IFB);
         }
     }
 
     /** The kernel's byte counters now. */
     public Counters counters() throws IOException, InterruptedException {
         Map<InetAddress, Long> sent = new HashMap<>();
-        String classes = tc(true, "tc", "-s", "class", "show", "dev", "lo");
+        String classes = run(true, "tc", "-s", "class", "show", "dev", "lo");
         Matcher m = CLASS.matcher(classes);
         while (m.find()) {
             InetAddress a = byClass.get(Integer.parseInt(m.group(2), 16));
@@ -155,7 +154,7 @@ public final class Shaper {
         }
         Map<InetAddress, Long> received = new HashMap<>();
         if (downloads) {
-            Matcher d = CLASS.matcher(tc(true, "tc", "-s", "class", "show", "dev", IFB));
+            Matcher d = CLASS.matcher(run(true, "tc", "-s", "class", "show", "dev", IFB));
             while (d.find()) {
                 InetAddress a = byClass.get(Integer.parseInt(d.group(2), 16));
                 if (a != null) {
@@ -163,13 +162,13 @@ public final class Shaper {
                 }
             }
         }
-        Matcher r = ROOT.matcher(tc(true, "tc", "-s", "qdisc", "show", "dev", "lo"));
+        Matcher r = ROOT.matcher(run(true, "tc", "-s", "qdisc", "show", "dev", "lo"));
         long root = r.find() ? Long.parseLong(r.group(2)) : 0;
         return new Counters(sent, received, root);
     }
 
     /** Runs a command; with {@code check}, a non-zero exit is an error naming the command and its output. */
-    static String tc(boolean check, String... command) throws IOException, InterruptedException {
+    static String run(boolean check, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -178,16 +177,6 @@ public final class Shaper {
         }
         if (check && p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + out.strip());
-        }
-        return out;
-    }
-
-    /** The commands, for the log. */
-    public List<String> describe() {
-        List<String> out = new ArrayList<>();
-        for (LabProfile.Link l : profile.all()) {
-            out.add(l.name() + " " + l.address().getHostAddress() + " up " + LabProfile.mib(l.upload() / LabProfile.MIB)
-                    + (l.download() > 0 ? ", down " + LabProfile.mib(l.download() / LabProfile.MIB) : ""));
         }
         return out;
     }
