@@ -4,12 +4,16 @@
 Usage: /usr/bin/python3 libtorrent_swarm.py MEDIA PEERS [PIECE_KIB] [WORK_DIR] [--timeout S] [--utp]
                                             [--set NAME=VALUE ...] [--source-address A]
                                             [--peer-addresses A1,A2,...] [--join-at T1,T2,...]
+                                            [--churn LEAVE:BACK:I,J,...;...]
 
 For the shaped lab (bench/lab.sh), --source-address and --peer-addresses give the seeder and each
 downloader an address of its own: each session listens there and makes its outgoing connections from
 there (listen_interfaces and outgoing_interfaces), so that the kernel's per-address shaping sees all of
 its traffic. --join-at starts downloader i T_i seconds after the clock starts (staggered joins); it
 dials the seeder and every downloader that joined before it once its torrent is past checking.
+--churn makes downloaders I, J, ... leave LEAVE seconds after the clock starts (their torrent is removed,
+their files and session stay) and come back BACK seconds after it (the torrent is added again, checks
+what it has, and dials the others anew).
 
 Run it with the system /usr/bin/python3: the Debian python3-libtorrent module (libtorrent-rasterbar
 2.0.8, installed by bench/baselines/install.sh) is not visible to a pyenv python3.
@@ -193,6 +197,32 @@ def run(args, work):
         handles = [add(d, info, os.path.join(work, f'peer{i}')) for i, d in enumerate(downloaders)]
         started = [False] * args.peers
         dialled = []  # downloaders that joined, in order
+        offline = set()  # downloaders that left and are not back yet
+        events = []
+        for part in (args.churn.split(';') if args.churn else []):
+            leave, back, who = part.split(':')
+            events.append([float(leave), float(back), [int(i) for i in who.split(',')], False, False])
+
+        def churn_due(now):
+            for e in events:
+                leave, back, who, gone, returned = e
+                if not gone and now - start >= leave:
+                    for i in who:
+                        if i not in offline and started[i]:
+                            downloaders[i].remove_torrent(handles[i])  # keeps its files
+                            offline.add(i)
+                            if i in dialled:
+                                dialled.remove(i)
+                    e[3] = True
+                    print(f'libtorrent churn at {now - start:.2f} s: downloaders {who} left', flush=True)
+                elif gone and not returned and now - start >= back:
+                    for i in who:
+                        if i in offline:
+                            handles[i] = add(downloaders[i], info, os.path.join(work, f'peer{i}'))
+                            handles[i].resume()
+                            offline.discard(i)
+                    e[4] = True
+                    print(f'libtorrent churn at {now - start:.2f} s: downloaders {who} came back', flush=True)
 
         def join_due(now):
             # a peer dialled while its torrent is still being checked would be refused and redialled
@@ -202,7 +232,7 @@ def run(args, work):
                     h.resume()
                     started[i] = True
             for i, h in enumerate(handles):
-                if started[i] and i not in dialled and h.status(0).state in (
+                if started[i] and i not in dialled and i not in offline and h.status(0).state in (
                         lt.torrent_status.downloading, lt.torrent_status.seeding, lt.torrent_status.finished):
                     h.connect_peer((args.source_address, ports[0]))
                     for j in dialled:
@@ -241,13 +271,15 @@ def run(args, work):
                         done[i] = now - start
             for a in seeder.pop_alerts():
                 note(a)
+            if events:
+                churn_due(now)
             if len(dialled) < args.peers:
                 join_due(now)
             time.sleep(POLL_S)
         seconds = max(done)
         print('LIBTORRENT_DONE', flush=True)
         up = seed.status(0).total_payload_upload
-        stats = [h.status(0) for h in handles]
+        stats = [h.status(0) for h in handles if h.is_valid()]  # a peer that left and is not back has none
         moved = sum(s.total_payload_download for s in stats)
         redundant = sum(s.total_redundant_bytes for s in stats)
         failed = sum(s.total_failed_bytes for s in stats)
@@ -262,7 +294,7 @@ def run(args, work):
                 raise RuntimeError(f'copy at peer{i} differs from the file')
 
         times = ','.join(f'{t:.2f}' for t in done)
-        ups = ','.join(str(s.total_payload_upload) for s in stats)
+        ups = ','.join(str(s.total_payload_upload) for s in stats)  # since each one's last (re)join
         done = sorted(done)
         median = done[len(done) // 2] if len(done) % 2 else (done[len(done) // 2 - 1] + done[len(done) // 2]) / 2
         suf = up / size
@@ -302,6 +334,8 @@ def main():
                     help="each downloader's own address, comma-separated (default 127.0.0.1 for all)")
     ap.add_argument('--join-at', default=None, metavar='T1,T2,...',
                     help='seconds after the clock starts at which each downloader joins (default all at 0)')
+    ap.add_argument('--churn', default=None, metavar='LEAVE:BACK:I,J,...;...',
+                    help='downloaders I, J, ... leave at LEAVE and come back at BACK seconds after the clock starts')
     args = ap.parse_args()
     if args.peers < 1 or args.piece_kib < 16 or args.piece_kib & (args.piece_kib - 1):
         ap.error('peers must be >= 1 and the piece size a power of two >= 16 KiB')

@@ -61,6 +61,13 @@ public final class LabBench {
     private LabProfile profile;
     private Shaper shaper;
     private double[] joinAt;
+    private double churnPeriod = 60;
+    private double churnOff = 10;
+    private List<Churn> churn = List.of();
+
+    /** A churn event: the peers {@code who} leave {@code leave} s after the clock starts, and come back at {@code back}. */
+    record Churn(double leave, double back, int[] who) {
+    }
 
     public static void main(String[] args) throws Exception {
         LabBench b = new LabBench();
@@ -71,7 +78,8 @@ public final class LabBench {
     public static void usage() {
         System.out.println("       bench/lab.sh [--profile homogeneous|heterogeneous|smoke] [--peers N] [--size-mib F]");
         System.out.println("             [--piece-kib K] [--runs R] [--source-factor X | --source-mib S] [--download-mib D]");
-        System.out.println("             [--joins flash|poisson [--join-mean S]] [--systems iceshare,libtorrent] [--seed N]");
+        System.out.println("             [--joins flash|poisson|churn [--join-mean S] [--churn-period S] [--churn-off S]]");
+        System.out.println("             [--systems iceshare,libtorrent] [--seed N]");
         System.out.println("             [--jvms] [--check] [--timeout S]   (the kernel-shaped lab, in a private network "
                 + "namespace; --jvms: each IceShare peer in a JVM of its own)");
     }
@@ -90,6 +98,8 @@ public final class LabBench {
                 case "--download-mib" -> downloadMiB = Double.parseDouble(args[++i]);
                 case "--joins" -> joins = args[++i];
                 case "--join-mean" -> joinMean = Double.parseDouble(args[++i]);
+                case "--churn-period" -> churnPeriod = Double.parseDouble(args[++i]);
+                case "--churn-off" -> churnOff = Double.parseDouble(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--systems" -> {
                     List<String> s = List.of(args[++i].split(","));
@@ -106,8 +116,11 @@ public final class LabBench {
         if (sizeMiB < 1 || runs < 1 || pieceKiB < 16 || !(iceshare || libtorrent)) {
             throw new IllegalArgumentException("size and runs must be >= 1, piece >= 16 KiB, and a system chosen");
         }
-        if (!joins.equals("flash") && !joins.equals("poisson")) {
-            throw new IllegalArgumentException("--joins must be flash or poisson (churn is not built yet)");
+        if (!List.of("flash", "poisson", "churn").contains(joins)) {
+            throw new IllegalArgumentException("--joins must be flash, poisson or churn");
+        }
+        if (joins.equals("churn") && (jvms || churnOff <= 0 || churnOff >= churnPeriod)) {
+            throw new IllegalArgumentException("churn needs 0 < --churn-off < --churn-period, and no --jvms");
         }
     }
 
@@ -120,6 +133,21 @@ public final class LabBench {
             for (int i = 1; i < peers; i++) {
                 joinAt[i] = joinAt[i - 1] - joinMean * Math.log(1 - r.nextDouble());
             }
+        }
+        if (joins.equals("churn")) {
+            // all join at once; every period a third of the peers, drawn anew, leave and come back churnOff later
+            Random r = new Random(seed);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < peers; i++) {
+                order.add(i);
+            }
+            List<Churn> events = new ArrayList<>();
+            for (double t = churnPeriod; t < timeoutSeconds; t += churnPeriod) {
+                java.util.Collections.shuffle(order, r);
+                events.add(new Churn(t, t + churnOff, order.subList(0, Math.max(1, Math.round(peers / 3f)))
+                        .stream().mapToInt(Integer::intValue).sorted().toArray()));
+            }
+            churn = List.copyOf(events);
         }
         Path script = libtorrent ? libtorrentScript() : null;
         Path media = TestMedia.flac(sizeMiB);
@@ -138,6 +166,11 @@ public final class LabBench {
                 size / profile.source().upload(), peers * (double) size / profile.capacity(),
                 downloadMiB > 0 ? String.format(Locale.ROOT, ", F/d_min %.2f s", size / (downloadMiB * LabProfile.MIB))
                         : "", tMin);
+        if (joins.equals("churn")) {
+            System.out.printf(Locale.ROOT, "lab: churn: every %.0f s a third of the peers (%d) leave and come back "
+                    + "%.0f s later; a peer's storage stays, so it resumes what it had%n", churnPeriod,
+                    churn.get(0).who().length, churnOff);
+        }
         if (joins.equals("poisson")) {
             System.out.printf(Locale.ROOT, "lab: staggered joins: T counts from the first join, the last peer joins at "
                     + "%.2f s; T_min is still the flash-crowd bound, so T / T_min includes the joins' spread%n",
@@ -271,10 +304,14 @@ public final class LabBench {
             if (jvms) {
                 return processRun(swarm, root, source, url, content, media, size);
             }
-            List<PeerEngine> list = new ArrayList<>();
-            for (LabProfile.Link l : profile.peers()) {
-                list.add(swarm.addPeerAt(l.name(), l.address(), UnaryOperator.identity()));
+            java.util.concurrent.atomic.AtomicReferenceArray<PeerEngine> live =
+                    new java.util.concurrent.atomic.AtomicReferenceArray<>(peers);
+            for (int i = 0; i < peers; i++) {
+                LabProfile.Link l = profile.peers().get(i);
+                live.set(i, swarm.addPeerAt(l.name(), l.address(), UnaryOperator.identity()));
             }
+            // leaving and coming back take a while (closing drains, starting connects): off the clock's thread
+            java.util.concurrent.ExecutorService churner = java.util.concurrent.Executors.newSingleThreadExecutor();
             Shaper.Counters before = shaper.counters();
             Sampler sampler = new Sampler(shaper, profile);
             long start = System.nanoTime();
@@ -283,36 +320,74 @@ public final class LabBench {
             double[] done = new double[peers];
             Arrays.fill(done, -1);
             int remaining = peers;
+            int left = 0;
+            int back = 0;
             long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            while (remaining > 0) {
-                long now = System.nanoTime();
-                if (now > deadline) {
-                    throw new IllegalStateException(remaining + " IceShare peers did not complete in " + timeoutSeconds
-                            + " s");
-                }
-                double t = (now - start) / 1e9;
-                for (int i = 0; i < peers; i++) {
-                    if (!joined[i] && t >= joinAt[i]) {
-                        list.get(i).get(url);
-                        joined[i] = true;
+            try {
+                while (remaining > 0) {
+                    long now = System.nanoTime();
+                    if (now > deadline) {
+                        throw new IllegalStateException(remaining + " IceShare peers did not complete in "
+                                + timeoutSeconds + " s");
                     }
-                    if (joined[i] && done[i] < 0) {
-                        PieceStore s = list.get(i).store(content);
-                        if (s != null && s.isComplete()) {
-                            done[i] = (System.nanoTime() - start) / 1e9;
-                            remaining--;
+                    double t = (now - start) / 1e9;
+                    for (; left < churn.size() && t >= churn.get(left).leave(); left++) {
+                        System.out.printf(Locale.ROOT, "  iceshare churn at %.2f s: peers %s leave%n", t,
+                                Arrays.toString(churn.get(left).who()));
+                        for (int i : churn.get(left).who()) {
+                            PeerEngine p = live.getAndSet(i, null);
+                            if (p != null) {
+                                churner.execute(() -> swarm.stopPeer(p));
+                            }
                         }
                     }
+                    for (; back < left && t >= churn.get(back).back(); back++) {
+                        System.out.printf(Locale.ROOT, "  iceshare churn at %.2f s: peers %s come back%n", t,
+                                Arrays.toString(churn.get(back).who()));
+                        for (int i : churn.get(back).who()) {
+                            LabProfile.Link l = profile.peers().get(i);
+                            churner.execute(() -> {
+                                try {
+                                    PeerEngine p = swarm.addPeerAt(l.name(), l.address(), UnaryOperator.identity());
+                                    p.get(url);
+                                    live.set(i, p);
+                                } catch (IOException e) {
+                                    System.err.println("lab: " + l.name() + " could not come back: " + e);
+                                }
+                            });
+                        }
+                    }
+                    for (int i = 0; i < peers; i++) {
+                        PeerEngine p = live.get(i);
+                        if (p == null) {
+                            continue;
+                        }
+                        if (!joined[i] && t >= joinAt[i]) {
+                            p.get(url);
+                            joined[i] = true;
+                        }
+                        if (joined[i] && done[i] < 0) {
+                            PieceStore s = p.store(content);
+                            if (s != null && s.isComplete()) {
+                                done[i] = (System.nanoTime() - start) / 1e9;
+                                remaining--;
+                            }
+                        }
+                    }
+                    TimeUnit.MILLISECONDS.sleep(10);
                 }
-                TimeUnit.MILLISECONDS.sleep(10);
+            } finally {
+                churner.shutdown();
+                churner.awaitTermination(60, TimeUnit.SECONDS);
             }
             double all = Arrays.stream(done).max().orElse(0);
             Sampler.Summary idle = sampler.stop();
             Shaper.Counters kernel = shaper.counters().since(before);
             SwarmStatus src = source.swarms().get(0);
-            for (PeerEngine p : list) {
-                if (!SwarmFixture.sameBytes(media, swarm.dataFile(p, content))) {
-                    throw new IllegalStateException("copy at " + p.name() + " differs from the file");
+            for (LabProfile.Link l : profile.peers()) {
+                Path copy = root.resolve(l.name()).resolve("contents").resolve(content.toHex()).resolve("data");
+                if (!SwarmFixture.sameBytes(media, copy)) {
+                    throw new IllegalStateException("copy at " + l.name() + " differs from the file");
                 }
             }
             return new Outcome(all, done, (double) src.uploaded() / size, kernel, idle);
@@ -449,6 +524,12 @@ public final class LabBench {
                     Integer.toString(timeoutSeconds), "--source-address", profile.source().address().getHostAddress(),
                     "--peer-addresses", profile.peers().stream().map(l -> l.address().getHostAddress())
                             .collect(Collectors.joining(","))));
+            if (!churn.isEmpty()) {
+                cmd.add("--churn");
+                cmd.add(churn.stream().map(c -> String.format(Locale.ROOT, "%.3f:%.3f:%s", c.leave(), c.back(),
+                        Arrays.stream(c.who()).mapToObj(Integer::toString).collect(Collectors.joining(","))))
+                        .collect(Collectors.joining(";")));
+            }
             if (joins.equals("poisson")) {
                 cmd.add("--join-at");
                 cmd.add(Arrays.stream(joinAt).mapToObj(t -> String.format(Locale.ROOT, "%.3f", t))
