@@ -147,6 +147,10 @@ public final class LabBench {
                 events.add(new Churn(t, t + churnOff, order.subList(0, Math.max(1, Math.round(peers / 3f)))
                         .stream().mapToInt(Integer::intValue).sorted().toArray()));
             }
+            if (events.isEmpty()) {
+                throw new IllegalArgumentException("--churn-period " + churnPeriod + " s is beyond --timeout "
+                        + timeoutSeconds + " s: no churn would happen");
+            }
             churn = List.copyOf(events);
         }
         Path script = libtorrent ? libtorrentScript() : null;
