@@ -2,7 +2,18 @@
 """The libtorrent baseline of the file swarm benchmark (SwarmBench --libtorrent).
 
 Usage: /usr/bin/python3 libtorrent_swarm.py MEDIA PEERS [PIECE_KIB] [WORK_DIR] [--timeout S] [--utp]
-                                            [--set NAME=VALUE ...]
+                                            [--set NAME=VALUE ...] [--source-address A]
+                                            [--peer-addresses A1,A2,...] [--join-at T1,T2,...]
+                                            [--churn LEAVE:BACK:I,J,...;...]
+
+For the shaped lab (bench/lab.sh), --source-address and --peer-addresses give the seeder and each
+downloader an address of its own: each session listens there and makes its outgoing connections from
+there (listen_interfaces and outgoing_interfaces), so that the kernel's per-address shaping sees all of
+its traffic. --join-at starts downloader i T_i seconds after the clock starts (staggered joins); it
+dials the seeder and every downloader that joined before it once its torrent is past checking.
+--churn makes downloaders I, J, ... leave LEAVE seconds after the clock starts (their torrent is removed,
+their files and session stay) and come back BACK seconds after it (the torrent is added again, checks
+what it has, and dials the others anew).
 
 Run it with the system /usr/bin/python3: the Debian python3-libtorrent module (libtorrent-rasterbar
 2.0.8, installed by bench/baselines/install.sh) is not visible to a pyenv python3.
@@ -75,9 +86,11 @@ import libtorrent as lt
 POLL_S = 0.05
 
 
-def session_settings(peers, utp):
+def session_settings(peers, utp, address='127.0.0.1'):
     return {
-        'listen_interfaces': '127.0.0.1:0',
+        'listen_interfaces': f'{address}:0',
+        # the source address of outgoing connections too: the lab shapes each address's upload
+        'outgoing_interfaces': address,
         'enable_dht': False,
         'enable_lsd': False,
         'enable_upnp': False,
@@ -153,16 +166,23 @@ def run(args, work):
                                       else a.message())
             warnings[kind] = warnings.get(kind, 0) + 1
 
-    settings = session_settings(args.peers, args.utp)
-    for kv in args.set:
-        key, value = kv.split('=', 1)
-        old = lt.default_settings()[key]
-        settings[key] = value == 'true' if isinstance(old, bool) else type(old)(value)
+    def settings_for(address):
+        settings = session_settings(args.peers, args.utp, address)
+        for kv in args.set:
+            key, value = kv.split('=', 1)
+            old = lt.default_settings()[key]
+            settings[key] = value == 'true' if isinstance(old, bool) else type(old)(value)
+        return settings
+
+    addresses = args.peer_addresses.split(',') if args.peer_addresses else ['127.0.0.1'] * args.peers
+    joins = [float(t) for t in args.join_at.split(',')] if args.join_at else [0.0] * args.peers
+    if len(addresses) != args.peers or len(joins) != args.peers:
+        raise RuntimeError(f'--peer-addresses and --join-at need {args.peers} entries each')
     seed_dir = os.path.join(work, 'seed')
     os.makedirs(seed_dir)
     shutil.copyfile(media, os.path.join(seed_dir, name))  # the seeder works on a copy, never the cache
-    seeder = lt.session(settings)
-    downloaders = [lt.session(settings) for _ in range(args.peers)]
+    seeder = lt.session(settings_for(args.source_address))
+    downloaders = [lt.session(settings_for(a)) for a in addresses]
     sessions = [seeder] + downloaders
     try:
         seed = add(seeder, info, seed_dir)
@@ -173,17 +193,67 @@ def run(args, work):
             raise RuntimeError('a session is not listening')
 
         start = time.monotonic()
+        print('LIBTORRENT_START', flush=True)  # for a caller sampling the links while the clock runs
         handles = [add(d, info, os.path.join(work, f'peer{i}')) for i, d in enumerate(downloaders)]
-        for h in handles:
-            h.resume()
-        # a peer dialled while its torrent is still being checked would be refused and redialled
-        # only after min_reconnect_time (60 s), so wait until every torrent is past checking
-        wait_state(handles, lambda s: s in (lt.torrent_status.downloading, lt.torrent_status.seeding,
-                                            lt.torrent_status.finished), deadline, 'downloader start')
-        for i, h in enumerate(handles):
-            h.connect_peer(('127.0.0.1', ports[0]))
-            for j in range(i):
-                h.connect_peer(('127.0.0.1', ports[1 + j]))
+        started = [False] * args.peers
+        dialled = []  # downloaders that joined, in order
+        offline = set()  # downloaders that left and are not back yet
+        events = []
+        for part in (args.churn.split(';') if args.churn else []):
+            leave, back, who = part.split(':')
+            events.append([float(leave), float(back), [int(i) for i in who.split(',')], False, False])
+
+        def churn_due(now):
+            for e in events:
+                leave, back, who, gone, returned = e
+                if not gone and now - start >= leave:
+                    for i in who:
+                        if i not in offline and started[i]:
+                            downloaders[i].remove_torrent(handles[i])  # keeps its files
+                            offline.add(i)
+                            if i in dialled:
+                                dialled.remove(i)
+                    e[3] = True
+                    print(f'libtorrent churn at {now - start:.2f} s: downloaders {who} left', flush=True)
+                elif gone and not returned and now - start >= back:
+                    for i in who:
+                        if i in offline:
+                            handles[i] = add(downloaders[i], info, os.path.join(work, f'peer{i}'))
+                            handles[i].resume()
+                            offline.discard(i)
+                    e[4] = True
+                    print(f'libtorrent churn at {now - start:.2f} s: downloaders {who} came back', flush=True)
+
+        def join_due(now):
+            # a peer dialled while its torrent is still being checked would be refused and redialled
+            # only after min_reconnect_time (60 s), so a joiner dials once it is past checking
+            for i, h in enumerate(handles):
+                if not started[i] and now - start >= joins[i]:
+                    h.resume()
+                    started[i] = True
+            for i, h in enumerate(handles):
+                if started[i] and i not in dialled and i not in offline and h.status(0).state in (
+                        lt.torrent_status.downloading, lt.torrent_status.seeding, lt.torrent_status.finished):
+                    h.connect_peer((args.source_address, ports[0]))
+                    for j in dialled:
+                        h.connect_peer((addresses[j], ports[1 + j]))
+                    dialled.append(i)
+
+        if max(joins) == 0:
+            # a flash crowd: all start at once and dial as soon as all are past checking, without asking
+            # each torrent for its status again (status() waits for the session's network thread)
+            for h in handles:
+                h.resume()
+            started = [True] * args.peers
+            wait_state(handles, lambda s: s in (lt.torrent_status.downloading, lt.torrent_status.seeding,
+                                                lt.torrent_status.finished), deadline, 'downloader start')
+            for i, h in enumerate(handles):
+                h.connect_peer((args.source_address, ports[0]))
+                for j in range(i):
+                    h.connect_peer((addresses[j], ports[1 + j]))
+                dialled.append(i)
+        else:
+            join_due(time.monotonic())
 
         # Completion is seen through torrent_finished_alert: pop_alerts() only swaps a queue, whereas
         # handle.status() waits for the session's network thread, which on 2 busy cores took up to
@@ -201,10 +271,15 @@ def run(args, work):
                         done[i] = now - start
             for a in seeder.pop_alerts():
                 note(a)
+            if events:
+                churn_due(now)
+            if len(dialled) < args.peers:
+                join_due(now)
             time.sleep(POLL_S)
         seconds = max(done)
+        print('LIBTORRENT_DONE', flush=True)
         up = seed.status(0).total_payload_upload
-        stats = [h.status(0) for h in handles]
+        stats = [h.status(0) for h in handles if h.is_valid()]  # a peer that left and is not back has none
         moved = sum(s.total_payload_download for s in stats)
         redundant = sum(s.total_redundant_bytes for s in stats)
         failed = sum(s.total_failed_bytes for s in stats)
@@ -218,7 +293,9 @@ def run(args, work):
             if not same_bytes(media, copy):
                 raise RuntimeError(f'copy at peer{i} differs from the file')
 
-        done.sort()
+        times = ','.join(f'{t:.2f}' for t in done)
+        ups = ','.join(str(s.total_payload_upload) for s in stats)  # since each one's last (re)join
+        done = sorted(done)
         median = done[len(done) // 2] if len(done) % 2 else (done[len(done) // 2 - 1] + done[len(done) // 2]) / 2
         suf = up / size
         print(f'libtorrent {lt.__version__}: 1 seeder + {args.peers} downloaders, {name} ({size} bytes), '
@@ -231,7 +308,8 @@ def run(args, work):
         if warnings:
             print('libtorrent warnings: ' + '; '.join(f'{n} x {m}' for m, n in sorted(warnings.items())))
         print(f'LIBTORRENT peers={args.peers} seconds={seconds:.2f} first={done[0]:.2f} median={median:.2f} '
-              f'suf={suf:.3f} moved={moved} redundant={redundant} piece_kib={args.piece_kib}', flush=True)
+              f'suf={suf:.3f} moved={moved} redundant={redundant} piece_kib={args.piece_kib} seeder_up={up} '
+              f'times={times} uploads={ups}', flush=True)
     finally:
         # destroys the sessions now (closing their sockets and threads); the watchdog covers a hang
         del sessions, seeder, downloaders
@@ -250,6 +328,14 @@ def main():
     ap.add_argument('--utp', action='store_true', help='allow uTP as well as TCP (libtorrent default)')
     ap.add_argument('--set', action='append', default=[], metavar='NAME=VALUE',
                     help='override one libtorrent setting in every session, for experiments (repeatable)')
+    ap.add_argument('--source-address', default='127.0.0.1',
+                    help="the seeder's own address, for listening and outgoing connections (default 127.0.0.1)")
+    ap.add_argument('--peer-addresses', default=None, metavar='A1,A2,...',
+                    help="each downloader's own address, comma-separated (default 127.0.0.1 for all)")
+    ap.add_argument('--join-at', default=None, metavar='T1,T2,...',
+                    help='seconds after the clock starts at which each downloader joins (default all at 0)')
+    ap.add_argument('--churn', default=None, metavar='LEAVE:BACK:I,J,...;...',
+                    help='downloaders I, J, ... leave at LEAVE and come back at BACK seconds after the clock starts')
     args = ap.parse_args()
     if args.peers < 1 or args.piece_kib < 16 or args.piece_kib & (args.piece_kib - 1):
         ap.error('peers must be >= 1 and the piece size a power of two >= 16 KiB')

@@ -21,6 +21,8 @@ public final class Bench {
             case "play" -> PlayBench.main(rest);
             case "slowframes" -> SlowFramesBench.main(rest);
             case "hostile" -> HostileBench.main(rest);
+            case "lab" -> org.iceshare.bench.lab.LabBench.main(rest);
+            case "peer" -> org.iceshare.bench.lab.PeerProcess.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
@@ -39,6 +41,9 @@ public final class Bench {
                         + "[--piece-kib K] [--runs R] [--warmup W]");
                 System.out.println("             [--kinds claims,flips,reports,impostor,stall]   (hostile peers mixed "
                         + "in, against the same swarm without them)");
+                org.iceshare.bench.lab.LabBench.usage();
+                System.out.println("       java -jar iceshare-bench.jar peer --name N --address IP --tracker HOST:PORT "
+                        + "--url ICET_URL --storage DIR   (one lab peer in its own JVM; lab --jvms starts them)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

@@ -1,6 +1,7 @@
 package org.iceshare.icet.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -48,6 +49,8 @@ import io.netty.util.concurrent.EventExecutor;
  * {@link ByteCounter}, the IceT chain of {@link IcetPipeline#install} and a {@link ConnectionBridge} to
  * the application's handler. With security, the handler's {@code opened} runs once the secure
  * handshake succeeded; a failed handshake closes the connection and fails {@link #connect}.
+ * With a {@link TransportSettings#bindAddress()}, every listener binds that address (on the port asked for)
+ * and every outgoing connection uses it as its source address.
  * The settings are read when a channel is initialised, so {@link #reconfigure} changes the limits of new
  * connections and leaves open ones alone. The number of I/O threads is fixed at construction.
  *
@@ -162,6 +165,7 @@ public final class NettyTransport implements Transport, AutoCloseable {
         if (closed.get()) {
             throw new IOException("the " + name + " transport is closed");
         }
+        InetSocketAddress at = bound(local, settings.bindAddress());
         ConnectionLimits limits = new ConnectionLimits();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -185,11 +189,11 @@ public final class NettyTransport implements Transport, AutoCloseable {
                         initConnection(ch, handler, null, null);
                     }
                 });
-        ChannelFuture bind = bootstrap.bind(local).awaitUninterruptibly();
+        ChannelFuture bind = bootstrap.bind(at).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             Throwable cause = bind.cause();
             String why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-            throw new IOException("cannot listen on " + local + ": " + why, cause);
+            throw new IOException("cannot listen on " + at + ": " + why, cause);
         }
         NettyListener listener = new NettyListener(name, bind.channel());
         listeners.add(listener);
@@ -212,16 +216,22 @@ public final class NettyTransport implements Transport, AutoCloseable {
             return CompletableFuture.failedFuture(new IOException("the " + name + " transport is closed"));
         }
         CompletableFuture<Connection> result = new CompletableFuture<>();
+        TransportSettings s = settings;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeoutMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) s.connectTimeoutMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         initConnection(ch, handler, result, remote);
                     }
                 });
+        if (s.bindAddress() != null) {
+            // the source address too, not only the listener's: a host (or a lab's traffic shaping) that tells
+            // peers apart by address sees all of this transport's traffic as coming from one
+            bootstrap.localAddress(new InetSocketAddress(s.bindAddress(), 0));
+        }
         bootstrap.connect(remote).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 // normally opened() completed the stage already; this covers a close before that
@@ -231,6 +241,11 @@ public final class NettyTransport implements Transport, AutoCloseable {
             }
         });
         return result;
+    }
+
+    /** Where a listener asked for at {@code local} binds: the bind address, if any, with the asked port. */
+    static InetSocketAddress bound(InetSocketAddress local, InetAddress bindAddress) {
+        return bindAddress == null ? local : new InetSocketAddress(bindAddress, local.getPort());
     }
 
     /**

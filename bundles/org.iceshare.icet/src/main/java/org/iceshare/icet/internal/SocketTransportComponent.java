@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the DS components of the socket transports (TCP, TLS) share: the {@link Transport} service over a
- * {@link NettyTransport}, its lifecycle, its refusal counters, and the handling of the twelve socket settings
+ * {@link NettyTransport}, its lifecycle, its refusal counters, and the handling of the thirteen socket settings
  * every socket transport's configuration has ({@link TransportSettings}).
  *
  * <p>A component extends this class, keeps its own {@code @Component} (PID, {@value Transport#NAME_PROPERTY},
@@ -110,6 +110,13 @@ public abstract class SocketTransportComponent<S extends ChannelSecurity> implem
                 + " fast, measured over 5 s; a slower one closes the connection (counted as slow-frame). 0 turns"
                 + " the rule off.";
         public static final String MIN_FRAME_RATE_MAX = "" + TransportSettings.MAX_MIN_FRAME_RATE;
+
+        public static final String BIND_ADDRESS = "Bind address";
+        public static final String BIND_ADDRESS_TEXT = "The local IP address (IPv4 or IPv6 literal, no host name) of"
+                + " every socket of this transport: listeners bind it on their configured port, outgoing"
+                + " connections use it as their source address. Empty: listeners bind the peer's and the"
+                + " tracker's configured host, and the system picks the source address. For multi-homed hosts."
+                + " Applies to listeners and connections set up from now on.";
 
         /** Bounds of both timeouts, in milliseconds. */
         public static final String TIMEOUT_MIN = "" + TransportSettings.MIN_TIMEOUT_MILLIS;

@@ -1,7 +1,10 @@
 package org.iceshare.icet.internal;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.NetUtil;
 
 /**
  * The settings of a {@link NettyTransport}. Immutable; the constructor refuses values out of range with a
@@ -30,10 +33,15 @@ import io.netty.channel.WriteBufferWaterMark;
  * @param minFrameRate the slowest a partial frame may arrive, in bytes per second over
  *        {@link IcetLimits#DEFAULT_SLOW_FRAME_WINDOW_MILLIS} ms windows; 0 turns the rule off,
  *        at most {@value #MAX_MIN_FRAME_RATE}
+ * @param bindAddress the local address of every socket of the transport, listening and outgoing (the port
+ *        stays the caller's, outgoing ones get a free port), or null to listen where the caller asks and let
+ *        the system pick the source address of outgoing connections. For multi-homed hosts, and for a lab
+ *        that tells peers apart by their source address; an IP literal ({@link #bindAddress(String)})
  */
 public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeTimeoutMillis, int idleTimeoutSeconds,
         int writeBufferLowWaterMark, int writeBufferHighWaterMark, long connectTimeoutMillis, int maxConnections,
-        int maxConnectionsPerAddress, long maxBufferedFrameBytes, int frameTimeoutSeconds, int minFrameRate) {
+        int maxConnectionsPerAddress, long maxBufferedFrameBytes, int frameTimeoutSeconds, int minFrameRate,
+        InetAddress bindAddress) {
 
     public static final int MIN_MAX_FRAME_SIZE = IcetLimits.MIN_MAX_FRAME_SIZE;
     public static final int MAX_MAX_FRAME_SIZE = 256 * 1024 * 1024;
@@ -91,6 +99,15 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
         check("minFrameRate", minFrameRate, 0, MAX_MIN_FRAME_RATE);
     }
 
+    /** Settings bound to no particular local address. */
+    public TransportSettings(int maxFrameSize, int ioThreads, long handshakeTimeoutMillis, int idleTimeoutSeconds,
+            int writeBufferLowWaterMark, int writeBufferHighWaterMark, long connectTimeoutMillis, int maxConnections,
+            int maxConnectionsPerAddress, long maxBufferedFrameBytes, int frameTimeoutSeconds, int minFrameRate) {
+        this(maxFrameSize, ioThreads, handshakeTimeoutMillis, idleTimeoutSeconds, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, connectTimeoutMillis, maxConnections, maxConnectionsPerAddress,
+                maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate, null);
+    }
+
     /**
      * Settings with the default connection caps, partial-frame budget (at least enough for one frame of
      * {@code maxFrameSize}) and slow-frame rules.
@@ -108,14 +125,51 @@ public record TransportSettings(int maxFrameSize, int ioThreads, long handshakeT
     public TransportSettings withConnectionLimits(int maxConnections, int maxConnectionsPerAddress) {
         return new TransportSettings(maxFrameSize, ioThreads, handshakeTimeoutMillis, idleTimeoutSeconds,
                 writeBufferLowWaterMark, writeBufferHighWaterMark, connectTimeoutMillis, maxConnections,
-                maxConnectionsPerAddress, maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate);
+                maxConnectionsPerAddress, maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate, bindAddress);
     }
 
     /** The same settings with another partial-frame budget and other slow-frame rules. */
     public TransportSettings withFrameLimits(long maxBufferedFrameBytes, int frameTimeoutSeconds, int minFrameRate) {
         return new TransportSettings(maxFrameSize, ioThreads, handshakeTimeoutMillis, idleTimeoutSeconds,
                 writeBufferLowWaterMark, writeBufferHighWaterMark, connectTimeoutMillis, maxConnections,
-                maxConnectionsPerAddress, maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate);
+                maxConnectionsPerAddress, maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate, bindAddress);
+    }
+
+    /** The same settings bound to {@code address} (null: to no particular address). */
+    public TransportSettings withBindAddress(InetAddress address) {
+        return new TransportSettings(maxFrameSize, ioThreads, handshakeTimeoutMillis, idleTimeoutSeconds,
+                writeBufferLowWaterMark, writeBufferHighWaterMark, connectTimeoutMillis, maxConnections,
+                maxConnectionsPerAddress, maxBufferedFrameBytes, frameTimeoutSeconds, minFrameRate, address);
+    }
+
+    /**
+     * A configured bind address: blank for none (null), else an IPv4 or IPv6 literal such as {@code 10.0.0.5}
+     * or {@code fe80::1}. Host names are refused, so that no name lookup happens where the setting is read,
+     * and so are multicast addresses, which no TCP socket can bind.
+     *
+     * @throws IllegalArgumentException naming {@code bindAddress} and the value refused
+     */
+    public static InetAddress bindAddress(String configured) {
+        if (configured == null || configured.isBlank()) {
+            return null;
+        }
+        String text = configured.strip();
+        String literal = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (!NetUtil.isValidIpV4Address(literal) && !NetUtil.isValidIpV6Address(literal)) {
+            throw new IllegalArgumentException("bindAddress must be an IPv4 or IPv6 address (no host name), or empty"
+                    + " for none, got '" + configured + "'");
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(literal); // a literal: parsed, never looked up
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bindAddress is not a usable address: '" + configured + "'", e);
+        }
+        if (address.isMulticastAddress()) {
+            throw new IllegalArgumentException("bindAddress must not be a multicast address, got '" + configured
+                    + "'");
+        }
+        return address;
     }
 
     /**

@@ -145,6 +145,51 @@ class NettyTransportTest {
         assertThat(c.send(new Ping(1))).isCompletedExceptionally();
     }
 
+    /**
+     * A transport bound to 127.0.0.7 listens there and connects from there: the other side sees the
+     * connection coming from 127.0.0.7, not from the system's choice (127.0.0.1 on loopback).
+     */
+    @Test
+    void aBoundTransportListensAndConnectsFromItsAddress() throws Exception {
+        InetAddress seven = InetAddress.getByName("127.0.0.7");
+        NettyTransport bound = transport(TransportSettings.DEFAULTS.withBindAddress(seven));
+        Listener boundListener = bound.listen(ANY_LOOPBACK_PORT, () -> {
+            RecordingHandler h = new RecordingHandler(SERVER_HELLO);
+            accepted.add(h);
+            return h;
+        });
+        assertThat(boundListener.localAddress().getAddress()).isEqualTo(seven);
+        assertThat(boundListener.localAddress().getPort()).isPositive();
+
+        Listener plain = listen(transport);
+        Connection out = connect(bound, plain, new RecordingHandler(CLIENT_HELLO));
+        assertThat(out.localAddress().getAddress()).isEqualTo(seven);
+        Connection in = nextAccepted().connection();
+        assertThat(in.remoteAddress().getAddress()).as("seen by the listener").isEqualTo(seven);
+
+        Connection toBound = connect(transport, boundListener, new RecordingHandler(CLIENT_HELLO));
+        assertThat(toBound.remoteAddress().getAddress()).isEqualTo(seven);
+        assertThat(nextAccepted().connection().remoteAddress().getAddress()).as("the unbound side's source")
+                .isEqualTo(InetAddress.getLoopbackAddress());
+    }
+
+    @Test
+    void aBindAddressMustBeAnIpLiteral() throws Exception {
+        assertThat(TransportSettings.bindAddress("")).isNull();
+        assertThat(TransportSettings.bindAddress("  ")).isNull();
+        assertThat(TransportSettings.bindAddress(null)).isNull();
+        assertThat(TransportSettings.bindAddress(" 10.1.2.3 ")).isEqualTo(InetAddress.getByName("10.1.2.3"));
+        assertThat(TransportSettings.bindAddress("[::1]")).isEqualTo(InetAddress.getByName("::1"));
+        assertThat(TransportSettings.bindAddress("fe80::1")).isEqualTo(InetAddress.getByName("fe80::1"));
+        for (String bad : List.of("localhost", "example.org", "127.0.0.256", "10.1.2", "1.2.3.4:80", "::g")) {
+            assertThatThrownBy(() -> TransportSettings.bindAddress(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("bindAddress must be an IPv4 or IPv6 address").hasMessageContaining(bad);
+        }
+        assertThatThrownBy(() -> TransportSettings.bindAddress("224.0.0.1"))
+                .hasMessageContaining("bindAddress must not be a multicast address");
+    }
+
     @Test
     void messagesQueuedBeforeCloseAreDelivered() throws Exception {
         Listener listener = listen(transport);

@@ -1,12 +1,15 @@
 package org.iceshare.itests.swarm;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import org.iceshare.api.media.MediaFormat;
@@ -27,6 +30,9 @@ import org.iceshare.verify.sha256.internal.Sha256Verifier;
  * A whole swarm in one JVM, without OSGi: a tracker and any number of peers, each built with
  * {@code new} from the same plain classes the bundles wire up, talking over real loopback sockets
  * through one shared TCP transport (whose event loop serves every peer, as one container would).
+ * {@link #addPeerAt} gives a peer an address of its own instead (127.0.0.x, say) with a transport of its own
+ * bound to it, so that its listener and its outgoing connections all use that address, as a peer on
+ * its own host would: what a lab needs to shape each peer's traffic by its address.
  */
 public final class SwarmFixture implements AutoCloseable {
 
@@ -47,6 +53,8 @@ public final class SwarmFixture implements AutoCloseable {
     private final SwitchablePlugins plugins;
     private final TrackerEngine tracker;
     private final List<PeerEngine> peers = new ArrayList<>();
+    /** The transports of the peers that have their own address, closed with their peer. */
+    private final Map<PeerEngine, NettyTransport> ownTransports = new IdentityHashMap<>();
 
     public SwarmFixture(Path root) throws IOException {
         this(root, TrackerSettings.loopback(), OggFormat.DEFAULT_PIECE_SIZE);
@@ -122,12 +130,40 @@ public final class SwarmFixture implements AutoCloseable {
         return p;
     }
 
-    /** Stops one peer (its storage stays). */
+    /**
+     * Starts a peer on an address of its own: its own TCP transport (the fixture's settings) bound to
+     * {@code address} for listening and for outgoing connections, and its peer port on that address.
+     * The tracker stays on the fixture's transport.
+     */
+    public PeerEngine addPeerAt(String name, InetAddress address, UnaryOperator<PeerSettings> customize)
+            throws IOException {
+        NettyTransport own = NettyTransport.tcp(transport.settings().withBindAddress(address));
+        UnaryOperator<PeerSettings> at = s -> customize.apply(new PeerSettings(s.name(), address.getHostAddress(),
+                s.port(), s.httpHost(), s.httpPort(), s.storage(), s.tracker(), s.slotsPerPeer(), s.requestTimeout(),
+                s.uploadRate(), s.keepAlive(), s.resume(), s.transports(), s.transportPorts(), s.downloadRate()));
+        try {
+            PeerEngine p = addPeer(name, at, List.of(own));
+            synchronized (peers) {
+                ownTransports.put(p, own);
+            }
+            return p;
+        } catch (IOException | RuntimeException e) {
+            own.close();
+            throw e;
+        }
+    }
+
+    /** Stops one peer (its storage stays), and its own transport if it has one. */
     public void stopPeer(PeerEngine p) {
+        NettyTransport own;
         synchronized (peers) {
             peers.remove(p);
+            own = ownTransports.remove(p);
         }
         p.close();
+        if (own != null) {
+            own.close();
+        }
     }
 
     /** The data file a peer stores a content in. */
@@ -142,11 +178,15 @@ public final class SwarmFixture implements AutoCloseable {
     @Override
     public void close() {
         List<PeerEngine> all;
+        List<NettyTransport> own;
         synchronized (peers) {
             all = new ArrayList<>(peers);
             peers.clear();
+            own = new ArrayList<>(ownTransports.values());
+            ownTransports.clear();
         }
         all.parallelStream().forEach(PeerEngine::close);
+        own.parallelStream().forEach(NettyTransport::close);
         tracker.close();
         transport.close();
     }

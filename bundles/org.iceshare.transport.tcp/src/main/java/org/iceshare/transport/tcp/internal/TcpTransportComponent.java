@@ -83,6 +83,9 @@ public final class TcpTransportComponent extends SocketTransportComponent<Channe
         @AttributeDefinition(name = Form.MIN_FRAME_RATE, description = Form.MIN_FRAME_RATE_TEXT, min = "0",
                 max = Form.MIN_FRAME_RATE_MAX)
         int minFrameRate() default TransportSettings.DEFAULT_MIN_FRAME_RATE;
+
+        @AttributeDefinition(name = Form.BIND_ADDRESS, description = Form.BIND_ADDRESS_TEXT, required = false)
+        String bindAddress() default "";
     }
 
     @Activate
@@ -106,6 +109,6 @@ public final class TcpTransportComponent extends SocketTransportComponent<Channe
                 config.idleTimeoutSeconds(), config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark(),
                 config.connectTimeoutMillis(), config.maxConnections(), config.maxConnectionsPerAddress(),
                 TransportSettings.frameBudget(config.maxBufferedFrameBytes(), config.maxFrameSize()),
-                config.frameTimeoutSeconds(), config.minFrameRate());
+                config.frameTimeoutSeconds(), config.minFrameRate(), TransportSettings.bindAddress(config.bindAddress()));
     }
 }

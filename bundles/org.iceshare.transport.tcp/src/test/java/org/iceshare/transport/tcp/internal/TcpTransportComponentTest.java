@@ -50,8 +50,9 @@ class TcpTransportComponentTest {
                 .contains("id=\"maxConnections\"").contains("default=\"1024\"")
                 .contains("id=\"maxConnectionsPerAddress\"").contains("default=\"32\"")
                 .contains("id=\"maxBufferedFrameBytes\"").contains("default=\"16777216\"")
-                .contains("id=\"frameTimeoutSeconds\"").contains("id=\"minFrameRate\"");
-        assertThat(metatype.split("description=")).hasSize(14);
+                .contains("id=\"frameTimeoutSeconds\"").contains("id=\"minFrameRate\"")
+                .contains("id=\"bindAddress\"");
+        assertThat(metatype.split("description=")).hasSize(15);
     }
 
     private static String resource(String name) throws java.io.IOException {
@@ -84,6 +85,24 @@ class TcpTransportComponentTest {
             assertThat(component.transport().settings().writeBufferLowWaterMark()).isEqualTo(1 << 20);
             component.configure(config(Map.of("idleTimeoutSeconds", 45)));
             assertThat(component.transport().settings().idleTimeoutSeconds()).isEqualTo(45);
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
+    void theBindAddressIsConfiguredAndAMalformedOneRefused() throws Exception {
+        TcpTransportComponent component = new TcpTransportComponent(config(Map.of("bindAddress", "127.0.0.9")));
+        try {
+            assertThat(component.transport().settings().bindAddress()).isEqualTo(InetAddress.getByName("127.0.0.9"));
+            assertThatThrownBy(() -> TcpTransportComponent.settings(config(Map.of("bindAddress", "127.0.0.999"))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("bindAddress must be an IPv4 or IPv6 address").hasMessageContaining("127.0.0.999");
+            component.configure(config(Map.of("bindAddress", "not-an-address")));
+            assertThat(component.transport().settings().bindAddress()).as("refused: kept")
+                    .isEqualTo(InetAddress.getByName("127.0.0.9"));
+            component.configure(config(Map.of()));
+            assertThat(component.transport().settings().bindAddress()).as("cleared").isNull();
         } finally {
             component.deactivate();
         }

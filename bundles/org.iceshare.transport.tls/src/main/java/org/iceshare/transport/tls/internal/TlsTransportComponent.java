@@ -111,6 +111,9 @@ public final class TlsTransportComponent extends SocketTransportComponent<TlsSec
                 max = Form.MIN_FRAME_RATE_MAX)
         int minFrameRate() default TransportSettings.DEFAULT_MIN_FRAME_RATE;
 
+        @AttributeDefinition(name = Form.BIND_ADDRESS, description = Form.BIND_ADDRESS_TEXT, required = false)
+        String bindAddress() default "";
+
         @AttributeDefinition(name = "Keystore",
                 description = "Path of a PKCS12 (or JKS) keystore with this side's private key and certificate"
                         + " chain (EC, RSA or EdDSA). Empty: use the self-signed identity generated in the identity"
@@ -239,7 +242,7 @@ public final class TlsTransportComponent extends SocketTransportComponent<TlsSec
                 c.idleTimeoutSeconds(), c.writeBufferLowWaterMark(), c.writeBufferHighWaterMark(),
                 c.connectTimeoutMillis(), c.maxConnections(), c.maxConnectionsPerAddress(),
                 TransportSettings.frameBudget(c.maxBufferedFrameBytes(), c.maxFrameSize()), c.frameTimeoutSeconds(),
-                c.minFrameRate());
+                c.minFrameRate(), TransportSettings.bindAddress(c.bindAddress()));
     }
 
     /** The settings of {@code c}, checked as far as possible without reading files. */

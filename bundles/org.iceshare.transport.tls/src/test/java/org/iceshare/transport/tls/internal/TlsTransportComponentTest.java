@@ -87,7 +87,7 @@ class TlsTransportComponentTest {
                 .contains("id=\"maxBufferedFrameBytes\"").contains("id=\"frameTimeoutSeconds\"")
                 .contains("id=\"minFrameRate\"");
         // the OCD's own description and one per attribute
-        assertThat(metatype.split("description=")).hasSize(1 + 1 + 19);
+        assertThat(metatype.split("description=")).hasSize(1 + 1 + 20);
     }
 
     private static String resource(String name) throws IOException {
