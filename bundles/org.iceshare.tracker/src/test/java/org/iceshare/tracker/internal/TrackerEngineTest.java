@@ -52,6 +52,7 @@ import org.iceshare.engine.internal.Handshake;
 import org.iceshare.engine.internal.Identity;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
+import org.iceshare.planner.rarest.internal.RarestPlanner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,7 +172,7 @@ class TrackerEngineTest {
 
     private void startTracker(Duration peerTimeout) throws Exception {
         tracker = new TrackerEngine(new TrackerSettings("127.0.0.1", 0, peerTimeout, 16, 12, Duration.ofSeconds(60)),
-                transport);
+                transport, new RarestPlanner());
         tracker.start();
     }
 
@@ -394,7 +395,8 @@ class TrackerEngineTest {
         TrackerSettings settings = new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 16, 12,
                 Duration.ofSeconds(60));
         Identity trackerKey = Identity.generate();
-        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state);
+        RarestPlanner planner = new RarestPlanner();
+        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state, () -> planner);
         tracker.start();
         Identity ownerKey = Identity.generate();
         Manifest m = manifest("owned.ogg", 2, 6);
@@ -404,7 +406,7 @@ class TrackerEngineTest {
         owner.connection.close("restart");
         tracker.close();
 
-        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state);
+        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state, () -> planner);
         tracker.start();
         Client squatter = new Client(5001);
         squatter.send(new Publish(m));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import org.iceshare.api.media.MediaFormat;
+import org.iceshare.api.planner.Planner;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.transport.Transport;
 import org.iceshare.core.internal.peer.PeerEngine;
@@ -17,6 +18,7 @@ import org.iceshare.core.internal.peer.PeerSettings;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 import org.iceshare.media.ogg.internal.OggFormat;
+import org.iceshare.planner.rarest.internal.RarestPlanner;
 import org.iceshare.scheduler.deadline.internal.DeadlineScheduler;
 import org.iceshare.scheduler.rarest.internal.RarestFirstScheduler;
 import org.iceshare.tracker.internal.TrackerEngine;
@@ -46,6 +48,8 @@ public final class SwarmFixture implements AutoCloseable {
     private final NettyTransport transport;
     private final SwitchablePlugins plugins;
     private final TrackerEngine tracker;
+    /** The tracker's planner; switched at run time as the tracker's configuration does in a container. */
+    private volatile Planner planner = new RarestPlanner();
     private final List<PeerEngine> peers = new ArrayList<>();
 
     public SwarmFixture(Path root) throws IOException {
@@ -81,7 +85,7 @@ public final class SwarmFixture implements AutoCloseable {
         this.transport = NettyTransport.tcp(transportSettings);
         this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(), formats);
         plugins.streamingScheduler(new DeadlineScheduler());
-        this.tracker = new TrackerEngine(trackerSettings, trackerTransport.apply(transport));
+        this.tracker = new TrackerEngine(trackerSettings, List.of(trackerTransport.apply(transport)), () -> planner);
         tracker.start();
     }
 
@@ -91,6 +95,15 @@ public final class SwarmFixture implements AutoCloseable {
 
     public InetSocketAddress trackerAddress() {
         return tracker.address();
+    }
+
+    /** The tracker plans with {@code p} from its next planning step on (outstanding assignments stay). */
+    public void planner(Planner p) {
+        this.planner = p;
+    }
+
+    public Planner planner() {
+        return planner;
     }
 
     public SwitchablePlugins plugins() {
