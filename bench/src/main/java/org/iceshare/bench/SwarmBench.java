@@ -31,8 +31,6 @@ import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.storage.PieceStore;
 import org.iceshare.itests.swarm.SwarmFixture;
-import org.iceshare.planner.capacity.internal.CapacityPlanner;
-import org.iceshare.planner.rarest.internal.RarestPlanner;
 import org.iceshare.itests.swarm.TestMedia;
 import org.iceshare.tracker.internal.TrackerSettings;
 
@@ -204,11 +202,7 @@ public final class SwarmBench {
     private Result swarmRun(Path media, long size) throws Exception {
         Path root = Files.createTempDirectory("iceshare-bench");
         try (SwarmFixture swarm = new SwarmFixture(root, TrackerSettings.loopback(), pieceKiB * 1024)) {
-            swarm.planner(switch (planner) {
-                case "rarest" -> new RarestPlanner();
-                case "capacity" -> new CapacityPlanner();
-                default -> throw new IllegalArgumentException("no planner " + planner + " (rarest, capacity)");
-            });
+            swarm.planner(SwarmFixture.plannerNamed(planner));
             long[] caps = new long[peers];
             double mean = 0;
             for (int i = 0; i < peers && heteroKiB > 0; i++) {

@@ -28,7 +28,9 @@ import org.iceshare.api.swarm.PeerId;
  * live                                              // a live stream (the default is a file)
  * </pre>
  *
- * <p>A member row: {@code member <name>}, then any of {@code source}, {@code serving <n>/<slots>} (default
+ * <p>A member row: {@code member <name>}, then any of {@code source}, {@code unproven} (it fetched its pieces
+ * under an assignment but has served nobody yet: when full, it counts in {@link ServerChoice#pending}, not
+ * {@link ServerChoice#busy}), {@code serving <n>/<slots>} (default
  * 0/4), {@code rate <bytes/s>} (measured; default 0, unmeasured), {@code cap <bytes/s>} (declared; default 0),
  * {@code playhead <piece>} (default -1), {@code window <n>} (default 16), {@code assigned <n>} (default 0),
  * then the cells: {@code x} holds the piece, {@code .} not. Rates take a {@code K} or {@code M} suffix
@@ -37,7 +39,7 @@ import org.iceshare.api.swarm.PeerId;
  * comments are ignored; a malformed line is refused with an {@link IllegalArgumentException} naming it.
  *
  * <p>{@link #choice} builds what the tracker would offer a planner, without its trust rules: every other
- * member holding the piece with a free slot, the source among them; the busy ones counted.
+ * member holding the piece with a free slot, the source among them; the full ones counted busy or pending.
  *
  * <p><b>Threading:</b> not thread-safe; one test, one plan.
  */
@@ -116,6 +118,10 @@ public final class TestPlan implements ContentView {
             switch (key) {
                 case "source" -> {
                     m.source = true;
+                    i++;
+                }
+                case "unproven" -> {
+                    m.unproven = true;
                     i++;
                 }
                 case "serving" -> {
@@ -211,17 +217,20 @@ public final class TestPlan implements ContentView {
         MemberView m = member(member);
         List<MemberView> free = new ArrayList<>();
         int busy = 0;
+        int pending = 0;
         for (MemberView h : order) {
             if (h == m || !h.holds(piece)) {
                 continue;
             }
             if (h.serving() < h.slots(pieceLength)) {
                 free.add(h);
+            } else if (((Member) h).unproven) {
+                pending++;
             } else if (!h.source()) {
                 busy++;
             }
         }
-        return new Choice(this, m, piece(piece), Collections.unmodifiableList(free), busy, urgent);
+        return new Choice(this, m, piece(piece), Collections.unmodifiableList(free), busy, pending, urgent);
     }
 
     /** {@link #choice(String, int, boolean)}, no player waiting. */
@@ -230,7 +239,7 @@ public final class TestPlan implements ContentView {
     }
 
     private record Choice(ContentView content, MemberView member, PieceView piece, List<MemberView> free, int busy,
-            boolean urgent) implements ServerChoice {
+            int pending, boolean urgent) implements ServerChoice {
     }
 
     @Override
@@ -273,6 +282,7 @@ public final class TestPlan implements ContentView {
         final String name;
         final PeerId id;
         boolean source;
+        boolean unproven;
         int serving;
         int slots = 4;
         double rate;

@@ -35,6 +35,13 @@ public interface ServerChoice {
      */
     int busy();
 
+    /**
+     * How many other members fetched the piece under an assignment and verified it, but have no free slot and
+     * have not yet served anyone a piece: likely good for it soon, but not counted in {@link #busy} (a member
+     * that never serves could hide there). A planner that avoids a second upload of the source waits for them.
+     */
+    int pending();
+
     /** True when a player waits for the piece: waiting is not an option if anyone can serve it. */
     boolean urgent();
 }

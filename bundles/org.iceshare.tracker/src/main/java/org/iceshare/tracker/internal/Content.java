@@ -671,6 +671,7 @@ abstract class Content implements ContentView {
         List<MemberView> candidates = new ArrayList<>(0);
         Member source = null;
         int busy = 0;
+        int pending = 0;
         for (Member h : slot.candidates) {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
                 continue;
@@ -678,7 +679,11 @@ abstract class Content implements ContentView {
             if (h.serving >= h.session.servingSlots(slot.length, settings.maxServing())) {
                 // a busy candidate is worth waiting for only if it has served someone: a staller that claims
                 // every piece and fills its slots would otherwise keep the source from seeding anything
-                busy += h.proven ? 1 : 0;
+                if (h.proven) {
+                    busy++;
+                } else if (!h.unasked.has(piece)) {
+                    pending++;
+                }
             } else {
                 candidates.add(view(h));
             }
@@ -707,7 +712,7 @@ abstract class Content implements ContentView {
         }
         MemberView chosen;
         try {
-            chosen = planner.server(new Choice(this, view(m), slot, free, busy, urgent));
+            chosen = planner.server(new Choice(this, view(m), slot, free, busy, pending, urgent));
         } catch (RuntimeException e) {
             tracker.plannerFailed(planner, e);
             return null;
@@ -723,7 +728,7 @@ abstract class Content implements ContentView {
 
     /** One server choice shown to the planner. */
     private record Choice(ContentView content, MemberView member, PieceView piece, List<MemberView> free, int busy,
-            boolean urgent) implements ServerChoice {
+            int pending, boolean urgent) implements ServerChoice {
         Choice {
             free = java.util.Collections.unmodifiableList(free);
         }

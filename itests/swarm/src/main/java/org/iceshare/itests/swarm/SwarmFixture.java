@@ -18,6 +18,7 @@ import org.iceshare.core.internal.peer.PeerSettings;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 import org.iceshare.media.ogg.internal.OggFormat;
+import org.iceshare.planner.capacity.internal.CapacityPlanner;
 import org.iceshare.planner.rarest.internal.RarestPlanner;
 import org.iceshare.scheduler.deadline.internal.DeadlineScheduler;
 import org.iceshare.scheduler.rarest.internal.RarestFirstScheduler;
@@ -48,8 +49,24 @@ public final class SwarmFixture implements AutoCloseable {
     private final NettyTransport transport;
     private final SwitchablePlugins plugins;
     private final TrackerEngine tracker;
-    /** The tracker's planner; switched at run time as the tracker's configuration does in a container. */
-    private volatile Planner planner = new RarestPlanner();
+    /**
+     * The tracker's planner; switched at run time as the tracker's configuration does in a container. The
+     * system property {@value #PLANNER_PROPERTY} ({@code rarest} or {@code capacity}) picks the one the
+     * fixture starts with, so the whole suite can run under either.
+     */
+    private volatile Planner planner = plannerNamed(System.getProperty(PLANNER_PROPERTY, RarestPlanner.NAME));
+
+    /** The system property naming the planner a fixture starts with. */
+    public static final String PLANNER_PROPERTY = "iceshare.itest.planner";
+
+    /** A new planner of this name: {@code rarest} or {@code capacity}. */
+    public static Planner plannerNamed(String name) {
+        return switch (name) {
+            case RarestPlanner.NAME -> new RarestPlanner();
+            case CapacityPlanner.NAME -> new CapacityPlanner();
+            default -> throw new IllegalArgumentException("no planner " + name + " (rarest, capacity)");
+        };
+    }
     private final List<PeerEngine> peers = new ArrayList<>();
 
     public SwarmFixture(Path root) throws IOException {

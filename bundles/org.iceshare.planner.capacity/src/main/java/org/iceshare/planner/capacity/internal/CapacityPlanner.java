@@ -26,8 +26,11 @@ import org.osgi.service.component.annotations.Component;
  * equal). A fast peer therefore gets more pieces to serve than a slow one, in proportion to its rate, instead
  * of the same number of slots filled evenly.
  *
- * <p><b>The source.</b> It serves a piece only when nobody else may, nobody else is merely busy and it
- * is not seeding that piece to anyone already, as the classic planner; and then only to a member whose
+ * <p><b>The source.</b> It serves a piece only when nobody else may, nobody else is merely busy, it is
+ * not seeding that piece to anyone already (as the classic planner), and no member that fetched it under an
+ * assignment is about to serve it ({@link ServerChoice#pending}: the tracker does not count those busy, as
+ * a member that never served could hide there, yet their copy is the one to wait for, not a second upload of
+ * the source). Then only to a member whose
  * spare upload (its rate less what it has queued over {@link #HORIZON_SECONDS}) is at least the median
  * spare upload of the members still lacking the piece: the source's one copy goes where it will be relayed
  * fastest. A player waiting for the piece ({@link ServerChoice#urgent}) lifts both rules.
@@ -124,7 +127,7 @@ public final class CapacityPlanner implements Planner {
         if (choice.urgent()) {
             return source;
         }
-        if (choice.busy() > 0 || choice.piece().seeding() > 0) {
+        if (choice.busy() > 0 || choice.pending() > 0 || choice.piece().seeding() > 0) {
             return null;
         }
         return goodRelay(choice) ? source : null;

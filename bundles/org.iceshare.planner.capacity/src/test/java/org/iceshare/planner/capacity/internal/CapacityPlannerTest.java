@@ -106,6 +106,13 @@ class CapacityPlannerTest {
                 member F rate 4M            .
                 """);
         assertThat(planner.server(busy.choice("F", 0))).as("a busy holder is waited for").isNull();
+        TestPlan pending = TestPlan.parse("""
+                member S source                  x
+                member A unproven serving 4/4    x
+                member F rate 4M                 .
+                """);
+        assertThat(pending.choice("F", 0).pending()).isEqualTo(1);
+        assertThat(planner.server(pending.choice("F", 0))).as("so is a full member that just fetched it").isNull();
     }
 
     @Test

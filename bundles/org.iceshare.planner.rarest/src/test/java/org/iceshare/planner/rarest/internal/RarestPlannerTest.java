@@ -99,4 +99,15 @@ class RarestPlannerTest {
         assertThat(planner.server(plan.choice("C", 0))).isNull();
         assertThat(planner.server(plan.choice("C", 0, true))).isSameAs(plan.member("S"));
     }
+
+    @Test
+    void aFullMemberThatHasServedNobodyYetIsNotWaitedFor() {
+        // the tracker's rule before planners were plugins: only proven servers are worth waiting for
+        TestPlan plan = TestPlan.parse("""
+                member S source                x
+                member A unproven serving 4/4  x
+                member C                       .
+                """);
+        assertThat(planner.server(plan.choice("C", 0))).isSameAs(plan.member("S"));
+    }
 }
