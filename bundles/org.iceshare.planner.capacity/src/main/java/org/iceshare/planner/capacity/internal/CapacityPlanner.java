@@ -33,7 +33,8 @@ import org.osgi.service.component.annotations.Component;
  * the source). Then only to a member whose
  * spare upload (its rate less what it has queued over {@link #HORIZON_SECONDS}) is at least the median
  * spare upload of the members still lacking the piece: the source's one copy goes where it will be relayed
- * fastest. A player waiting for the piece ({@link ServerChoice#urgent}) lifts both rules.
+ * fastest. A player waiting for the piece ({@link ServerChoice#urgent}) lifts both rules, and a live stream
+ * has neither: its pieces are due within seconds, so the source serves a fresh one as the classic planner does.
  *
  * <p><b>Threading:</b> called on the tracker's thread; the random draws are the only state.
  */
@@ -127,10 +128,14 @@ public final class CapacityPlanner implements Planner {
         if (choice.urgent()) {
             return source;
         }
-        if (choice.busy() > 0 || choice.pending() > 0 || choice.piece().seeding() > 0) {
+        if (choice.busy() > 0 || choice.piece().seeding() > 0) {
             return null;
         }
-        return goodRelay(choice) ? source : null;
+        if (choice.content().live()) {
+            // a live piece is due within seconds: no waiting for a better relay or an unproven copy
+            return source;
+        }
+        return choice.pending() == 0 && goodRelay(choice) ? source : null;
     }
 
     /** True when the member's spare upload is at least the median of the members still lacking the piece. */

@@ -93,6 +93,18 @@ class CapacityPlannerTest {
     }
 
     @Test
+    void aLivePieceGoesFromTheSourceToWhoeverAsksFirst() {
+        TestPlan plan = TestPlan.parse("""
+                live
+                member S source                  x
+                member A unproven serving 4/4    x
+                member F rate 4M                 .
+                member W rate 512K               .
+                """);
+        assertThat(planner.server(plan.choice("W", 0))).isSameAs(plan.member("S"));
+    }
+
+    @Test
     void theSourceSendsEachPieceOnce() {
         TestPlan seeding = TestPlan.parse("""
                 member S source     x
