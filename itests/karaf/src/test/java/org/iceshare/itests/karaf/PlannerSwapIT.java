@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -33,7 +34,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * The tracker's planner swapped in the distribution while a file moves: both planner features are installed,
  * the tracker plans with {@code rarest}, its configuration names {@code capacity} in the middle of the
  * transfer, the tracker plans with it from then on without a restart, and every peer ends with a
- * byte-identical copy.
+ * byte-identical copy. Then the example planner of {@code examples/custom-planner} is hot-deployed through
+ * {@code deploy/} and selected: the next file moves with it; its jar removed, the tracker falls back to the
+ * highest-ranked planner left.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -43,13 +46,16 @@ public class PlannerSwapIT extends IceShareTestSupport {
     @Override
     public Option[] config() {
         Path media;
+        Path second;
         try {
             media = TestMedia.vorbis(90, 4);
+            second = TestMedia.vorbis(30, 4);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return new Option[] {composite(super.config()),
-            systemProperty("iceshare.itest.vorbis").value(media.toAbsolutePath().toString())};
+            systemProperty("iceshare.itest.vorbis").value(media.toAbsolutePath().toString()),
+            systemProperty("iceshare.itest.vorbis.second").value(second.toAbsolutePath().toString())};
     }
 
     @Test
@@ -93,6 +99,45 @@ public class PlannerSwapIT extends IceShareTestSupport {
         assertTrue("the tracker planned with rarest first:\n" + log, log.contains("planning with 'rarest'")
             || logSince(0).contains("planning with 'rarest'"));
         assertTrue("a planner change does not restart the tracker:\n" + log, !log.contains("IceTracker stopped"));
+
+        // a third-party planner, hot-deployed and selected
+        Path jar = Path.of(System.getProperty("iceshare.example.planner", ""));
+        assertTrue("the example planner " + jar + " is not built (examples/custom-planner)", Files.isRegularFile(jar));
+        Path deploy = Path.of(System.getProperty("karaf.base"), "deploy");
+        Path staging = Files.createTempFile(Path.of(System.getProperty("karaf.data")), "example", ".part");
+        Files.copy(jar, staging, StandardCopyOption.REPLACE_EXISTING);
+        Path deployed = deploy.resolve(jar.getFileName());
+        long deployMark = Files.size(karafLog());
+        Files.move(staging, deployed, StandardCopyOption.ATOMIC_MOVE);
+        waitUntil("the example planner is available", () -> logSince(deployMark)
+            .contains("planner 'in-order' available"));
+        props = tracker.getProperties();
+        props.put("planner", "in-order");
+        tracker.update(props);
+
+        Path media2 = Path.of(System.getProperty("iceshare.itest.vorbis.second"));
+        IcetUrl url2 = seed.publish(media2, "planner-example.ogg", null).toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
+        for (Peer p : peers) {
+            p.get(url2).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        for (Peer p : peers) {
+            waitUntil(p.name() + " completes the second file", () -> status(p, url2).state()
+                == SwarmStatus.State.COMPLETE);
+        }
+        assertTrue("the tracker planned with the example", logSince(deployMark)
+            .contains("planning with 'in-order'"));
+        for (Peer p : peers) {
+            SwarmStatus s = status(p, url2);
+            Path copy = Path.of(System.getProperty("karaf.data"), "iceshare", p.name(), "contents",
+                s.content().toHex(), "data");
+            assertEquals("copy of the second file at " + p.name() + " differs", -1L, Files.mismatch(media2, copy));
+        }
+
+        long removeMark = Files.size(karafLog());
+        Files.delete(deployed);
+        waitUntil("without it the highest-ranked planner plans", () -> logSince(removeMark)
+            .contains("planner 'in-order' is not installed; using 'rarest'"));
     }
 
     private static SwarmStatus status(Peer p, IcetUrl url) {
