@@ -157,7 +157,7 @@ abstract class Content implements ContentView {
         for (Member m : members.values()) {
             out.add(view(m));
         }
-        return out;
+        return java.util.Collections.unmodifiableList(out);
     }
 
     /** The planner's view of a member, made once per member. */
