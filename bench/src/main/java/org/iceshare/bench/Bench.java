@@ -27,6 +27,8 @@ public final class Bench {
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
                         + "[--piece-kib K] [--runs R] [--no-baseline]");
+                System.out.println("             [--planner rarest|capacity] [--hetero KIB]   (the tracker's planner; "
+                        + "heterogeneous engine upload caps around KIB KiB/s)");
                 System.out.println("             [--libtorrent [--baselines DIR]]   (libtorrent 2.0 in the same run; "
                         + "needs bench/baselines/install.sh)");
                 System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S]");

@@ -54,6 +54,13 @@ public final class SwarmBench {
     private boolean baseline = true;
     private boolean libtorrent = false;
     private Path baselines = Path.of("bench/baselines");
+    /** The tracker's planner (its planner.name). */
+    private String planner = "rarest";
+    /**
+     * 0: no upload caps. Otherwise the issue #11 heterogeneous profile in the engine's own token buckets: a fifth
+     * of the peers at 4x this many KiB/s, about half at 1.5x, the rest at 0.5x; the source at twice the mean.
+     */
+    private int heteroKiB;
 
     /** The system Python: the Debian libtorrent module is invisible to a pyenv python3. */
     private static final String PYTHON = "/usr/bin/python3";
@@ -75,6 +82,8 @@ public final class SwarmBench {
                 case "--no-baseline" -> baseline = false;
                 case "--libtorrent" -> libtorrent = true;
                 case "--baselines" -> baselines = Path.of(args[++i]);
+                case "--planner" -> planner = args[++i];
+                case "--hetero" -> heteroKiB = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -88,8 +97,9 @@ public final class SwarmBench {
         Path media = TestMedia.flac(sizeMiB);
         long size = Files.size(media);
         System.out.printf(Locale.ROOT, "file swarm: 1 source + %d peers, %s (%d bytes, Ogg FLAC), pieces %d KiB, "
-                + "%d run(s), %d cores%n", peers, media.getFileName(), size, pieceKiB, runs,
-                Runtime.getRuntime().availableProcessors());
+                + "%d run(s), %d cores; planner %s, %s%n", peers, media.getFileName(), size, pieceKiB, runs,
+                Runtime.getRuntime().availableProcessors(), planner,
+                heteroKiB > 0 ? "heterogeneous upload caps around " + heteroKiB + " KiB/s" : "no upload caps");
         double[] times = new double[runs];
         double[] sufs = new double[runs];
         double[] baseTimes = new double[runs];
@@ -192,13 +202,23 @@ public final class SwarmBench {
     private Result swarmRun(Path media, long size) throws Exception {
         Path root = Files.createTempDirectory("iceshare-bench");
         try (SwarmFixture swarm = new SwarmFixture(root, TrackerSettings.loopback(), pieceKiB * 1024)) {
-            PeerEngine source = swarm.addPeer("source");
+            swarm.planner(SwarmFixture.plannerNamed(planner));
+            long[] caps = new long[peers];
+            double mean = 0;
+            for (int i = 0; i < peers && heteroKiB > 0; i++) {
+                double f = i < Math.round(peers * 0.2) ? 4 : i < Math.round(peers * 0.68) ? 1.5 : 0.5;
+                caps[i] = (long) (f * heteroKiB * 1024);
+                mean += caps[i] / (double) peers;
+            }
+            long sourceCap = (long) (2 * mean);
+            PeerEngine source = swarm.addPeer("source", s -> s.withUploadRate(sourceCap));
             IcetUrl url = source.publish(media, media.getFileName().toString(), null).toCompletableFuture()
                     .get(5, TimeUnit.MINUTES);
             ContentId content = source.swarms().get(0).content();
             List<PeerEngine> list = new ArrayList<>();
             for (int i = 0; i < peers; i++) {
-                list.add(swarm.addPeer("peer" + i));
+                long cap = caps[i];
+                list.add(swarm.addPeer("peer" + i, s -> s.withUploadRate(cap)));
             }
             long start = System.nanoTime();
             for (PeerEngine p : list) {

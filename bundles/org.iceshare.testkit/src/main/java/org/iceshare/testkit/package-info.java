@@ -22,6 +22,10 @@
  * from which the view answers {@code expectedMillis} as the core does. Text without these rows parses as
  * before; see {@link org.iceshare.testkit.SwarmViews} for the syntax.
  *
+ * <p>{@link org.iceshare.testkit.TestPlan} does the same for the tracker's planners: a text picture of a
+ * content (one row per member, one column per piece, with its measured rate, slots and playhead), the
+ * views a {@code Planner} reads, and the {@code ServerChoice} the tracker would offer it.
+ *
  * <p>{@link org.iceshare.testkit.FakePeer} and {@link org.iceshare.testkit.FakeTracker} stand in for the
  * {@code Peer} and {@code Tracker} services in the tests of the bundles that use them (shell, web
  * console, live sources): what they show and answer is set by the test, and a fake peer records what it

@@ -5,12 +5,16 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PrimitiveIterator;
 import java.util.Set;
 
 import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.Peers;
 import org.iceshare.api.icet.Revoke;
+import org.iceshare.api.planner.ContentView;
+import org.iceshare.api.planner.MemberView;
+import org.iceshare.api.planner.PieceView;
+import org.iceshare.api.planner.Planner;
+import org.iceshare.api.planner.ServerChoice;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
@@ -24,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * One content on the tracker, a file ({@link FileContent}) or a live stream ({@link LiveContent}): its
  * authoritative manifest, its members, who holds each piece, and the orchestration both kinds share.
  *
- * <p><b>The plan.</b> {@link #plan} fills a member's window of outstanding assignments: it walks the
- * pieces in the order the kind of content wants them fetched ({@link #order}: rarest first or in playback
- * order for a file, index order from the member's start for a live stream) and gives each missing piece to
- * the holder {@link #chooseServer chosen} for it. The server is the least-loaded holder with a free serving
- * slot (slots sized by its upload cap); the source serves a piece only while nobody else holds it, and
- * to one member at a time, so it uploads each piece about once and the swarm spreads it. Every
- * verification frees a slot, credits the uploader and makes the reporter a holder; failures and revoked
+ * <p><b>The plan.</b> {@link #plan} fills a member's window of outstanding assignments. The policy is the
+ * tracker's current {@link Planner} (a plugin, swappable at run time): it orders the pieces the member may
+ * be given ({@link #wanted}), and for each picks a server among those this class found eligible
+ * ({@link #chooseServer}: trust stays here: banned, demoted and avoided members never serve, claims without
+ * evidence only where no proven holder can, and only members with a free serving slot, slots sized by their
+ * upload cap). Every verification frees a slot, credits the uploader, measures its upload (bytes delivered
+ * per second of serving, {@link Member#measuredRate}) and makes the reporter a holder; failures and revoked
  * servers trigger re-planning.
  *
  * <p><b>Size.</b> Over 600 lines because the evidence rules (reports, claims, demotion, bans, the early
@@ -40,11 +44,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading:</b> the tracker's executor only.
  */
-abstract class Content {
+abstract class Content implements ContentView {
     private static final Logger LOG = LoggerFactory.getLogger(Content.class);
 
     /** One piece's orchestration state: who holds it, and how many assignments the source serves. */
-    static class Slot {
+    static class Slot implements PieceView {
+        final int index;
         final int length;
         /** The members that hold the piece on evidence. */
         final List<Member> holders = new ArrayList<>(4);
@@ -53,8 +58,29 @@ abstract class Content {
         /** Assignments of this piece the source serves now. */
         int seeding;
 
-        Slot(int length) {
+        Slot(int index, int length) {
+            this.index = index;
             this.length = length;
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public int holders() {
+            return servers();
+        }
+
+        @Override
+        public int seeding() {
+            return seeding;
         }
 
         /** How many members hold or claim it and may serve it: what rarest-first orders by. */
@@ -108,8 +134,38 @@ abstract class Content {
         return manifest.id();
     }
 
-    String name() {
+    @Override
+    public String name() {
         return manifest.name();
+    }
+
+    // ------------------------------------------------------------------ what the planner sees
+
+    @Override
+    public boolean live() {
+        return manifest.live();
+    }
+
+    @Override
+    public PieceView piece(int index) {
+        return slot(index);
+    }
+
+    @Override
+    public List<MemberView> members() {
+        List<MemberView> out = new ArrayList<>(members.size());
+        for (Member m : members.values()) {
+            out.add(view(m));
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
+
+    /** The planner's view of a member, made once per member. */
+    final PlanMember view(Member m) {
+        if (m.view == null) {
+            m.view = new PlanMember(this, m);
+        }
+        return m.view;
     }
 
     // ------------------------------------------------------------------ what a kind of content says
@@ -120,8 +176,11 @@ abstract class Content {
     /** True when a report's digest is the authoritative hash of the piece. */
     abstract boolean hashMatches(int piece, byte[] digest);
 
-    /** The pieces to offer a member, best first (the member's own and assigned ones are skipped). */
-    abstract PrimitiveIterator.OfInt order(Member m);
+    /**
+     * The pieces a member may be given now, for the planner to order: those it neither holds, claims nor was
+     * assigned (and, for a file, that someone holds or claims).
+     */
+    abstract int[] wanted(Member m);
 
     /** A member registered as the source, or one that joined. */
     abstract void publish(ClientSession s);
@@ -216,7 +275,7 @@ abstract class Content {
                 touched.add(other);
             }
         }
-        server.serving = 0;
+        server.servedNone(System.nanoTime());
         replan(touched, System.nanoTime());
     }
 
@@ -267,6 +326,7 @@ abstract class Content {
             int len = slot.length;
             server.uploaded += len;
             server.rateWindowBytes += len;
+            server.delivered(len);
             m.downloaded += len;
             totalUploaded += len;
             if (server.source) {
@@ -417,8 +477,8 @@ abstract class Content {
     void release(int piece, PeerId from) {
         Member server = members.get(from);
         if (server != null) {
-            server.serving = Math.max(0, server.serving - 1);
             Slot slot = slot(piece);
+            server.served(slot == null ? 0 : slot.length, System.nanoTime());
             if (server.source && slot != null) {
                 slot.seeding = Math.max(0, slot.seeding - 1);
             }
@@ -433,6 +493,7 @@ abstract class Content {
         for (Member m : members.values()) {
             m.rate = m.rate * 0.7 + (m.rateWindowBytes / Math.max(0.001, seconds)) * 0.3;
             m.rateWindowBytes = 0;
+            m.sampleRate(now);
             for (Iterator<Map.Entry<Integer, Member.Assigned>> it = m.assigned.entrySet().iterator(); it.hasNext();) {
                 Map.Entry<Integer, Member.Assigned> e = it.next();
                 long age = now - e.getValue().since();
@@ -513,7 +574,7 @@ abstract class Content {
 
     // ------------------------------------------------------------------ planning
 
-    /** Fills a member's window of assignments, in the content's order. */
+    /** Fills a member's window of assignments, in the order the current planner gives. */
     final void plan(Member m, long now) {
         if (!m.fetches()) {
             return;
@@ -522,13 +583,31 @@ abstract class Content {
         if (room <= 0) {
             return;
         }
+        Planner planner = tracker.planner();
+        if (planner == null) {
+            return;
+        }
+        int[] wanted = wanted(m);
+        if (wanted.length == 0) {
+            return;
+        }
+        int[] order;
+        try {
+            order = planner.order(this, view(m), wanted);
+        } catch (RuntimeException e) {
+            tracker.plannerFailed(planner, e);
+            return;
+        }
+        if (order == null) {
+            return;
+        }
         Batch batch = new Batch(m);
-        for (PrimitiveIterator.OfInt it = order(m); room > 0 && it.hasNext();) {
-            int piece = it.nextInt();
+        for (int i = 0; i < order.length && room > 0; i++) {
+            int piece = order[i];
             if (m.have.has(piece) || m.claimed.has(piece) || m.assigned.containsKey(piece)) {
                 continue;
             }
-            Member server = chooseServer(piece, m, now, false);
+            Member server = chooseServer(planner, piece, m, now, false);
             if (server != null) {
                 assign(m, piece, server, now, batch);
                 room--;
@@ -557,7 +636,8 @@ abstract class Content {
      * @return how many were assigned
      */
     final int offer(Member m, List<Integer> pieces, long now, boolean urgent) {
-        if (!m.fetches()) {
+        Planner planner = tracker.planner();
+        if (!m.fetches() || planner == null) {
             return 0;
         }
         Batch batch = new Batch(m);
@@ -565,7 +645,7 @@ abstract class Content {
             if (m.have.has(piece) || m.claimed.has(piece) || m.assigned.containsKey(piece)) {
                 continue;
             }
-            Member server = chooseServer(piece, m, now, urgent);
+            Member server = chooseServer(planner, piece, m, now, urgent);
             if (server != null) {
                 assign(m, piece, server, now, batch);
             }
@@ -575,81 +655,89 @@ abstract class Content {
     }
 
     /**
-     * The least-loaded holder that may serve {@code piece} to {@code m}: a holder other than the source if
-     * any has a free slot, else the source, but only while no other member holds the piece and nobody else
-     * is being seeded it; {@code urgent} (a player waits) lets the source serve whenever no one else can.
+     * Who serves {@code piece} to {@code m}, by the planner's choice among the members that may: the
+     * holders on evidence with a free slot, or where none has one the members that claim it (a candidate
+     * proves its claim by serving), and the source whenever it has a free slot (for a demoted member only
+     * when {@code urgent}: one that never fetches would otherwise hold a piece the source seeds back from
+     * everyone until its assignment timed out). A holder this member avoids (it failed it, or it reported
+     * it) serves it nothing. Null when none may, or the planner has the member wait.
      */
-    final Member chooseServer(int piece, Member m, long now, boolean urgent) {
+    final Member chooseServer(Planner planner, int piece, Member m, long now, boolean urgent) {
         Slot slot = slot(piece);
         if (slot == null) {
             return null;
         }
-        Member best = null;
-        double bestLoad = 0;
+        List<MemberView> holders = new ArrayList<>(slot.holders.size());
+        List<MemberView> candidates = new ArrayList<>(0);
         Member source = null;
-        boolean otherHolders = false;
-        Member candidate = null;
-        double candidateLoad = 0;
-        // a holder this member avoids (it failed it, or it reported it) is no holder for it: the source serves
+        int busy = 0;
+        int pending = 0;
         for (Member h : slot.candidates) {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
                 continue;
             }
-            // a busy candidate is worth waiting for only if it has served someone: a staller that claims
-            // every piece and fills its slots would otherwise keep the source from seeding anything
-            otherHolders |= h.proven;
-            int slots = h.session.servingSlots(slot.length, settings.maxServing());
-            if (h.serving >= slots) {
-                continue;
-            }
-            double load = (double) h.serving / slots;
-            if (candidate == null || load < candidateLoad) {
-                candidate = h;
-                candidateLoad = load;
+            if (h.serving >= h.session.servingSlots(slot.length, settings.maxServing())) {
+                // a busy candidate is worth waiting for only if it has served someone: a staller that claims
+                // every piece and fills its slots would otherwise keep the source from seeding anything
+                if (h.proven) {
+                    busy++;
+                } else if (!h.unasked.has(piece)) {
+                    pending++;
+                }
+            } else {
+                candidates.add(view(h));
             }
         }
         for (Member h : slot.holders) {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
                 continue;
             }
-            otherHolders |= !h.source;
-            int slots = h.session.servingSlots(slot.length, settings.maxServing());
-            if (h.serving >= slots) {
-                continue;
-            }
+            boolean full = h.serving >= h.session.servingSlots(slot.length, settings.maxServing());
             if (h.source) {
-                if (source == null || h.serving < source.serving) {
+                if (!full && (urgent || !m.demoted)) {
                     source = h;
                 }
+            } else if (full) {
+                busy++;
             } else {
-                // the least loaded for its capacity: a capped peer fills up sooner than an uncapped one
-                double load = (double) h.serving / slots;
-                if (best == null || load < bestLoad) {
-                    best = h;
-                    bestLoad = load;
-                }
+                holders.add(view(h));
             }
         }
-        if (best != null) {
-            return best;
+        List<MemberView> free = holders.isEmpty() ? candidates : holders;
+        if (source != null) {
+            free.add(view(source));
         }
-        if (candidate != null) {
-            // no proven holder can serve it: a candidate gets the chance to prove its claim
-            return candidate;
+        if (free.isEmpty()) {
+            return null;
         }
-        // when the other holders are merely busy, waiting for them keeps the source's upload near one copy;
-        // a demoted member fetches from the swarm only: the source seeds each piece to one member at a time,
-        // and one that never fetches would hold the piece back from everyone until its assignment timed out
-        if (source != null && (urgent || !otherHolders && slot.seeding == 0 && !m.demoted)) {
-            return source;
+        MemberView chosen;
+        try {
+            chosen = planner.server(new Choice(this, view(m), slot, free, busy, pending, urgent));
+        } catch (RuntimeException e) {
+            tracker.plannerFailed(planner, e);
+            return null;
+        }
+        // the planner chooses among what trust allows, nothing else
+        for (MemberView v : free) {
+            if (v == chosen) {
+                return ((PlanMember) v).member;
+            }
         }
         return null;
+    }
+
+    /** One server choice shown to the planner. */
+    private record Choice(ContentView content, MemberView member, PieceView piece, List<MemberView> free, int busy,
+            int pending, boolean urgent) implements ServerChoice {
+        Choice {
+            free = java.util.Collections.unmodifiableList(free);
+        }
     }
 
     private void assign(Member m, int piece, Member server, long now, Batch batch) {
         Slot slot = slot(piece);
         m.assigned.put(piece, new Member.Assigned(server.id, now));
-        server.serving++;
+        server.serve(slot.length, now);
         if (server.source) {
             slot.seeding++;
         }

@@ -5,9 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PrimitiveIterator;
 import java.util.Random;
-import java.util.stream.IntStream;
 
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
@@ -25,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A file on the tracker: every piece is known from the manifest, the publisher holds them all.
  *
- * <p>Its order of pieces for a member: rarest first, random among equals, so that copies spread evenly;
- * or, for a member whose player streams the file ({@link #seek}), in playback order from its playhead. A
- * piece that becomes available is offered to waiting members at once, best upload ratio first.
+ * <p>The planner orders the pieces for a member (today's rarest first, random among equals, or in
+ * playback order from the playhead of a member whose player streams the file, {@link #seek}). A piece
+ * that becomes available is offered to waiting members at once, best upload ratio first.
  *
  * <p><b>Threading:</b> the tracker's executor only.
  */
@@ -46,7 +44,7 @@ final class FileContent extends Content {
         this.random = random;
         this.slots = new Slot[manifest.pieceCount()];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot(manifest.piece(i).length());
+            slots[i] = new Slot(i, manifest.piece(i).length());
         }
     }
 
@@ -126,30 +124,22 @@ final class FileContent extends Content {
 
     // ------------------------------------------------------------------ planning
 
-    /** Rarest first, random among equals; or playback order from the playhead when a player streams. */
+    /** The pieces it neither holds, claims nor was assigned, that someone holds or claims, in index order. */
     @Override
-    PrimitiveIterator.OfInt order(Member m) {
-        int n = slots.length;
-        long[] keys = new long[n];
+    int[] wanted(Member m) {
+        int[] out = new int[slots.length];
         int count = 0;
-        for (int i = 0; i < n; i++) {
-            if (m.have.has(i) || m.claimed.has(i) || m.assigned.containsKey(i)) {
-                continue;
-            }
-            int avail = slots[i].servers();
-            if (avail == 0) {
-                continue;
-            }
-            if (m.playhead >= 0) {
-                // a player streams it: in playback order from the playhead (the nearest deadline first)
-                keys[count++] = ((long) ((i - m.playhead + n) % n) << 20) | i;
-            } else {
-                // rarest first, random among equals: sort key = availability, then a random draw
-                keys[count++] = ((long) avail << 40) | ((long) random.nextInt(1 << 20) << 20) | i;
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i].servers() > 0 && !m.have.has(i) && !m.claimed.has(i) && !m.assigned.containsKey(i)) {
+                out[count++] = i;
             }
         }
-        Arrays.sort(keys, 0, count);
-        return IntStream.range(0, count).map(k -> (int) (keys[k] & 0xFFFFF)).iterator();
+        return count == out.length ? out : Arrays.copyOf(out, count);
+    }
+
+    @Override
+    public int pieceLength() {
+        return slots.length == 0 ? 0 : slots[0].length;
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PrimitiveIterator;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -54,7 +53,7 @@ final class LiveContent extends Content {
         final Announce.Entry entry;
 
         LiveSlot(Announce.Entry entry) {
-            super(entry.piece().length());
+            super(entry.piece().index(), entry.piece().length());
             this.info = entry.piece();
             this.cutMillis = entry.cutMillis();
             this.entry = entry;
@@ -278,10 +277,23 @@ final class LiveContent extends Content {
 
     // ------------------------------------------------------------------ planning
 
-    /** The pieces of the window from the member's start on, in index order (the nearest deadline first). */
+    /** The pieces of the window from the member's start on that it lacks, in index order (the nearest deadline first). */
     @Override
-    PrimitiveIterator.OfInt order(Member m) {
-        return pieces.tailMap(m.start, true).keySet().stream().mapToInt(Integer::intValue).iterator();
+    int[] wanted(Member m) {
+        var tail = pieces.tailMap(m.start, true).keySet();
+        int[] out = new int[tail.size()];
+        int count = 0;
+        for (int i : tail) {
+            if (!m.have.has(i) && !m.claimed.has(i) && !m.assigned.containsKey(i)) {
+                out[count++] = i;
+            }
+        }
+        return count == out.length ? out : java.util.Arrays.copyOf(out, count);
+    }
+
+    @Override
+    public int pieceLength() {
+        return pieces.isEmpty() ? 0 : pieces.lastEntry().getValue().length;
     }
 
     /** The piece has one more holder: everyone still waiting for it can be served now. */

@@ -45,8 +45,10 @@ final class Member {
     boolean demoted;
     /** Assignments outstanding to this member: piece, then the member told to serve it. In assignment order. */
     final Map<Integer, Assigned> assigned = new LinkedHashMap<>();
-    /** Assignments outstanding where this member serves. */
+    /** Assignments outstanding where this member serves (change it with {@link #serve} and {@link #served}). */
     int serving;
+    /** The bytes of those assignments. */
+    long servingBytes;
     long uploaded;
     long downloaded;
     /** File: the piece a player at this member plays now (from its Seeks), or -1: then rarest first. */
@@ -58,6 +60,18 @@ final class Member {
     /** Bytes credited to it per second, smoothed: its measured upload. */
     double rate;
     long rateWindowBytes;
+    /**
+     * Bytes it delivered per second of the time it was serving (serving > 0), smoothed: its upload
+     * capacity on evidence (pieces the members it served verified), whatever it declares. 0: not measured.
+     */
+    double measuredRate;
+    /** Delivered bytes and serving time not yet folded into {@link #measuredRate}. */
+    private long deliveredBytes;
+    private long busyNanos;
+    /** When it last went from serving nothing to serving something (valid while serving > 0). */
+    private long busySince;
+    /** The planner's view of it, made once ({@link Content#view}). */
+    PlanMember view;
     /** Pieces whose source failed for this member, with the time the avoidance ends. */
     private final Map<Long, Long> avoid = new HashMap<>();
     /** The servers this member reported corrupt data from: never assigned to it again here. */
@@ -74,6 +88,72 @@ final class Member {
         this.claimed = claimed;
         this.unasked = unasked;
     }
+
+    /** It serves one more assignment, of {@code bytes}; its serving time runs from now if it was idle. */
+    void serve(int bytes, long now) {
+        if (serving++ == 0) {
+            busySince = now;
+        }
+        servingBytes += bytes;
+    }
+
+    /** One of its assignments ended (verified, failed, expired or revoked); its serving time stops when idle. */
+    void served(int bytes, long now) {
+        if (serving == 0) {
+            return;
+        }
+        servingBytes = Math.max(0, servingBytes - bytes);
+        if (--serving == 0) {
+            busyNanos += now - busySince;
+            servingBytes = 0;
+        }
+    }
+
+    /** Every assignment where it serves ended at once (it was revoked). */
+    void servedNone(long now) {
+        if (serving > 0) {
+            busyNanos += now - busySince;
+        }
+        serving = 0;
+        servingBytes = 0;
+    }
+
+    /** A member it served verified {@code bytes} from it. */
+    void delivered(long bytes) {
+        deliveredBytes += bytes;
+    }
+
+    /**
+     * Folds the bytes delivered since the last sample into {@link #measuredRate}, over the time it was serving.
+     * Serving time without a delivery is carried to the next sample (a large piece may take longer than a
+     * tick), but only up to {@link #MAX_SILENT_NANOS}: a member that serves and delivers nothing for that long
+     * measures 0 for that span.
+     */
+    void sampleRate(long now) {
+        long busy = busyNanos;
+        if (serving > 0) {
+            busy += now - busySince;
+            busySince = now;
+        }
+        busyNanos = 0;
+        if (deliveredBytes == 0 && busy < MAX_SILENT_NANOS) {
+            busyNanos = busy;
+            return;
+        }
+        if (busy < MIN_SAMPLE_NANOS) {
+            // delivered in a sliver of serving time (a verification came in just as a slot freed): keep the bytes
+            busyNanos = busy;
+            return;
+        }
+        double sample = deliveredBytes / (busy / 1e9);
+        measuredRate = measuredRate == 0 ? sample : measuredRate * (1 - RATE_WEIGHT) + sample * RATE_WEIGHT;
+        deliveredBytes = 0;
+    }
+
+    /** The weight of a new sample in {@link #measuredRate}. */
+    static final double RATE_WEIGHT = 0.3;
+    static final long MIN_SAMPLE_NANOS = 20_000_000L;
+    static final long MAX_SILENT_NANOS = 10_000_000_000L;
 
     /** True when the member may be sent to fetch (a source and a banned member are not). */
     boolean fetches() {

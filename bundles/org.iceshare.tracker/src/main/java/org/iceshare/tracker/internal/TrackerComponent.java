@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
+import org.iceshare.api.planner.Planner;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.api.tracker.TrackedContent;
@@ -37,6 +38,10 @@ import org.osgi.service.metatype.annotations.Option;
  * {@link TrackerEngine}. It listens on every {@link Transport} service there is (a dynamic, greedy,
  * optional reference; without any it waits for one): a transport that arrives is listened on at once,
  * and when one leaves its clients come back over the others.
+ *
+ * <p>It plans with the {@link Planner} service its configuration names ({@code planner}), tracked with a
+ * dynamic, greedy, multiple reference: a planner deployed, selected or removed applies at the next planning
+ * step, while transfers run; with the named one absent the highest-ranked one plans.
  */
 @Component(service = Tracker.class, configurationPid = "org.iceshare.tracker", immediate = true)
 @Designate(ocd = TrackerComponent.Config.class)
@@ -91,6 +96,12 @@ public final class TrackerComponent implements Tracker {
                 + "(tracker.key, readable by its owner only) among them. Empty: ${karaf.data}/iceshare/tracker. The "
                 + "key is the tracker's identity: clients see it in the tracker's HELLO.")
         String storage() default "";
+
+        @AttributeDefinition(name = "Planner", description = "Name of the planner (the planner.name property of a "
+                + "Planner service), for example rarest or capacity: the policy that orders each client's pieces and "
+                + "picks who serves each. It changes in the middle of transfers. When no installed planner has this "
+                + "name, the highest-ranked one plans until it appears.")
+        String planner() default Planner.DEFAULT;
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrackerComponent.class);
@@ -101,6 +112,8 @@ public final class TrackerComponent implements Tracker {
     /** The folder of what survives a restart: its key and who owns which name. */
     private final Path storage;
     private volatile TrackerEngine engine;
+    /** The installed planners and the one selected; every engine this component starts asks it. */
+    private final PlannerSelection planners;
     private TrackerSettings settings;
     private boolean started;
     private boolean deactivated;
@@ -112,7 +125,8 @@ public final class TrackerComponent implements Tracker {
         this.storage = c.storage().isBlank()
                 ? Paths.get(System.getProperty("karaf.data", "data"), "iceshare", "tracker") : Paths.get(c.storage());
         this.identity = identity(storage);
-        this.engine = new TrackerEngine(settings, List.of(), identity, storage);
+        this.planners = new PlannerSelection(c.planner());
+        this.engine = new TrackerEngine(settings, List.of(), identity, storage, planners);
         engine.publishers(policy(c));
     }
 
@@ -162,6 +176,19 @@ public final class TrackerComponent implements Tracker {
         engine.removeTransport(transport);
     }
 
+    @Reference(service = Planner.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindPlanner(Planner planner, Map<String, Object> props) {
+        Object name = props.get(Planner.NAME_PROPERTY);
+        int ranking = props.get("service.ranking") instanceof Integer i ? i : 0;
+        long id = props.get("service.id") instanceof Long l ? l : 0L;
+        planners.add(planner, name == null ? planner.name() : name.toString(), ranking, id);
+    }
+
+    void unbindPlanner(Planner planner) {
+        planners.remove(planner);
+    }
+
     static TrackerSettings settings(Config c) {
         if (c.peerTimeoutSeconds() < 5 || c.peerTimeoutSeconds() > 3600) {
             throw new IllegalArgumentException("peerTimeoutSeconds must be in 5..3600: " + c.peerTimeoutSeconds());
@@ -202,12 +229,14 @@ public final class TrackerComponent implements Tracker {
             return;
         }
         engine.publishers(policy);
+        // the planner is asked at each planning step: a new selection needs no restart
+        planners.select(c.planner());
         if (next.equals(settings)) {
             return;
         }
         engine.close();
         try {
-            TrackerEngine restarted = new TrackerEngine(next, transports, identity, storage);
+            TrackerEngine restarted = new TrackerEngine(next, transports, identity, storage, planners);
             restarted.publishers(policy);
             restarted.start();
             engine = restarted;
@@ -216,7 +245,7 @@ public final class TrackerComponent implements Tracker {
             LOG.error("tracker: cannot start with the new configuration ({}); back to the previous one",
                     e.getMessage());
             try {
-                TrackerEngine old = new TrackerEngine(settings, transports, identity, storage);
+                TrackerEngine old = new TrackerEngine(settings, transports, identity, storage, planners);
                 old.publishers(policy);
                 old.start();
                 engine = old;

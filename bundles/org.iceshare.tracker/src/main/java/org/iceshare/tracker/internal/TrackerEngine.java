@@ -40,6 +40,7 @@ import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Seek;
 import org.iceshare.api.icet.Role;
 import org.iceshare.api.icet.Verified;
+import org.iceshare.api.planner.Planner;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PeerId;
@@ -63,15 +64,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The plan, per client:
  * <ul>
- * <li>pieces are handed out rarest first (random among equals), at most {@code window} outstanding;</li>
- * <li>each piece comes from the least-loaded peer that holds it, never the source while another
- * holder exists, and a piece held only by the source is handed to one client at a time: the
- * source uploads each piece about once and the swarm spreads it;</li>
- * <li>a peer serves at most {@code maxServing} assignments at once; when capacity is short, clients
- * with the better upload ratio are served first;</li>
- * <li>every verification report frees a slot, credits the uploader, makes the reporter a holder
+ * <li>the policy is a {@link Planner} (a plugin; the engine asks its supplier for the current one at each
+ * planning step, so it can be swapped while transfers run): it orders the pieces a client may be given,
+ * at most {@code window} outstanding, and picks each piece's server among the eligible ones;</li>
+ * <li>trust stays here: banned, demoted and avoided peers serve nobody, claims count only where no proven
+ * holder can serve, and a peer serves at most its slots (from {@code maxServing} and its upload cap);
+ * when capacity is short, clients with the better upload ratio are planned first;</li>
+ * <li>every verification report frees a slot, credits the uploader, measures its upload (bytes the
+ * clients it served verified, per second of the time it was serving), makes the reporter a holder
  * and offers the piece to waiting clients; failures and liars trigger reassignment.</li>
  * </ul>
+ * With no planner (none installed), nothing new is assigned until one comes.
  *
  * <p><b>Size.</b> Over 600 lines because it is the tracker's only entry point: one dispatch per IceT
  * message, each checked against the session's allowances ({@link Guard}) and the publish rules before it
@@ -89,6 +92,10 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final TrackerSettings settings;
+    /** The planner to use now; null while none is installed. */
+    private final java.util.function.Supplier<? extends Planner> planners;
+    private Planner lastPlanner;
+    private long lastPlannerFailureNanos;
     /** The tracker's own order of endpoints: tcp (the port of icet:// URLs) first, then the others by name. */
     private static final List<String> ORDER = List.of("tcp");
 
@@ -116,19 +123,27 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private volatile InetSocketAddress address;
     private Thread thread;
 
-    /** A tracker with one transport; more can come and go with {@link #addTransport} and {@link #removeTransport}. */
-    public TrackerEngine(TrackerSettings settings, Transport transport) {
-        this(settings, List.of(transport));
+    /**
+     * A tracker with one transport (more can come and go with {@link #addTransport} and
+     * {@link #removeTransport}) and one planner for good.
+     */
+    public TrackerEngine(TrackerSettings settings, Transport transport, Planner planner) {
+        this(settings, List.of(transport), () -> planner);
     }
 
-    /** A tracker listening on each of {@code transports} once started, with a fresh identity (not kept). */
-    public TrackerEngine(TrackerSettings settings, Collection<Transport> transports) {
-        this(settings, transports, Identity.generate());
+    /**
+     * A tracker listening on each of {@code transports} once started, with a fresh identity (not kept), using
+     * the planner {@code planners} supplies at each planning step (null: none now).
+     */
+    public TrackerEngine(TrackerSettings settings, Collection<Transport> transports,
+            java.util.function.Supplier<? extends Planner> planners) {
+        this(settings, transports, Identity.generate(), planners);
     }
 
     /** A tracker with its identity (for example kept in its storage folder); names are kept in memory only. */
-    public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity) {
-        this(settings, transports, identity, null);
+    public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity,
+            java.util.function.Supplier<? extends Planner> planners) {
+        this(settings, transports, identity, null, planners);
     }
 
     /**
@@ -136,8 +151,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
      * null to keep it in memory only.
      */
     public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity,
-            Path stateDir) {
+            Path stateDir, java.util.function.Supplier<? extends Planner> planners) {
         this.settings = settings;
+        this.planners = java.util.Objects.requireNonNull(planners, "planners");
         this.identity = identity;
         try {
             this.names = new NameRegistry(stateDir == null ? null : stateDir.resolve("names"));
@@ -294,6 +310,30 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             Content c = byId.get(content);
             return c == null ? new int[0] : c.availability();
         }, new int[0]);
+    }
+
+    /** The planner to use for this planning step (logged when it changes), or null while there is none. Tracker thread. */
+    Planner planner() {
+        Planner p = planners.get();
+        if (p != lastPlanner) {
+            if (p == null) {
+                LOG.warn("tracker: no planner installed; nothing new is assigned until one comes");
+            } else {
+                LOG.info("tracker: planning with '{}' (was '{}')", p.name(),
+                        lastPlanner == null ? "(none)" : lastPlanner.name());
+            }
+            lastPlanner = p;
+        }
+        return p;
+    }
+
+    /** A planner threw: this step assigns nothing (logged at most once a second). Tracker thread. */
+    void plannerFailed(Planner p, RuntimeException e) {
+        long now = System.nanoTime();
+        if (now - lastPlannerFailureNanos > 1_000_000_000L) {
+            lastPlannerFailureNanos = now;
+            LOG.error("tracker: planner '{}' failed; nothing assigned in this step", p.name(), e);
+        }
     }
 
     /** Credits an upload from one peer to another in the all-time ratios. */

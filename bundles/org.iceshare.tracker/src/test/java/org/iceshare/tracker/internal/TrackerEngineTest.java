@@ -52,6 +52,7 @@ import org.iceshare.engine.internal.Handshake;
 import org.iceshare.engine.internal.Identity;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
+import org.iceshare.planner.rarest.internal.RarestPlanner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,10 @@ class TrackerEngineTest {
         return MessageDigest.getInstance("SHA-256").digest(ByteBuffer.allocate(8).putInt(piece).putInt(salt).array());
     }
 
+    /** The tracker's planner, swapped by a test as the tracker's configuration does in a container. */
+    private final java.util.concurrent.atomic.AtomicReference<org.iceshare.api.planner.Planner> planner =
+            new java.util.concurrent.atomic.AtomicReference<>(new RarestPlanner());
+
     @BeforeEach
     void start() throws Exception {
         transport = NettyTransport.tcp(TransportSettings.DEFAULTS);
@@ -171,7 +176,7 @@ class TrackerEngineTest {
 
     private void startTracker(Duration peerTimeout) throws Exception {
         tracker = new TrackerEngine(new TrackerSettings("127.0.0.1", 0, peerTimeout, 16, 12, Duration.ofSeconds(60)),
-                transport);
+                List.of(transport), planner::get);
         tracker.start();
     }
 
@@ -182,6 +187,67 @@ class TrackerEngineTest {
         }
         tracker.close();
         transport.close();
+    }
+
+    /** A planner that answers with the member itself, which is never among the servers offered. */
+    private record Rogue(boolean fail) implements org.iceshare.api.planner.Planner {
+        @Override
+        public String name() {
+            return fail ? "failing" : "rogue";
+        }
+
+        @Override
+        public int[] order(org.iceshare.api.planner.ContentView content, org.iceshare.api.planner.MemberView member,
+                int[] wanted) {
+            if (fail) {
+                throw new IllegalStateException("a planner bug");
+            }
+            return wanted;
+        }
+
+        @Override
+        public org.iceshare.api.planner.MemberView server(org.iceshare.api.planner.ServerChoice choice) {
+            return choice.member();
+        }
+    }
+
+    @Test
+    void aPlannerChoosesOnlyAmongWhatTrustOffersAndASwapAppliesAtTheNextStep() throws Exception {
+        Manifest m = manifest("planned.ogg", 10, 9);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+
+        // an answer outside the offer assigns nothing
+        planner.set(new Rogue(false));
+        Client b = new Client(5001);
+        b.send(new Join("planned.ogg"));
+        b.next(Joined.class);
+        assertThat(b.inbox.poll(300, TimeUnit.MILLISECONDS)).isNull();
+
+        // a planner that throws costs its planning steps, not the tracker
+        planner.set(new Rogue(true));
+        Client c = new Client(5002);
+        c.send(new Join("planned.ogg"));
+        c.next(Joined.class);
+        assertThat(c.inbox.poll(300, TimeUnit.MILLISECONDS)).isNull();
+
+        // the classic planner again: the next step (a tick) assigns every piece, each from the source once
+        // (to b or to c, whichever is planned first)
+        planner.set(new RarestPlanner());
+        Set<Integer> pieces = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pieces.size() < 10 && System.nanoTime() < deadline) {
+            for (Client client : List.of(b, c)) {
+                if (client.inbox.poll(50, TimeUnit.MILLISECONDS) instanceof Assign a) {
+                    a.entries().forEach(e -> {
+                        assertThat(e.source()).isEqualTo(source.id);
+                        assertThat(pieces.add(e.piece())).as("piece " + e.piece() + " seeded once").isTrue();
+                    });
+                }
+            }
+        }
+        assertThat(pieces).hasSize(10);
     }
 
     @Test
@@ -394,7 +460,8 @@ class TrackerEngineTest {
         TrackerSettings settings = new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 16, 12,
                 Duration.ofSeconds(60));
         Identity trackerKey = Identity.generate();
-        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state);
+        RarestPlanner planner = new RarestPlanner();
+        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state, () -> planner);
         tracker.start();
         Identity ownerKey = Identity.generate();
         Manifest m = manifest("owned.ogg", 2, 6);
@@ -404,7 +471,7 @@ class TrackerEngineTest {
         owner.connection.close("restart");
         tracker.close();
 
-        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state);
+        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state, () -> planner);
         tracker.start();
         Client squatter = new Client(5001);
         squatter.send(new Publish(m));

@@ -44,6 +44,8 @@ public class FeaturesIT extends IceShareTestSupport {
         "org.iceshare.tracker",
         "org.iceshare.transport.tcp",
         "org.iceshare.transport.tls",
+        "org.iceshare.planner.rarest",
+        "org.iceshare.planner.capacity",
         "org.iceshare.scheduler.rarest",
         "org.iceshare.scheduler.sequential",
         "org.iceshare.scheduler.deadline",

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import org.iceshare.api.media.MediaFormat;
+import org.iceshare.api.planner.Planner;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.transport.Transport;
 import org.iceshare.core.internal.peer.PeerEngine;
@@ -20,6 +21,8 @@ import org.iceshare.core.internal.peer.PeerSettings;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 import org.iceshare.media.ogg.internal.OggFormat;
+import org.iceshare.planner.capacity.internal.CapacityPlanner;
+import org.iceshare.planner.rarest.internal.RarestPlanner;
 import org.iceshare.scheduler.deadline.internal.DeadlineScheduler;
 import org.iceshare.scheduler.rarest.internal.RarestFirstScheduler;
 import org.iceshare.tracker.internal.TrackerEngine;
@@ -52,6 +55,24 @@ public final class SwarmFixture implements AutoCloseable {
     private final NettyTransport transport;
     private final SwitchablePlugins plugins;
     private final TrackerEngine tracker;
+    /**
+     * The tracker's planner; switched at run time as the tracker's configuration does in a container. The
+     * system property {@value #PLANNER_PROPERTY} ({@code rarest} or {@code capacity}) picks the one the
+     * fixture starts with, so the whole suite can run under either.
+     */
+    private volatile Planner planner = plannerNamed(System.getProperty(PLANNER_PROPERTY, RarestPlanner.NAME));
+
+    /** The system property naming the planner a fixture starts with. */
+    public static final String PLANNER_PROPERTY = "iceshare.itest.planner";
+
+    /** A new planner of this name: {@code rarest} or {@code capacity}. */
+    public static Planner plannerNamed(String name) {
+        return switch (name) {
+            case RarestPlanner.NAME -> new RarestPlanner();
+            case CapacityPlanner.NAME -> new CapacityPlanner();
+            default -> throw new IllegalArgumentException("no planner " + name + " (rarest, capacity)");
+        };
+    }
     private final List<PeerEngine> peers = new ArrayList<>();
     /** The transports of the peers that have their own address, closed with their peer. */
     private final Map<PeerEngine, NettyTransport> ownTransports = new IdentityHashMap<>();
@@ -89,7 +110,7 @@ public final class SwarmFixture implements AutoCloseable {
         this.transport = NettyTransport.tcp(transportSettings);
         this.plugins = new SwitchablePlugins(new RarestFirstScheduler(), new Sha256Verifier(), formats);
         plugins.streamingScheduler(new DeadlineScheduler());
-        this.tracker = new TrackerEngine(trackerSettings, trackerTransport.apply(transport));
+        this.tracker = new TrackerEngine(trackerSettings, List.of(trackerTransport.apply(transport)), () -> planner);
         tracker.start();
     }
 
@@ -99,6 +120,15 @@ public final class SwarmFixture implements AutoCloseable {
 
     public InetSocketAddress trackerAddress() {
         return tracker.address();
+    }
+
+    /** The tracker plans with {@code p} from its next planning step on (outstanding assignments stay). */
+    public void planner(Planner p) {
+        this.planner = p;
+    }
+
+    public Planner planner() {
+        return planner;
     }
 
     public SwitchablePlugins plugins() {

@@ -33,6 +33,7 @@ import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 import org.iceshare.tracker.internal.TrackerEngine;
 import org.iceshare.tracker.internal.TrackerSettings;
+import org.iceshare.planner.rarest.internal.RarestPlanner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,7 @@ class TrackerLinkTest {
     @BeforeEach
     void start() throws IOException {
         tcp = NettyTransport.tcp(TransportSettings.DEFAULTS);
-        tracker = new TrackerEngine(TrackerSettings.loopback(), tcp);
+        tracker = new TrackerEngine(TrackerSettings.loopback(), tcp, new RarestPlanner());
         tracker.start();
         owner = new Owner();
     }
