@@ -27,7 +27,9 @@ class SchedulerSwapTest {
         Path media = TestMedia.vorbis(60, 4);
         long size = Files.size(media);
         try (SwarmFixture swarm = new SwarmFixture(tmp, TrackerSettings.loopback(), 32 * 1024)) {
-            PeerEngine source = swarm.addPeer("source", s -> s.withUploadRate(size / 2));
+            // the source needs about 10 s to send every piece once: at 20% progress most pieces are still to be
+            // requested, so the swap takes effect even when a loaded machine polls late (at size / 2 it did not)
+            PeerEngine source = swarm.addPeer("source", s -> s.withUploadRate(size / 10));
             IcetUrl url = source.publish(media, "swap.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
             List<PeerEngine> peers = List.of(swarm.addPeer("a"), swarm.addPeer("b"), swarm.addPeer("c"));
             SwarmStatus s = null;
