@@ -334,7 +334,18 @@ abstract class Content implements ContentView {
             }
             tracker.credit(server.id, m.id, len);
         }
-        afterVerified(m, piece, System.nanoTime());
+        long now = System.nanoTime();
+        afterVerified(m, piece, now);
+        if (server != null && server != m && a != null && a.from().equals(from)) {
+            refill(server, now);
+        }
+    }
+
+    /**
+     * A verification freed one of {@code server}'s serving slots: a content may hand it to a member waiting for
+     * work at once, so that the uplink does not idle until the next tick. None by default.
+     */
+    void refill(Member server, long now) {
     }
 
     void fetchFailed(ClientSession s, int piece, PeerId from) {
@@ -676,7 +687,7 @@ abstract class Content implements ContentView {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
                 continue;
             }
-            if (h.serving >= h.session.servingSlots(slot.length, settings.maxServing())) {
+            if (h.serving >= h.servingSlots(slot.length, settings.maxServing())) {
                 // a busy candidate is worth waiting for only if it has served someone: a staller that claims
                 // every piece and fills its slots would otherwise keep the source from seeding anything
                 if (h.proven) {
@@ -692,7 +703,7 @@ abstract class Content implements ContentView {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
                 continue;
             }
-            boolean full = h.serving >= h.session.servingSlots(slot.length, settings.maxServing());
+            boolean full = h.serving >= h.servingSlots(slot.length, settings.maxServing());
             if (h.source) {
                 if (!full && (urgent || !m.demoted)) {
                     source = h;

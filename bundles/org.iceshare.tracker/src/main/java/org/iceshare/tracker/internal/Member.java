@@ -150,6 +150,25 @@ final class Member {
         deliveredBytes = 0;
     }
 
+    /**
+     * How many pieces of {@code pieceLength} bytes it may serve at once: what its declared cap allows
+     * ({@link ClientSession#servingSlots}), and, once its upload is measured, no more than that measured
+     * upload moves in {@link #SLOT_HORIZON_SECONDS}, plus one so that a rate measured low can grow. Without
+     * it a peer behind a slow uplink that declares nothing (the kernel or its link caps it) held as many
+     * assignments as a fast one, and the members assigned to it waited seconds while fast peers idled.
+     */
+    int servingSlots(int pieceLength, int maxServing) {
+        int declared = session.servingSlots(pieceLength, maxServing);
+        if (measuredRate <= 0 || pieceLength <= 0) {
+            return declared;
+        }
+        long fits = (long) Math.ceil(measuredRate * SLOT_HORIZON_SECONDS / pieceLength) + 1;
+        return (int) Math.max(1, Math.min(declared, fits));
+    }
+
+    /** How far ahead of its measured upload a member is given serving work. */
+    static final double SLOT_HORIZON_SECONDS = 1.0;
+
     /** The weight of a new sample in {@link #measuredRate}. */
     static final double RATE_WEIGHT = 0.3;
     static final long MIN_SAMPLE_NANOS = 20_000_000L;

@@ -85,4 +85,24 @@ class MemberRateTest {
         m.servedNone(13_000 * MS);
         assertThat(m.serving).isZero();
     }
+
+    @Test
+    void servingSlotsFollowTheMeasuredUploadOnceThereIsOne() {
+        Member slow = member();
+        Member fast = member();
+        int piece = 256 * 1024;
+        assertThat(slow.servingSlots(piece, 12)).as("not measured: the declared cap (none) allows all").isEqualTo(12);
+        // 0.5 MiB/s moves 2 pieces a second, plus one to let a low measurement grow
+        slow.serve(piece, 0);
+        slow.served(piece, 500 * MS);
+        slow.delivered(piece);
+        slow.sampleRate(500 * MS);
+        assertThat(slow.servingSlots(piece, 12)).isEqualTo(3);
+        // 4 MiB/s fills all 12
+        fast.serve(piece, 0);
+        fast.served(piece, 62 * MS);
+        fast.delivered(piece);
+        fast.sampleRate(62 * MS);
+        assertThat(fast.servingSlots(piece, 12)).isEqualTo(12);
+    }
 }
