@@ -1,9 +1,16 @@
 package org.iceshare.core.internal.peer;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.transport.Pacer;
+import org.iceshare.core.internal.storage.PieceStore;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.engine.internal.Handshake;
@@ -51,6 +58,23 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
         links.execute(() -> links.received(this, message));
     }
 
+    /**
+     * A piece lent by the transport: verified and stored on the engine thread straight from the buffer it
+     * arrived in, which is released there once done (or at once when the engine has stopped).
+     */
+    @Override
+    public void receivedPiece(Connection c, ContentId content, int piece, ByteBuffer data, Runnable release) {
+        if (!links.execute(() -> {
+            try {
+                links.receivedPiece(this, content, piece, data);
+            } finally {
+                release.run();
+            }
+        })) {
+            release.run();
+        }
+    }
+
     @Override
     public void closed(Connection c, String reason) {
         links.execute(() -> links.closed(this, reason));
@@ -74,6 +98,15 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
         } else {
             queued.add(m);
         }
+    }
+
+    @Override
+    public CompletionStage<Void> sendPiece(ContentId content, int piece, PieceStore.Span span, Pacer pacer) {
+        Connection c = connection;
+        if (closed || !ready || c == null) {
+            return CompletableFuture.failedFuture(new ClosedChannelException());
+        }
+        return c.sendPiece(content, piece, span.file(), span.position(), span.length(), pacer);
     }
 
     @Override

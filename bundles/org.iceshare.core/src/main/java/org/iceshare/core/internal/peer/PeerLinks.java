@@ -168,9 +168,25 @@ final class PeerLinks {
         return engine.hello(handshake);
     }
 
-    /** Hands a link's event to the engine thread. Any thread. */
-    void execute(Runnable task) {
-        engine.execute(task);
+    /** Hands a link's event to the engine thread. Any thread. @return false when the engine has stopped */
+    boolean execute(Runnable task) {
+        return engine.execute(task);
+    }
+
+    /** A piece whose data the transport lent (valid during this call only). */
+    void receivedPiece(PeerLink link, ContentId content, int piece, java.nio.ByteBuffer data) {
+        if (link.closed) {
+            return;
+        }
+        link.lastReceivedNanos = System.nanoTime();
+        if (!link.ready) {
+            refuse(link, "PIECE before the handshake was done");
+            return;
+        }
+        Swarm s = swarms.apply(content);
+        if (s != null) {
+            s.onPiece(link.remote, piece, data);
+        }
     }
 
     void opened(PeerLink link) {

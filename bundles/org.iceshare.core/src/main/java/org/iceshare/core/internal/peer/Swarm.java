@@ -490,6 +490,16 @@ final class Swarm implements UploadQueue.Held {
     }
 
     @Override
+    public boolean inFile() {
+        return store instanceof org.iceshare.core.internal.storage.PieceStore;
+    }
+
+    @Override
+    public org.iceshare.core.internal.storage.PieceStore.Span span(int piece) {
+        return ((org.iceshare.core.internal.storage.PieceStore) store).span(piece);
+    }
+
+    @Override
     public void uploaded(PeerId to, int bytes) {
         noteUpload(to, bytes);
     }

@@ -100,6 +100,12 @@ class UploadQueueTest {
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<Void> sendPiece(ContentId content, int piece,
+                org.iceshare.core.internal.storage.PieceStore.Span span, org.iceshare.api.transport.Pacer pacer) {
+            throw new AssertionError("this content's pieces are in memory");
+        }
+
+        @Override
         public PeerId remote() {
             return id;
         }
