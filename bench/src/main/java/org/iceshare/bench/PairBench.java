@@ -118,6 +118,7 @@ public final class PairBench {
                     + "= %.3f B per byte moved; CPU %.2f s per GiB%n", r + 1, p.seconds, pairRate[r], socatRate[r],
                     socatSmallRate[r], shaRate[r], vsSocat[r], vsSocatSmall[r], vsSha[r], p.allocated / MIB,
                     heapPerByte[r], cpuPerGiB[r]);
+            System.out.printf(Locale.ROOT, "run %d: CPU s / heap MiB by thread: %s%n", r + 1, p.where);
         }
         System.out.printf(Locale.ROOT, "RESULT pair size=%dMiB piece=%dKiB pair_median=%.0fMiB/s socat_median=%.0fMiB/s "
                 + "socat_b8k_median=%.0fMiB/s sha256_median=%.0fMiB/s ratio_socat_median=%.2f "
@@ -127,7 +128,43 @@ public final class PairBench {
                 median(heapPerByte), median(cpuPerGiB));
     }
 
-    private record Pair(double seconds, long allocated, double cpuSeconds) {
+    private record Pair(double seconds, long allocated, double cpuSeconds, String where) {
+    }
+
+    /** CPU time each live thread has used so far, by thread id. */
+    private static Map<Long, Long> threadCpu() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long t = threads.getThreadCpuTime(id);
+            if (t >= 0) {
+                out.put(id, t);
+            }
+        }
+        return out;
+    }
+
+    /** CPU seconds and heap MiB during the transfer by kind of thread (the name without its numbers). */
+    private static String cpuByRole(Map<Long, Long> cpuBefore, Map<Long, Long> cpuAfter, Map<Long, Long> heapBefore,
+            Map<Long, Long> heapAfter) {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, double[]> roles = new java.util.TreeMap<>();
+        for (Map.Entry<Long, Long> e : cpuAfter.entrySet()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(e.getKey());
+            if (info == null) {
+                continue;
+            }
+            String role = info.getThreadName().replaceAll("[0-9]+", "N");
+            double[] v = roles.computeIfAbsent(role, r -> new double[2]);
+            v[0] += (e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L)) / 1e9;
+            v[1] += (heapAfter.getOrDefault(e.getKey(), 0L) - heapBefore.getOrDefault(e.getKey(), 0L)) / MIB;
+        }
+        StringBuilder b = new StringBuilder();
+        roles.entrySet().stream().filter(e -> e.getValue()[0] >= 0.05 || e.getValue()[1] >= 1)
+                .sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0]))
+                .forEach(e -> b.append(String.format(Locale.ROOT, " %s %.2fs/%.0fMiB", e.getKey(), e.getValue()[0],
+                        e.getValue()[1])));
+        return b.toString().trim();
     }
 
     private Pair pair(Path media, long size) throws Exception {
@@ -140,6 +177,7 @@ public final class PairBench {
             PeerEngine peer = swarm.addPeer("peer");
             System.gc();
             Map<Long, Long> heapBefore = allocated();
+            Map<Long, Long> cpuByThreadBefore = threadCpu();
             long cpuBefore = cpuNanos();
             long start = System.nanoTime();
             peer.get(url);
@@ -157,6 +195,7 @@ public final class PairBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = (cpuNanos() - cpuBefore) / 1e9;
             Map<Long, Long> heapAfter = allocated();
+            String where = cpuByRole(cpuByThreadBefore, threadCpu(), heapBefore, heapAfter);
             long allocated = 0;
             for (Map.Entry<Long, Long> e : heapAfter.entrySet()) {
                 allocated += e.getValue() - heapBefore.getOrDefault(e.getKey(), 0L);
@@ -164,7 +203,7 @@ public final class PairBench {
             if (!SwarmFixture.sameBytes(media, swarm.dataFile(peer, content))) {
                 throw new IllegalStateException("the peer's copy differs from the file");
             }
-            return new Pair(seconds, allocated, cpu);
+            return new Pair(seconds, allocated, cpu, where);
         } finally {
             SwarmBench.delete(root);
         }
