@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Request;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.api.transport.Pacer;
@@ -33,10 +34,12 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
     volatile Connection connection;
     boolean ready;
     boolean closed;
+    /** The protocol version both sides speak, known from the other side's Hello; 0 before it. */
+    int version;
     String closeReason;
     final ArrayDeque<IcetMessage> queued = new ArrayDeque<>();
     /** Requests from the other side waiting for upload bandwidth. */
-    final ArrayDeque<org.iceshare.api.icet.Request> uploads = new ArrayDeque<>();
+    final ArrayDeque<Request> uploads = new ArrayDeque<>();
     long lastReceivedNanos = System.nanoTime();
 
     PeerLink(PeerLinks links, boolean outbound, PeerId remote) {
@@ -94,10 +97,21 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
             return;
         }
         if (ready) {
-            connection.send(m);
+            connection.send(forVersion(m));
         } else {
             queued.add(m);
         }
+    }
+
+    /**
+     * The message as this connection's version carries it: a request's priority only from version 5 on
+     * (an older peer would refuse the extra byte), else the request at {@link Request#NORMAL}.
+     */
+    IcetMessage forVersion(IcetMessage m) {
+        if (m instanceof Request r && r.priority() != Request.NORMAL && version < 5) {
+            return r.withPriority(Request.NORMAL);
+        }
+        return m;
     }
 
     @Override
@@ -116,7 +130,7 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
     }
 
     @Override
-    public java.util.ArrayDeque<org.iceshare.api.icet.Request> queued() {
+    public ArrayDeque<Request> queued() {
         return uploads;
     }
 

@@ -262,6 +262,7 @@ final class PeerLinks {
             link.close("connected to myself");
             return;
         }
+        link.version = Math.min(h.version(), org.iceshare.api.icet.IcetMessage.PROTOCOL_VERSION);
         try {
             link.connection.send(link.handshake.onHello(h));
         } catch (Handshake.Refused e) {
@@ -284,7 +285,7 @@ final class PeerLinks {
             links.put(link.remote, link);
         }
         while (!link.queued.isEmpty()) {
-            link.connection.send(link.queued.poll());
+            link.connection.send(link.forVersion(link.queued.poll()));
         }
     }
 

@@ -13,11 +13,23 @@ import org.iceshare.api.transport.Pacer;
  * take the slices of the pieces on their way.
  */
 final class TokenBucket implements Pacer {
+    /** A quarter second of traffic: smooth enough for players, large enough for whole pieces. */
+    static final double QUARTER_SECOND = 0.25;
+    /** A twentieth of a second: for uploads taken slice by slice, so a catch-up after a stall stays small. */
+    static final double TWENTIETH_SECOND = 0.05;
+
+    private final double burstSeconds;
     private long rate;
     private double tokens;
     private long lastNanos;
 
     TokenBucket(long bytesPerSecond, long nowNanos) {
+        this(bytesPerSecond, nowNanos, QUARTER_SECOND);
+    }
+
+    /** @param burstSeconds how many seconds of traffic the bucket holds when full */
+    TokenBucket(long bytesPerSecond, long nowNanos, double burstSeconds) {
+        this.burstSeconds = burstSeconds;
         this.rate = Math.max(0, bytesPerSecond);
         this.lastNanos = nowNanos;
         this.tokens = burst();
@@ -70,8 +82,7 @@ final class TokenBucket implements Pacer {
     }
 
     private double burst() {
-        // a quarter second of traffic: smooth enough for players, large enough for whole pieces
-        return Math.max(1, rate / 4.0);
+        return Math.max(1, rate * burstSeconds);
     }
 
     private void refill(long nowNanos) {

@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What this peer uploads: the requests other peers sent it, queued per connection and served
+ * What this peer uploads: the requests other peers sent it, queued per connection (served highest
+ * {@linkplain Request#priority() priority} first, in arrival order among equals) and served
  * round-robin over the connections that can take more (their socket is below its high-water mark),
  * within the upload cap (a token bucket).
  *
@@ -103,7 +104,8 @@ final class UploadQueue {
         this.peerName = peerName;
         this.contents = contents;
         this.exec = exec;
-        this.bucket = new TokenBucket(bytesPerSecond, System.nanoTime());
+        // a small burst: slices flow evenly, and a sender that stalled catches up by 50 ms at most
+        this.bucket = new TokenBucket(bytesPerSecond, System.nanoTime(), TokenBucket.TWENTIETH_SECOND);
     }
 
     /** The upload cap in bytes per second, 0 for none. */
@@ -139,6 +141,26 @@ final class UploadQueue {
         pump();
     }
 
+    /** The request to serve next of a connection's queue: the highest priority, the oldest among equals. */
+    static Request peekNext(ArrayDeque<Request> queued) {
+        Request best = null;
+        for (Request r : queued) {
+            if (best == null || r.priority() > best.priority()) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** Takes {@link #peekNext} out of the queue. */
+    static Request next(ArrayDeque<Request> queued) {
+        Request best = peekNext(queued);
+        if (best != null) {
+            queued.removeFirstOccurrence(best);
+        }
+        return best;
+    }
+
     /** The peer does not want a piece any more. */
     void cancel(Requester link, Cancel c) {
         link.queued().removeIf(r -> r.piece() == c.piece() && r.content().equals(c.content()));
@@ -152,7 +174,7 @@ final class UploadQueue {
             if (link.closed() || link.queued().isEmpty()) {
                 continue;
             }
-            Held next = contents.apply(link.queued().peek().content());
+            Held next = contents.apply(peekNext(link.queued()).content());
             boolean fromFile = next != null && next.inFile();
             if (!link.writable() || fromFile && bucket.rate() > 0 && inTransit.containsKey(link)) {
                 // capped, a file piece waits until the one before it on this connection is out: the pacer
@@ -178,7 +200,7 @@ final class UploadQueue {
                 return;
             }
             idle = 0;
-            send(link, link.queued().poll(), now);
+            send(link, next(link.queued()), now);
             if (!link.queued().isEmpty()) {
                 rotation.add(link);
             }
