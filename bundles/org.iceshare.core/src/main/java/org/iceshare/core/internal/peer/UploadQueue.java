@@ -174,9 +174,11 @@ final class UploadQueue {
             if (link.closed() || link.queued().isEmpty()) {
                 continue;
             }
-            Held next = contents.apply(peekNext(link.queued()).content());
-            boolean fromFile = next != null && next.inFile();
-            if (!link.writable() || fromFile && bucket.rate() > 0 && inTransit.containsKey(link)) {
+            Request head = peekNext(link.queued());
+            Held next = contents.apply(head.content());
+            boolean fromFile = next != null && next.inFile() && next.has(head.piece());
+            boolean sliced = fromFile && sliced(next.span(head.piece()).length());
+            if (!link.writable() || sliced && inTransit.containsKey(link)) {
                 // capped, a file piece waits until the one before it on this connection is out: the pacer
                 // spreads each piece's slices, and the queue keeps deciding the order
                 rotation.add(link);
@@ -184,7 +186,7 @@ final class UploadQueue {
                 continue;
             }
             long now = System.nanoTime();
-            long delay = fromFile ? 0 : bucket.delayNanos(now);
+            long delay = sliced ? 0 : bucket.delayNanos(now);
             if (delay > 0) {
                 rotation.addFirst(link);
                 if (wake == null) {
@@ -239,8 +241,12 @@ final class UploadQueue {
     private void sendFromFile(Requester link, Held held, Request r) {
         PieceStore.Span span = held.span(r.piece());
         LOG.trace("peer {}: sending piece {} from its file to {}", peerName, r.piece(), link);
+        boolean sliced = sliced(span.length());
+        if (!sliced) {
+            bucket.consume(span.length(), System.nanoTime()); // whole, as the bucket allowed it in pump
+        }
         inTransit.merge(link, 1, Integer::sum);
-        link.sendPiece(r.content(), r.piece(), span, bucket.rate() > 0 ? bucket : Pacer.NONE)
+        link.sendPiece(r.content(), r.piece(), span, sliced ? bucket : Pacer.NONE)
                 .whenComplete((done, failed) -> {
                     try {
                         exec.execute(() -> written(link));
@@ -250,6 +256,20 @@ final class UploadQueue {
                 });
         held.uploaded(link.remote(), span.length());
     }
+
+    /**
+     * Whether a piece goes out in slices paced by the bucket: under a cap, unless the cap is so low that the
+     * piece would take more than {@value #SLICED_WITHIN_SECONDS} s (the receiver closes a connection whose
+     * frame stays partial too long, see the transport's slow-frame rules); such a piece goes whole, at wire
+     * speed, once the bucket allows.
+     */
+    private boolean sliced(int length) {
+        long rate = bucket.rate();
+        return rate > 0 && length <= rate * SLICED_WITHIN_SECONDS;
+    }
+
+    /** The longest a paced piece may take; a slower one goes whole. */
+    static final int SLICED_WITHIN_SECONDS = 10;
 
     /** A piece sent from its file is out (or its connection failed): the connection may take the next. */
     private void written(Requester link) {
