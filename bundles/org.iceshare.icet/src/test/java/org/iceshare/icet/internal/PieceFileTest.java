@@ -158,4 +158,27 @@ class PieceFileTest {
         assertThat(wire).as("the piece's frame whole, then the Ping").isEqualTo(expected);
         assertThat(sender.finishAndReleaseAll()).isFalse();
     }
+
+    @Test
+    void aPieceIsLentOnlyOnceTheHandshakeIsDoneAndItsFrameFreedOnRelease() {
+        EmbeddedChannel receiver = new EmbeddedChannel(new IcetFrameDecoder(IcetLimits.DEFAULT_MAX_FRAME_SIZE),
+                IcetMessageDecoder.INSTANCE);
+        receiver.attr(IcetPipeline.LEND_PIECES).set(Boolean.TRUE);
+        Piece piece = new Piece(CONTENT, 3, ByteBuffer.wrap(data));
+        receiver.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(pieceFrame()));
+        assertThat((Object) receiver.readInbound()).as("before the Hello: decoded and copied").isEqualTo(piece);
+
+        receiver.attr(IcetPipeline.VERSION).set(5);
+        ByteBuf frame = io.netty.buffer.Unpooled.directBuffer().writeBytes(pieceFrame());
+        receiver.writeInbound(frame);
+        LentPiece lent = receiver.readInbound();
+        assertThat(lent.content).isEqualTo(CONTENT);
+        assertThat(lent.piece).isEqualTo(3);
+        assertThat(lent.data()).isEqualTo(ByteBuffer.wrap(data));
+        assertThat(lent.data().isReadOnly()).isTrue();
+        assertThat(frame.refCnt()).as("held for the handler").isPositive();
+        lent.release();
+        assertThat(frame.refCnt()).isZero();
+        assertThat(receiver.finishAndReleaseAll()).isFalse();
+    }
 }
