@@ -15,6 +15,7 @@ public final class Bench {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (what) {
             case "swarm" -> SwarmBench.main(rest);
+            case "pair" -> PairBench.main(rest);
             case "live" -> LiveBench.main(rest);
             case "stream" -> StreamBench.main(rest);
             case "seek" -> SeekBench.main(rest);
@@ -31,6 +32,10 @@ public final class Bench {
                         + "heterogeneous engine upload caps around KIB KiB/s)");
                 System.out.println("             [--libtorrent [--baselines DIR]]   (libtorrent 2.0 in the same run; "
                         + "needs bench/baselines/install.sh)");
+                System.out.println("       java -jar iceshare-bench.jar pair [--size-mib M] [--piece-kib K] [--runs R] "
+                        + "[--warmup W] [--upload-mib-s U]");
+                System.out.println("             (1 source + 1 peer, against a socat relay and SHA-256 in the same run; "
+                        + "needs socat: bench/baselines/install.sh)");
                 System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S]");
                 System.out.println("       java -jar iceshare-bench.jar stream [--peers N] [--source-factor F] "
                         + "[--seconds S] [--audio]");

@@ -116,7 +116,8 @@ final class FrameReader {
                     string("reason"));
             case LEAVE -> new Leave(contentId("content"));
             case REVOKE -> new Revoke(contentId("content"), peerId("source"), string("reason"));
-            case REQUEST -> new Request(contentId("content"), index("piece"));
+            case REQUEST -> new Request(contentId("content"), index("piece"),
+                    buf.hasRemaining() ? u8("priority") : Request.NORMAL);
             case PIECE -> piece();
             case REJECT -> new Reject(contentId("content"), index("piece"), errorCode("code"), string("reason"));
             case CANCEL -> new Cancel(contentId("content"), index("piece"));

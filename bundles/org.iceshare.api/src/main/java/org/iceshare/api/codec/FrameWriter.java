@@ -179,6 +179,9 @@ final class FrameWriter {
                 Request m = (Request) message;
                 bytes(m.content().toBytes());
                 u32(m.piece());
+                if (m.priority() != Request.NORMAL) {
+                    u8(m.priority()); // version 5; a NORMAL request is the version 4 frame
+                }
             }
             case REJECT -> {
                 Reject m = (Reject) message;

@@ -8,9 +8,11 @@ public sealed interface IcetMessage permits Hello, Auth, ErrorReport, Ping, Pong
      * The current protocol version, sent in every {@link Hello}. Version 3 added identities: a HELLO
      * carries the sender's public key and a fresh nonce, and each side then proves its key with an
      * {@link Auth}. Version 4 added publisher signatures: a manifest carries its publisher's key and
-     * signature, and a live stream's announced pieces and links carry the source's signatures.
+     * signature, and a live stream's announced pieces and links carry the source's signatures. Version 5
+     * added a request's priority: a REQUEST may end with a {@code u8} priority ({@link Request}), sent only
+     * on connections both sides opened with version 5 or later.
      */
-    int PROTOCOL_VERSION = 4;
+    int PROTOCOL_VERSION = 5;
 
     /** Longest string field (UTF-8 bytes) any message carries. */
     int MAX_STRING = 1024;

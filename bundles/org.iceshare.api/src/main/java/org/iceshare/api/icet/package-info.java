@@ -8,7 +8,7 @@
  * {@code Ping} and {@code Pong} go anywhere.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package org.iceshare.api.icet;
 
 import org.osgi.annotation.bundle.Export;

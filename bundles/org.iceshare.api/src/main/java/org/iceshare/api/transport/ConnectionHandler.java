@@ -1,6 +1,10 @@
 package org.iceshare.api.transport;
 
+import java.nio.ByteBuffer;
+
 import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Piece;
+import org.iceshare.api.swarm.ContentId;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -19,6 +23,29 @@ public interface ConnectionHandler {
 
     /** A decoded message arrived. */
     void received(Connection connection, IcetMessage message);
+
+    /**
+     * A {@link Piece} arrived, its data lent rather than copied: {@code data} is a read-only view of the
+     * transport's own buffer (direct memory, say), valid until {@code release} runs. The handler must run
+     * {@code release} exactly once, on any thread, when it is done with the data, also when it drops the
+     * piece; it must not use {@code data} after that. This lets a receiver verify and store a piece straight
+     * from the buffer it arrived in.
+     *
+     * <p>A transport may call this instead of {@link #received} for a Piece, once the connection's handshake
+     * is done; the default copies the data into a Piece, releases the buffer and calls {@link #received}.
+     */
+    default void receivedPiece(Connection connection, ContentId content, int piece, ByteBuffer data,
+            Runnable release) {
+        Piece copy;
+        try {
+            ByteBuffer heap = ByteBuffer.allocate(data.remaining());
+            heap.put(data.duplicate()).flip();
+            copy = new Piece(content, piece, heap);
+        } finally {
+            release.run();
+        }
+        received(connection, copy);
+    }
 
     /**
      * The connection closed. Called exactly once per opened connection.

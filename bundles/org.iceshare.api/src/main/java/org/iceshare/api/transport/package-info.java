@@ -7,7 +7,7 @@
  * <p>Transports are OSGi services with the property {@value org.iceshare.api.transport.Transport#NAME_PROPERTY}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.iceshare.api.transport;
 
 import org.osgi.annotation.bundle.Export;

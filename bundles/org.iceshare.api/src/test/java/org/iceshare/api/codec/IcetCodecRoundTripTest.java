@@ -118,6 +118,22 @@ class IcetCodecRoundTripTest {
     }
 
     @Test
+    void aRequestsPriorityIsOneTrailingByteAndANormalRequestIsTheVersion4Frame() {
+        byte[] normal = Samples.frame(new Request(CONTENT, 258));
+        byte[] urgent = Samples.frame(new Request(CONTENT, 258, Request.URGENT));
+        assertThat(normal).hasSize(Framing.LENGTH_FIELD_SIZE + 1 + 16 + 4);
+        assertThat(urgent).hasSize(normal.length + 1);
+        assertThat(urgent[urgent.length - 1] & 0xff).isEqualTo(Request.URGENT);
+        assertThat(IcetCodec.decode(ByteBuffer.wrap(normal, 4, normal.length - 4)))
+                .isEqualTo(new DecodeResult.Decoded(new Request(CONTENT, 258, Request.NORMAL)));
+        assertThat(IcetCodec.decode(ByteBuffer.wrap(urgent, 4, urgent.length - 4)))
+                .isEqualTo(new DecodeResult.Decoded(new Request(CONTENT, 258, Request.URGENT)));
+        byte[] twoMore = java.util.Arrays.copyOf(urgent, urgent.length + 1);
+        assertThat(IcetCodec.decode(ByteBuffer.wrap(twoMore, 4, twoMore.length - 4)))
+                .as("one priority byte at most").isInstanceOf(DecodeResult.Invalid.class);
+    }
+
+    @Test
     void decodeReadsBigEndianWhateverTheBufferOrderAndConsumesTheFrame() {
         byte[] frame = Samples.frame(new Request(CONTENT, 258));
         ByteBuffer in = ByteBuffer.allocateDirect(frame.length + 7);

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
 
 /**
  * Counts the bytes read from and written to a channel. Put it first in the pipeline, so it counts what
@@ -36,7 +37,7 @@ public final class ByteCounter extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        int n = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+        long n = msg instanceof ByteBuf buf ? buf.readableBytes() : msg instanceof FileRegion region ? region.count() : 0;
         if (n == 0) {
             ctx.write(msg, promise);
             return;

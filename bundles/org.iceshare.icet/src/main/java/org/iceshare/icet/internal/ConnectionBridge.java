@@ -60,6 +60,12 @@ final class ConnectionBridge extends ChannelInboundHandlerAdapter {
         this.openedStage = openedStage;
     }
 
+    /** This handler passes pieces on lent: the message decoder may hand PIECE frames over without a copy. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ctx.channel().attr(IcetPipeline.LEND_PIECES).set(Boolean.TRUE);
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         SslHandler tls = ctx.pipeline().get(SslHandler.class);
@@ -121,6 +127,16 @@ final class ConnectionBridge extends ChannelInboundHandlerAdapter {
             } catch (RuntimeException e) {
                 handlerFailed(ctx, "received", e);
             }
+        } else if (msg instanceof LentPiece lent) {
+            if (IcetPipeline.isClosing(ctx.channel())) {
+                lent.release();
+                return;
+            }
+            try {
+                handler.receivedPiece(connection, lent.content, lent.piece, lent.data(), once(lent));
+            } catch (RuntimeException e) {
+                handlerFailed(ctx, "receivedPiece", e);
+            }
         } else if (msg instanceof DecodeResult.Invalid invalid) {
             LOG.debug("Invalid frame on {}: {}", connection, invalid.detail());
             IcetPipeline.refuse(ctx.channel(), Refusals.MALFORMED_FRAME, invalid.detail(), invalid.toErrorReport());
@@ -128,6 +144,16 @@ final class ConnectionBridge extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             LOG.warn("Dropped an unexpected {} on {}", msg.getClass().getName(), connection);
         }
+    }
+
+    /** Releases the lent frame on the first run only, so a handler that releases twice frees nothing twice. */
+    private static Runnable once(LentPiece lent) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                lent.release();
+            }
+        };
     }
 
     @Override

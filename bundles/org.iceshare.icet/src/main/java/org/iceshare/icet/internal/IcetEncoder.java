@@ -14,17 +14,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
 
 /**
- * Turns an {@link IcetMessage} into one complete frame with {@link IcetCodec#encode}, and wraps the
- * frame's buffers in a {@link ByteBuf} without copying them.
+ * Turns an {@link IcetMessage} into one complete frame with {@link IcetCodec#encode}, and a {@link PieceFile}
+ * (a piece sent from its file) into the same bytes without reading the file into the heap.
  *
- * <p>A {@link Piece} is not copied: its frame is a composite of the {@value IcetCodec#PIECE_HEADER_SIZE}-byte
- * head and a read-only wrapper of the piece's {@code ByteBuffer}. (NIO still copies heap data into a
- * direct buffer when it writes to the socket; a direct or mapped piece buffer goes out as is.)
+ * <p>In a pipeline, a {@link Piece}'s frame goes out in direct memory, which is what the socket writes
+ * from: a direct (or mapped) piece buffer is wrapped behind a pooled direct head, a heap one copied once
+ * into a pooled direct buffer with its head. (A composite of a heap head and the data would be merged by
+ * Netty into a new heap array, then copied again into direct memory.) {@link #encode(IcetMessage)} keeps
+ * the allocation-free form for callers outside a pipeline: the head and a read-only wrapper of the data.
  *
  * <p><b>Threading:</b> stateless and {@link Sharable}; use {@link #INSTANCE}.
  */
 @Sharable
-public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
+public final class IcetEncoder extends MessageToMessageEncoder<Object> {
 
     public static final IcetEncoder INSTANCE = new IcetEncoder();
 
@@ -32,8 +34,26 @@ public final class IcetEncoder extends MessageToMessageEncoder<IcetMessage> {
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, IcetMessage message, List<Object> out) {
-        out.add(encode(message));
+    public boolean acceptOutboundMessage(Object msg) {
+        return msg instanceof IcetMessage || msg instanceof PieceFile;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Object message, List<Object> out) throws Exception {
+        if (message instanceof PieceFile file) {
+            file.encode(ctx, out);
+        } else if (message instanceof Piece piece) {
+            EncodedFrame frame = IcetCodec.encode(piece);
+            if (frame.data().isDirect()) {
+                ByteBuf head = ctx.alloc().directBuffer(frame.head().remaining()).writeBytes(frame.head());
+                out.add(Unpooled.wrappedUnmodifiableBuffer(head, Unpooled.wrappedBuffer(frame.data())));
+            } else {
+                ByteBuf all = ctx.alloc().directBuffer(frame.remaining());
+                out.add(all.writeBytes(frame.head()).writeBytes(frame.data()));
+            }
+        } else {
+            out.add(encode((IcetMessage) message));
+        }
     }
 
     /** Encodes one message as a complete frame. The caller owns the returned buffer. */

@@ -32,8 +32,9 @@ import io.netty.util.concurrent.Future;
  * at once.
  *
  * <p><b>Bounded memory.</b> A frame whose body has not arrived yet (a partial frame) is buffered, and
- * nothing is allocated for it before its bytes arrive: the buffer grows as they do (doubling, never past
- * the frame's own end), so a connection holds at most one frame of the maximum size plus one read. With
+ * nothing is allocated for it before its bytes arrive: the buffer grows as they do (doubling, or to the
+ * frame's end once that is within twice the bytes arrived plus {@value #GROWTH_SLACK}, never past the
+ * frame's own end), so a connection holds at most one frame of the maximum size plus one read. With
  * the limits of a transport ({@link #IcetFrameDecoder(IcetLimits, FrameBudget)}):
  * <ul>
  * <li>the buffer's size is counted in the transport's {@link FrameBudget}, which closes the connections
@@ -57,6 +58,12 @@ public final class IcetFrameDecoder extends ByteToMessageDecoder {
      */
     static final int UNPOOLED_FROM = 128 * 1024;
     private static final ByteBufAllocator UNPOOLED = new UnpooledByteBufAllocator(true);
+
+    /**
+     * How far past twice the arrived bytes a partial frame's buffer may grow at once, to its end: a frame
+     * whose body is a power of two (a piece) plus its head then needs one buffer instead of three.
+     */
+    static final int GROWTH_SLACK = 1024;
 
     private final int maxFrameSize;
     private final IcetLimits limits;
@@ -211,6 +218,12 @@ public final class IcetFrameDecoder extends ByteToMessageDecoder {
             long capacity = needed;
             if (frameEnd > needed) {
                 capacity = Math.min(frameEnd, Math.max(needed, 2L * cumulation.readableBytes()));
+                if (frameEnd <= 2 * needed + GROWTH_SLACK) {
+                    // within twice what arrived (and a frame head's slack): take the frame's whole size now,
+                    // so a piece-sized frame is copied once on its way in, not at every doubling and again
+                    // for its last few bytes
+                    capacity = frameEnd;
+                }
             }
             if (capacity > Integer.MAX_VALUE) {
                 capacity = needed;

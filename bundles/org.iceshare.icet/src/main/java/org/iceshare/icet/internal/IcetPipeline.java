@@ -10,6 +10,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.DefaultMessageSizeEstimator;
+import io.netty.channel.FileRegion;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -59,6 +62,29 @@ public final class IcetPipeline {
     /** How long a graceful close may wait for queued writes and the peer's close before closing anyway. */
     public static final long CLOSE_TIMEOUT_MILLIS = 5_000;
 
+    /**
+     * Whether the channel's handler takes pieces lent ({@link org.iceshare.api.transport.ConnectionHandler#receivedPiece}):
+     * set by {@link ConnectionBridge}; the message decoder then hands PIECE frames on without copying them.
+     */
+    static final AttributeKey<Boolean> LEND_PIECES = AttributeKey.valueOf(IcetPipeline.class, "lendPieces");
+
+    /**
+     * Counts a {@link FileRegion} (a piece sent from its file) with its size, as Netty counts a buffer, so
+     * pieces sent from files fill the write buffer to its high-water mark and senders wait for writability
+     * (Netty's default estimator counts a region as 0 bytes).
+     */
+    static final MessageSizeEstimator SIZE_ESTIMATOR = new MessageSizeEstimator() {
+        private final MessageSizeEstimator.Handle fallback = DefaultMessageSizeEstimator.DEFAULT.newHandle();
+        private final MessageSizeEstimator.Handle handle = msg -> msg instanceof FileRegion region
+                ? (int) Math.min(Integer.MAX_VALUE, region.count())
+                : fallback.size(msg);
+
+        @Override
+        public Handle newHandle() {
+            return handle;
+        }
+    };
+
     private IcetPipeline() {
     }
 
@@ -77,6 +103,7 @@ public final class IcetPipeline {
      *        transport, or null for none
      */
     public static void install(ChannelPipeline pipeline, IcetLimits limits, FrameBudget budget) {
+        pipeline.channel().config().setMessageSizeEstimator(SIZE_ESTIMATOR);
         if (limits.idleTimeoutSeconds() > 0) {
             pipeline.addLast(IDLE, new IdleTimeout(limits.idleTimeoutSeconds()));
         }

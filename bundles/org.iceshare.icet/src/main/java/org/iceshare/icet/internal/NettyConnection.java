@@ -2,11 +2,15 @@ package org.iceshare.icet.internal;
 
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.MessageType;
+import org.iceshare.api.swarm.ContentId;
+import org.iceshare.api.transport.Pacer;
 import org.iceshare.api.transport.Connection;
 
 import io.netty.channel.Channel;
@@ -43,6 +47,10 @@ final class NettyConnection implements Connection {
     @Override
     public CompletionStage<Void> send(IcetMessage message) {
         Objects.requireNonNull(message, "message");
+        return write(message, message.type());
+    }
+
+    private CompletionStage<Void> write(Object message, MessageType type) {
         if (IcetPipeline.isClosing(channel) || !channel.isOpen()) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
@@ -53,12 +61,22 @@ final class NettyConnection implements Connection {
             } else {
                 if (!(f.cause() instanceof java.io.IOException) && channel.isOpen()) {
                     // not a closed or broken socket: the message could not be encoded, which is a bug
-                    LOG.error("{} {}: cannot send {}", transport, channel, message.type(), f.cause());
+                    LOG.error("{} {}: cannot send {}", transport, channel, type, f.cause());
                 }
                 sent.completeExceptionally(f.cause());
             }
         });
         return sent;
+    }
+
+    /**
+     * Sends the piece straight from the file: {@link PieceFile} becomes the frame's head and a region of
+     * the file (TLS: pooled direct buffers), in slices as the pacer allows when it paces.
+     */
+    @Override
+    public CompletionStage<Void> sendPiece(ContentId content, int piece, FileChannel file, long position, int length,
+            Pacer pacer) {
+        return write(new PieceFile(content, piece, file, position, length, pacer), MessageType.PIECE);
     }
 
     @Override

@@ -29,7 +29,8 @@ class IcetHandshakeHandlerTest {
     private static final Hello HELLO_V3 = new Hello(3, Role.PEER, org.iceshare.api.swarm.PeerId.ofPublicKey(
             Samples.key("old")), "", 7741, "test", List.of(new Endpoint("tcp", 7741)), Samples.key("old"),
             Samples.key("nonce"));
-    private static final Hello HELLO_V4 = Hello.of(Role.PEER, Samples.key("test"), Samples.key("nonce"), "test",
+    /** The Hello of this implementation's version. */
+    private static final Hello HELLO = Hello.of(Role.PEER, Samples.key("test"), Samples.key("nonce"), "test",
             List.of(new Endpoint("tcp", 7741)));
 
     private EmbeddedChannel channel(IcetHandshakeHandler handshake) {
@@ -43,11 +44,11 @@ class IcetHandshakeHandlerTest {
     @Test
     void helloPassesAndTheHandlerRemovesItself() {
         EmbeddedChannel channel = channel(new IcetHandshakeHandler(1000));
-        channel.writeInbound(frames(HELLO_V4, new Ping(5)));
-        assertThat((Object) channel.readInbound()).isEqualTo(HELLO_V4);
+        channel.writeInbound(frames(HELLO, new Ping(5)));
+        assertThat((Object) channel.readInbound()).isEqualTo(HELLO);
         assertThat((Object) channel.readInbound()).isEqualTo(new Ping(5));
         assertThat(channel.pipeline().get(IcetHandshakeHandler.class)).isNull();
-        assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(4);
+        assertThat(channel.attr(IcetPipeline.VERSION).get()).isEqualTo(IcetMessage.PROTOCOL_VERSION);
         assertThat((Object) channel.readOutbound()).isNull();
         channel.advanceTimeBy(2, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
@@ -84,7 +85,7 @@ class IcetHandshakeHandlerTest {
             assertThat(report.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
             assertThat(report.message()).as("version 4 brought publisher signatures: older peers neither send nor"
                     + " check them").isEqualTo("unsupported version: peer speaks up to " + old.version()
-                    + ", this side 4..4");
+                    + ", this side 4.." + IcetMessage.PROTOCOL_VERSION);
             assertThat(channel.isOpen()).isFalse();
         }
     }

@@ -82,6 +82,16 @@ class IcetNettyCodecTest {
     }
 
     @Test
+    void aRequestsPriorityCrossesTheHandlers() {
+        Request urgent = new Request(CONTENT, 258, Request.URGENT);
+        assertThat(sender.writeOutbound(urgent)).isTrue();
+        ByteBuf frame = sender.readOutbound();
+        assertThat(frame.readableBytes()).as("the version 4 frame and one byte").isEqualTo(4 + 21 + 1);
+        assertThat(receiver.writeInbound(frame)).isTrue();
+        assertThat((Object) receiver.readInbound()).isEqualTo(urgent);
+    }
+
+    @Test
     void pieceDataIsWrappedNotCopied() {
         ByteBuffer direct = ByteBuffer.allocateDirect(64 * 1024);
         direct.put(Samples.data(64 * 1024, 3)).flip();

@@ -476,11 +476,14 @@ public final class PeerEngine implements Peer, AutoCloseable {
         return handshake.hello(AGENT, endpoints());
     }
 
-    void execute(Runnable r) {
+    /** @return false when the engine stops and the task was dropped */
+    boolean execute(Runnable r) {
         try {
             exec.execute(() -> guarded(r));
+            return true;
         } catch (RejectedExecutionException e) {
             // stopping: late events from the transport are dropped
+            return false;
         }
     }
 

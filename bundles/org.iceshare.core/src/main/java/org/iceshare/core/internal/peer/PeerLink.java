@@ -1,9 +1,17 @@
 package org.iceshare.core.internal.peer;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Request;
+import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.transport.Pacer;
+import org.iceshare.core.internal.storage.PieceStore;
 import org.iceshare.api.transport.Connection;
 import org.iceshare.api.transport.ConnectionHandler;
 import org.iceshare.engine.internal.Handshake;
@@ -26,10 +34,12 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
     volatile Connection connection;
     boolean ready;
     boolean closed;
+    /** The protocol version both sides speak, known from the other side's Hello; 0 before it. */
+    int version;
     String closeReason;
     final ArrayDeque<IcetMessage> queued = new ArrayDeque<>();
     /** Requests from the other side waiting for upload bandwidth. */
-    final ArrayDeque<org.iceshare.api.icet.Request> uploads = new ArrayDeque<>();
+    final ArrayDeque<Request> uploads = new ArrayDeque<>();
     long lastReceivedNanos = System.nanoTime();
 
     PeerLink(PeerLinks links, boolean outbound, PeerId remote) {
@@ -51,6 +61,23 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
         links.execute(() -> links.received(this, message));
     }
 
+    /**
+     * A piece lent by the transport: verified and stored on the engine thread straight from the buffer it
+     * arrived in, which is released there once done (or at once when the engine has stopped).
+     */
+    @Override
+    public void receivedPiece(Connection c, ContentId content, int piece, ByteBuffer data, Runnable release) {
+        if (!links.execute(() -> {
+            try {
+                links.receivedPiece(this, content, piece, data);
+            } finally {
+                release.run();
+            }
+        })) {
+            release.run();
+        }
+    }
+
     @Override
     public void closed(Connection c, String reason) {
         links.execute(() -> links.closed(this, reason));
@@ -70,10 +97,30 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
             return;
         }
         if (ready) {
-            connection.send(m);
+            connection.send(forVersion(m));
         } else {
             queued.add(m);
         }
+    }
+
+    /**
+     * The message as this connection's version carries it: a request's priority only from version 5 on
+     * (an older peer would refuse the extra byte), else the request at {@link Request#NORMAL}.
+     */
+    IcetMessage forVersion(IcetMessage m) {
+        if (m instanceof Request r && r.priority() != Request.NORMAL && version < 5) {
+            return r.withPriority(Request.NORMAL);
+        }
+        return m;
+    }
+
+    @Override
+    public CompletionStage<Void> sendPiece(ContentId content, int piece, PieceStore.Span span, Pacer pacer) {
+        Connection c = connection;
+        if (closed || !ready || c == null) {
+            return CompletableFuture.failedFuture(new ClosedChannelException());
+        }
+        return c.sendPiece(content, piece, span.file(), span.position(), span.length(), pacer);
     }
 
     @Override
@@ -83,7 +130,7 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
     }
 
     @Override
-    public java.util.ArrayDeque<org.iceshare.api.icet.Request> queued() {
+    public ArrayDeque<Request> queued() {
         return uploads;
     }
 

@@ -168,9 +168,25 @@ final class PeerLinks {
         return engine.hello(handshake);
     }
 
-    /** Hands a link's event to the engine thread. Any thread. */
-    void execute(Runnable task) {
-        engine.execute(task);
+    /** Hands a link's event to the engine thread. Any thread. @return false when the engine has stopped */
+    boolean execute(Runnable task) {
+        return engine.execute(task);
+    }
+
+    /** A piece whose data the transport lent (valid during this call only). */
+    void receivedPiece(PeerLink link, ContentId content, int piece, java.nio.ByteBuffer data) {
+        if (link.closed) {
+            return;
+        }
+        link.lastReceivedNanos = System.nanoTime();
+        if (!link.ready) {
+            refuse(link, "PIECE before the handshake was done");
+            return;
+        }
+        Swarm s = swarms.apply(content);
+        if (s != null) {
+            s.onPiece(link.remote, piece, data);
+        }
     }
 
     void opened(PeerLink link) {
@@ -246,6 +262,7 @@ final class PeerLinks {
             link.close("connected to myself");
             return;
         }
+        link.version = Math.min(h.version(), org.iceshare.api.icet.IcetMessage.PROTOCOL_VERSION);
         try {
             link.connection.send(link.handshake.onHello(h));
         } catch (Handshake.Refused e) {
@@ -268,7 +285,7 @@ final class PeerLinks {
             links.put(link.remote, link);
         }
         while (!link.queued.isEmpty()) {
-            link.connection.send(link.queued.poll());
+            link.connection.send(link.forVersion(link.queued.poll()));
         }
     }
 

@@ -135,7 +135,8 @@ final class Swarm implements UploadQueue.Held {
             return;
         }
         long now = System.nanoTime();
-        List<InFlight> placed = new ArrayList<>(urgent(now));
+        List<InFlight> urgent = urgent(now);
+        List<InFlight> placed = new ArrayList<>(urgent);
         try {
             placed.addAll(state.schedule(scheduler, now));
         } catch (RuntimeException e) {
@@ -143,10 +144,29 @@ final class Swarm implements UploadQueue.Held {
         }
         for (InFlight r : placed) {
             LOG.trace("{}: {} requests piece {} from {}", manifest.name(), r.scheduler(), r.piece(), r.peer());
-            if (!engine.sendToPeer(r.peer(), new Request(manifest.id(), r.piece()))) {
+            int priority = urgent.contains(r) ? Request.URGENT : priority(r.piece(), now);
+            if (!engine.sendToPeer(r.peer(), new Request(manifest.id(), r.piece(), priority))) {
                 fetchFailed(r.piece(), r.peer(), "no address known for " + r.peer());
             }
         }
+    }
+
+    /**
+     * How urgently a requested piece is needed, for the serving peer's queue: a file's header pieces (no
+     * player starts without them) are {@link Request#URGENT}; while something plays as it arrives, the
+     * sooner a piece is due the higher (due within 1 s: 150, within 4 s: 100, later: 50); anything fetched
+     * ahead of need is {@link Request#NORMAL}. Pieces a player is blocked on are URGENT (see
+     * {@link #urgent}).
+     */
+    private int priority(int piece, long now) {
+        if (!live && piece < manifest.headerPieces()) {
+            return Request.URGENT;
+        }
+        if (playback == null) {
+            return Request.NORMAL;
+        }
+        long due = playback.deadlineMillis(piece, now);
+        return due < 1000 ? 150 : due < 4000 ? 100 : due == Long.MAX_VALUE ? Request.NORMAL : 50;
     }
 
     /**
@@ -487,6 +507,16 @@ final class Swarm implements UploadQueue.Held {
     @Override
     public java.nio.ByteBuffer read(int piece) throws java.io.IOException {
         return store.read(piece);
+    }
+
+    @Override
+    public boolean inFile() {
+        return store instanceof org.iceshare.core.internal.storage.PieceStore;
+    }
+
+    @Override
+    public org.iceshare.core.internal.storage.PieceStore.Span span(int piece) {
+        return ((org.iceshare.core.internal.storage.PieceStore) store).span(piece);
     }
 
     @Override

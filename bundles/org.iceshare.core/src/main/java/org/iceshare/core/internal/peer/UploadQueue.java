@@ -3,6 +3,10 @@ package org.iceshare.core.internal.peer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,13 +20,22 @@ import org.iceshare.api.icet.Reject;
 import org.iceshare.api.icet.Request;
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.transport.Pacer;
+import org.iceshare.core.internal.storage.PieceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What this peer uploads: the requests other peers sent it, queued per connection and served
+ * What this peer uploads: the requests other peers sent it, queued per connection (served highest
+ * {@linkplain Request#priority() priority} first, in arrival order among equals) and served
  * round-robin over the connections that can take more (their socket is below its high-water mark),
- * within the upload cap (a token bucket over whole pieces). A request for content or a piece not held
+ * within the upload cap (a token bucket).
+ *
+ * <p>A piece of a file goes to the transport as a part of the store's file
+ * ({@link Requester#sendPiece}), never read into the heap here; under a cap the transport takes its bytes
+ * from the bucket slice by slice, so the upload flows evenly below a piece, and each connection has one
+ * such piece on its way at a time, so the queue keeps choosing what goes next. A piece held in memory (a
+ * live window) is sent whole once the bucket allows. A request for content or a piece not held
  * here is rejected at once; at most {@value #MAX_QUEUED} requests wait per connection (more are
  * rejected as BUSY), so a greedy peer costs a bounded queue.
  *
@@ -40,6 +53,16 @@ final class UploadQueue {
         /** The piece's bytes. */
         ByteBuffer read(int piece) throws IOException;
 
+        /** True when the pieces lie in a file and go out with {@link #span} rather than {@link #read}. */
+        default boolean inFile() {
+            return false;
+        }
+
+        /** Where a held piece lies in the file ({@link #inFile} only), to send it from there without reading it. */
+        default PieceStore.Span span(int piece) {
+            throw new UnsupportedOperationException("pieces held in memory");
+        }
+
         /** The piece went out to a peer: count it. */
         void uploaded(PeerId to, int bytes);
     }
@@ -56,6 +79,9 @@ final class UploadQueue {
 
         void send(IcetMessage m);
 
+        /** Sends a piece from its file ({@link org.iceshare.api.transport.Connection#sendPiece}). */
+        CompletionStage<Void> sendPiece(ContentId content, int piece, PieceStore.Span span, Pacer pacer);
+
         PeerId remote();
     }
 
@@ -64,6 +90,8 @@ final class UploadQueue {
     private final ScheduledExecutorService exec;
     private final TokenBucket bucket;
     private final ArrayDeque<Requester> rotation = new ArrayDeque<>();
+    /** Pieces sent from files and not written out yet, per connection (only connections with some). */
+    private final Map<Requester, Integer> inTransit = new HashMap<>();
     private ScheduledFuture<?> wake;
 
     /**
@@ -76,7 +104,8 @@ final class UploadQueue {
         this.peerName = peerName;
         this.contents = contents;
         this.exec = exec;
-        this.bucket = new TokenBucket(bytesPerSecond, System.nanoTime());
+        // a small burst: slices flow evenly, and a sender that stalled catches up by 50 ms at most
+        this.bucket = new TokenBucket(bytesPerSecond, System.nanoTime(), TokenBucket.TWENTIETH_SECOND);
     }
 
     /** The upload cap in bytes per second, 0 for none. */
@@ -112,6 +141,26 @@ final class UploadQueue {
         pump();
     }
 
+    /** The request to serve next of a connection's queue: the highest priority, the oldest among equals. */
+    static Request peekNext(ArrayDeque<Request> queued) {
+        Request best = null;
+        for (Request r : queued) {
+            if (best == null || r.priority() > best.priority()) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** Takes {@link #peekNext} out of the queue. */
+    static Request next(ArrayDeque<Request> queued) {
+        Request best = peekNext(queued);
+        if (best != null) {
+            queued.removeFirstOccurrence(best);
+        }
+        return best;
+    }
+
     /** The peer does not want a piece any more. */
     void cancel(Requester link, Cancel c) {
         link.queued().removeIf(r -> r.piece() == c.piece() && r.content().equals(c.content()));
@@ -125,13 +174,19 @@ final class UploadQueue {
             if (link.closed() || link.queued().isEmpty()) {
                 continue;
             }
-            if (!link.writable()) {
+            Request head = peekNext(link.queued());
+            Held next = contents.apply(head.content());
+            boolean fromFile = next != null && next.inFile() && next.has(head.piece());
+            boolean sliced = fromFile && sliced(next.span(head.piece()).length());
+            if (!link.writable() || sliced && inTransit.containsKey(link)) {
+                // capped, a file piece waits until the one before it on this connection is out: the pacer
+                // spreads each piece's slices, and the queue keeps deciding the order
                 rotation.add(link);
                 idle++;
                 continue;
             }
             long now = System.nanoTime();
-            long delay = bucket.delayNanos(now);
+            long delay = sliced ? 0 : bucket.delayNanos(now);
             if (delay > 0) {
                 rotation.addFirst(link);
                 if (wake == null) {
@@ -147,7 +202,7 @@ final class UploadQueue {
                 return;
             }
             idle = 0;
-            send(link, link.queued().poll(), now);
+            send(link, next(link.queued()), now);
             if (!link.queued().isEmpty()) {
                 rotation.add(link);
             }
@@ -158,6 +213,10 @@ final class UploadQueue {
         Held held = contents.apply(r.content());
         if (held == null || !held.has(r.piece())) {
             link.send(new Reject(r.content(), r.piece(), ErrorCode.NOT_HELD, "piece no longer held"));
+            return;
+        }
+        if (held.inFile()) {
+            sendFromFile(link, held, r);
             return;
         }
         try {
@@ -171,6 +230,54 @@ final class UploadQueue {
             LOG.warn("peer {}: cannot read piece {} of {}: {}", peerName, r.piece(), r.content().shortHex(),
                     e.getMessage());
             link.send(new Reject(r.content(), r.piece(), ErrorCode.INTERNAL, "cannot read piece"));
+        }
+    }
+
+    /**
+     * Hands the piece to the transport as a part of its file: no copy here, and under a cap the transport
+     * takes the bytes from the bucket slice by slice. Counted as uploaded when handed over, as a piece read
+     * into memory is.
+     */
+    private void sendFromFile(Requester link, Held held, Request r) {
+        PieceStore.Span span = held.span(r.piece());
+        LOG.trace("peer {}: sending piece {} from its file to {}", peerName, r.piece(), link);
+        boolean sliced = sliced(span.length());
+        if (!sliced) {
+            bucket.consume(span.length(), System.nanoTime()); // whole, as the bucket allowed it in pump
+        }
+        inTransit.merge(link, 1, Integer::sum);
+        link.sendPiece(r.content(), r.piece(), span, sliced ? bucket : Pacer.NONE)
+                .whenComplete((done, failed) -> {
+                    try {
+                        exec.execute(() -> written(link));
+                    } catch (RejectedExecutionException e) {
+                        // the engine stops: nothing more to send
+                    }
+                });
+        held.uploaded(link.remote(), span.length());
+    }
+
+    /**
+     * Whether a piece goes out in slices paced by the bucket: under a cap, unless the cap is so low that the
+     * piece would take more than {@value #SLICED_WITHIN_SECONDS} s (the receiver closes a connection whose
+     * frame stays partial too long, see the transport's slow-frame rules); such a piece goes whole, at wire
+     * speed, once the bucket allows.
+     */
+    private boolean sliced(int length) {
+        long rate = bucket.rate();
+        return rate > 0 && length <= rate * SLICED_WITHIN_SECONDS;
+    }
+
+    /** The longest a paced piece may take; a slower one goes whole. */
+    static final int SLICED_WITHIN_SECONDS = 10;
+
+    /** A piece sent from its file is out (or its connection failed): the connection may take the next. */
+    private void written(Requester link) {
+        inTransit.computeIfPresent(link, (l, n) -> n > 1 ? n - 1 : null);
+        try {
+            pump();
+        } catch (RuntimeException e) {
+            LOG.error("peer {}: uploads failed", peerName, e);
         }
     }
 }

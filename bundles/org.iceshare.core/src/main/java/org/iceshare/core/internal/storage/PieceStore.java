@@ -254,6 +254,22 @@ public final class PieceStore implements Pieces {
         return b.flip();
     }
 
+    /** Where a verified piece lies in the data file, to send it from there. */
+    public record Span(FileChannel file, long position, int length) {
+    }
+
+    /**
+     * Where a verified piece lies in the data file: for sending it straight from the file. The channel
+     * stays this store's: the caller neither closes it nor writes to it. Any thread.
+     */
+    public Span span(int piece) {
+        if (!has(piece)) {
+            throw new IllegalStateException("piece " + piece + " is not stored");
+        }
+        PieceInfo p = manifest.piece(piece);
+        return new Span(data, p.offset(), p.length());
+    }
+
     /**
      * Reads up to {@code dst.remaining()} bytes at {@code offset}; the caller checked that the range
      * lies in verified pieces. Any thread.

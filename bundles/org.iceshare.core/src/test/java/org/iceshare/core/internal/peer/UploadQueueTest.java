@@ -100,6 +100,12 @@ class UploadQueueTest {
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<Void> sendPiece(ContentId content, int piece,
+                org.iceshare.core.internal.storage.PieceStore.Span span, org.iceshare.api.transport.Pacer pacer) {
+            throw new AssertionError("this content's pieces are in memory");
+        }
+
+        @Override
         public PeerId remote() {
             return id;
         }
@@ -193,8 +199,8 @@ class UploadQueueTest {
 
     @Test
     void theCapHoldsPiecesBackAndTheQueueWakesUpToSendThem() throws Exception {
-        // 4000 B/s: the bucket holds a quarter second (1000 bytes), so one 1000-byte piece goes at once,
-        // and the rest at about one every quarter second
+        // 4000 B/s: the bucket holds a twentieth of a second (200 bytes), so one 1000-byte piece goes at
+        // once (into debt), and the rest at about one every quarter second
         UploadQueue q = queue(4000);
         Link link = new Link();
         long started = System.nanoTime();
@@ -206,8 +212,39 @@ class UploadQueueTest {
         });
         assertThat(onEngine(link::pieces)).as("the cap holds the others back").hasSizeLessThan(4);
         await().atMost(Duration.ofSeconds(30)).until(() -> onEngine(link::pieces).size() == 4);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("4000 bytes at 4000 B/s with a 1000-byte burst")
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("4000 bytes at 4000 B/s with a 200-byte burst")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(500));
         assertThat(onEngine(link::pieces)).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
+    void aConnectionsRequestsAreServedHighestPriorityFirstInArrivalOrderAmongEquals() throws Exception {
+        UploadQueue q = queue(0);
+        Link link = new Link();
+        link.writable = false;
+        onEngine(() -> {
+            q.request(link, new Request(CONTENT, 0));
+            q.request(link, new Request(CONTENT, 1));
+            q.request(link, new Request(CONTENT, 5, Request.URGENT));
+            q.request(link, new Request(CONTENT, 2));
+            q.request(link, new Request(CONTENT, 3, 150));
+            q.request(link, new Request(CONTENT, 4, Request.URGENT));
+            q.cancel(link, new Cancel(CONTENT, 1));
+            link.writable = true;
+            q.pump();
+            return null;
+        });
+        assertThat(link.pieces()).containsExactly(5, 4, 3, 0, 2);
+    }
+
+    @Test
+    void theNextRequestIsTheFirstOfTheHighestPriority() {
+        ArrayDeque<Request> queued = new ArrayDeque<>(List.of(new Request(CONTENT, 1), new Request(CONTENT, 2, 9),
+                new Request(CONTENT, 3, 9), new Request(CONTENT, 4)));
+        assertThat(UploadQueue.next(queued).piece()).isEqualTo(2);
+        assertThat(UploadQueue.next(queued).piece()).isEqualTo(3);
+        assertThat(UploadQueue.next(queued).piece()).isEqualTo(1);
+        assertThat(UploadQueue.next(queued).piece()).isEqualTo(4);
+        assertThat(UploadQueue.next(queued)).isNull();
     }
 }
