@@ -97,11 +97,14 @@ abstract class Content {
     long totalUploaded;
     /** Smoothed time from an assignment to its verification by the member served, in ns (0: none yet). */
     private double verifyNanos;
+    /** Who may fetch from whom: the bounded neighbourhoods (eligibility, not the plan's choice). */
+    final Neighbourhoods neighbourhoods;
 
     Content(TrackerEngine tracker, Manifest manifest, TrackerSettings settings) {
         this.tracker = tracker;
         this.manifest = manifest;
         this.settings = settings;
+        this.neighbourhoods = new Neighbourhoods(settings.maxNeighbours(), new java.util.Random());
     }
 
     ContentId id() {
@@ -190,6 +193,7 @@ abstract class Content {
         });
         dropClaims(m);
         members.remove(m.id);
+        neighbourhoods.forget(m);
         revokeServer(m, why);
         dropped(m, why);
     }
@@ -410,6 +414,7 @@ abstract class Content {
             }
         });
         dropClaims(liar);
+        neighbourhoods.forget(liar);
         revokeServer(liar, "banned: served corrupt pieces");
     }
 
@@ -467,6 +472,7 @@ abstract class Content {
             }
             plan(l.member, now);
         }
+        neighbourhoods.refresh(members.values());
         tick(now, seconds);
     }
 
@@ -518,6 +524,7 @@ abstract class Content {
         if (!m.fetches()) {
             return;
         }
+        neighbourhoods.fill(m, members.values(), now);
         int room = window(m) - m.assigned.size();
         if (room <= 0) {
             return;
@@ -560,6 +567,7 @@ abstract class Content {
         if (!m.fetches()) {
             return 0;
         }
+        neighbourhoods.fill(m, members.values(), now);
         Batch batch = new Batch(m);
         for (int piece : pieces) {
             if (m.have.has(piece) || m.claimed.has(piece) || m.assigned.containsKey(piece)) {
@@ -578,6 +586,7 @@ abstract class Content {
      * The least-loaded holder that may serve {@code piece} to {@code m}: a holder other than the source if
      * any has a free slot, else the source, but only while no other member holds the piece and nobody else
      * is being seeded it; {@code urgent} (a player waits) lets the source serve whenever no one else can.
+     * Only holders {@code m} {@link Member#mayFetchFrom may fetch from} (its neighbours, and the source) count.
      */
     final Member chooseServer(int piece, Member m, long now, boolean urgent) {
         Slot slot = slot(piece);
@@ -592,7 +601,7 @@ abstract class Content {
         double candidateLoad = 0;
         // a holder this member avoids (it failed it, or it reported it) is no holder for it: the source serves
         for (Member h : slot.candidates) {
-            if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
+            if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
             // a busy candidate is worth waiting for only if it has served someone: a staller that claims
@@ -609,7 +618,7 @@ abstract class Content {
             }
         }
         for (Member h : slot.holders) {
-            if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
+            if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
             otherHolders |= !h.source;
