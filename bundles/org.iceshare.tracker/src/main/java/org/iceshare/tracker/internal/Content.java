@@ -648,8 +648,10 @@ abstract class Content {
         }
         // when the other holders are merely busy, waiting for them keeps the source's upload near one copy;
         // a demoted member fetches from the swarm only: the source seeds each piece to one member at a time,
-        // and one that never fetches would hold the piece back from everyone until its assignment timed out
-        if (source != null && (urgent || !otherHolders && slot.seeding == 0 && !m.demoted)) {
+        // and one that never fetches would hold the piece back from everyone until its assignment timed out;
+        // nor does the source serve a member one of whose neighbours is being sent the piece (neighbourhoods)
+        if (source != null && (urgent || !otherHolders && slot.seeding == 0 && !m.demoted
+                && !m.neighbourFetches(piece))) {
             return source;
         }
         return null;

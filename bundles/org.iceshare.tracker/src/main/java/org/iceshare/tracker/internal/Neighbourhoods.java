@@ -15,10 +15,12 @@ import java.util.concurrent.TimeUnit;
  * connections to at most {@code max} peers plus the source and the tracker, however big the swarm, as in
  * real swarms; without a bound a 400-peer swarm in one process ran out of file descriptors.
  *
- * <p><b>Choice.</b> A member is given neighbours at random among the members with room ({@link #fill}), and
- * only pairs where at least one side serves: random graphs of this degree are well connected, so every piece
- * spreads. A member still below half the bound when nobody has room (a late joiner in a full swarm) takes the
- * place of one neighbour of a full member that has more than half the bound itself ({@link #steal}). A member
+ * <p><b>Choice.</b> A member with fewer than half the bound ({@link #target}) is given neighbours among the
+ * members with room, the least connected first, at random among equals ({@link #fill}); only pairs where at
+ * least one side serves. Later joiners add to a member's set up to the bound, so degrees end between half the
+ * bound and the bound, and members keep room for newcomers: random graphs of such degrees are well connected,
+ * so every piece spreads. A member still below half the bound when nobody has room takes the place of one
+ * neighbour of a full member that keeps more than half the bound without it ({@link #steal}). A member
  * that leaves or is banned is {@link #forget forgotten}, and its ex-neighbours filled again at once; every tick
  * ({@link #refresh}) a neighbour that neither side can use any more (shunned, demoted) is swapped for another.
  * A pair is never split while an assignment is outstanding between them.
@@ -44,12 +46,18 @@ final class Neighbourhoods {
         return max;
     }
 
+    /** How many neighbours a member looks for itself: half the bound (others may add it up to the bound). */
+    int target() {
+        return Math.max(1, max / 2);
+    }
+
     /**
-     * Gives {@code m} neighbours up to the bound, from the members with room, at most once per
-     * {@link #FILL_INTERVAL_NANOS} while its set stays below the bound.
+     * Gives {@code m} neighbours up to {@link #target}, from the members with room, the least connected first,
+     * at most once per {@link #FILL_INTERVAL_NANOS} while its set stays below it.
      */
     void fill(Member m, Collection<Member> members, long now) {
-        if (m.source || m.banned || m.neighbours.size() >= max || now - m.nextFillNanos < 0) {
+        int target = target();
+        if (m.source || m.banned || m.neighbours.size() >= target || now - m.nextFillNanos < 0) {
             return;
         }
         m.nextFillNanos = now + FILL_INTERVAL_NANOS;
@@ -62,12 +70,13 @@ final class Neighbourhoods {
             (c.neighbours.size() < max ? withRoom : full).add(c);
         }
         Collections.shuffle(withRoom, random);
-        for (Iterator<Member> it = withRoom.iterator(); it.hasNext() && m.neighbours.size() < max;) {
+        withRoom.sort(java.util.Comparator.comparingInt(c -> c.neighbours.size()));
+        for (Iterator<Member> it = withRoom.iterator(); it.hasNext() && m.neighbours.size() < target;) {
             link(m, it.next());
         }
-        if (m.neighbours.size() < max / 2) {
+        if (m.neighbours.size() < target) {
             Collections.shuffle(full, random);
-            for (Iterator<Member> it = full.iterator(); it.hasNext() && m.neighbours.size() < max / 2;) {
+            for (Iterator<Member> it = full.iterator(); it.hasNext() && m.neighbours.size() < target;) {
                 steal(m, it.next());
             }
         }
@@ -120,7 +129,7 @@ final class Neighbourhoods {
      */
     private void steal(Member m, Member x) {
         for (Member y : x.neighbours) {
-            if (y.neighbours.size() > max / 2 && !busy(x, y)) {
+            if (y.neighbours.size() > target() && !busy(x, y)) {
                 x.neighbours.remove(y);
                 y.neighbours.remove(x);
                 y.nextFillNanos = 0;
