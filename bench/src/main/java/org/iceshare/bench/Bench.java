@@ -27,7 +27,7 @@ public final class Bench {
                         + "[--piece-kib K] [--runs R] [--no-baseline]");
                 System.out.println("             [--libtorrent [--baselines DIR]]   (libtorrent 2.0 in the same run; "
                         + "needs bench/baselines/install.sh)");
-                System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S]");
+                System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S] [--neighbours N]");
                 System.out.println("       java -jar iceshare-bench.jar stream [--peers N] [--source-factor F] "
                         + "[--seconds S] [--audio]");
                 System.out.println("       java -jar iceshare-bench.jar seek [--seeks N]");

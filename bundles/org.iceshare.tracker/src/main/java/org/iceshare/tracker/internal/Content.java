@@ -52,6 +52,8 @@ abstract class Content {
         final List<Member> candidates = new ArrayList<>(2);
         /** Assignments of this piece the source serves now. */
         int seeding;
+        /** When a member first verified the piece from the member it was sent to (0: not yet): see {@link #spreading}. */
+        long spreadSince;
 
         Slot(int length) {
             this.length = length;
@@ -254,6 +256,9 @@ abstract class Content {
             m.unasked.add(piece);
         }
         slot.candidates.add(m);
+        if (slot.spreadSince == 0 && a != null && a.from().equals(from)) {
+            slot.spreadSince = System.nanoTime() | 1;
+        }
         Member server = members.get(from);
         if (a != null && a.from().equals(from) && server != null && server != m) {
             long took = System.nanoTime() - a.since();
@@ -651,11 +656,41 @@ abstract class Content {
         // and one that never fetches would hold the piece back from everyone until its assignment timed out;
         // nor does the source serve a member one of whose neighbours is being sent the piece (neighbourhoods)
         if (source != null && (urgent || !otherHolders && slot.seeding == 0 && !m.demoted
-                && !m.neighbourFetches(piece))) {
+                && !neighbourFetches(m, piece) && !spreading(slot, now))) {
             return source;
         }
         return null;
     }
+
+    /**
+     * Neighbourhoods: a neighbour of {@code m} is being sent {@code piece} by the source or by a member that
+     * has served before, so it will hold it soon: {@code m} waits for it rather than have the source upload
+     * the piece again (a fetch from a member that never served may never come).
+     */
+    private boolean neighbourFetches(Member m, int piece) {
+        for (Member n : m.neighbours) {
+            Member.Assigned a = n.assigned.get(piece);
+            Member server = a == null ? null : members.get(a.from());
+            if (server != null && (server.source || server.proven)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Neighbourhoods: another member verified the piece a moment ago, so it is spreading from neighbourhood
+     * to neighbourhood and will reach this member's neighbours in a few hops: the source does not upload it
+     * again meanwhile. A member whose neighbours still have none after three times the smoothed time of one
+     * fetch (100 ms to 1 s) is served by the source.
+     */
+    private boolean spreading(Slot slot, long now) {
+        long wait = Math.min(SPREAD_WAIT_MAX_NANOS, Math.max(SPREAD_WAIT_MIN_NANOS, (long) (verifyNanos * 3)));
+        return slot.spreadSince != 0 && now - slot.spreadSince < wait;
+    }
+
+    static final long SPREAD_WAIT_MIN_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+    static final long SPREAD_WAIT_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private void assign(Member m, int piece, Member server, long now, Batch batch) {
         Slot slot = slot(piece);

@@ -101,19 +101,6 @@ final class Member {
         return server.source || neighbours.contains(server);
     }
 
-    /**
-     * True when a neighbour is being sent {@code piece} now: it will hold it soon, so this member can wait
-     * for it rather than have the source upload the piece again.
-     */
-    boolean neighbourFetches(int piece) {
-        for (Member n : neighbours) {
-            if (n.assigned.containsKey(piece)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** True when this member reported corrupt data from {@code server}. */
     boolean shuns(PeerId server) {
         return shunned.contains(server);
