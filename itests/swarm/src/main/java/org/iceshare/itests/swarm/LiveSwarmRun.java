@@ -48,6 +48,9 @@ public final class LiveSwarmRun {
         }
     }
 
+    /** Peers joining at once, at most. */
+    static final int JOIN_THREADS = 8;
+
     /** How often the run counts each peer's connections. */
     static final long LINK_SAMPLE_MILLIS = 2_000;
 
@@ -65,7 +68,9 @@ public final class LiveSwarmRun {
             LiveFeed feed = source.publishLive("radio.ogg", "audio/ogg", null, 30_000_000L).toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
             List<PeerEngine> joined = new CopyOnWriteArrayList<>();
-            ScheduledExecutorService joins = Executors.newSingleThreadScheduledExecutor();
+            // several threads: a join (a peer starting, then its JOIN answered) takes a while on a loaded
+            // machine, and one thread would queue the joins of hundreds of peers past their moments
+            ScheduledExecutorService joins = Executors.newScheduledThreadPool(JOIN_THREADS);
             Random random = new Random(42);
             long[] linkSum = new long[1];
             long[] linkSamples = new long[1];
