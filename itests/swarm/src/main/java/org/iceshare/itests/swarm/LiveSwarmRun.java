@@ -48,8 +48,8 @@ public final class LiveSwarmRun {
         }
     }
 
-    /** Peers joining at once, at most. */
-    static final int JOIN_THREADS = 8;
+    /** Peers joining at once, at most ({@code -Dlive.joinThreads}; 1 joins them one after the other). */
+    static final int JOIN_THREADS = Integer.getInteger("live.joinThreads", 8);
 
     /** How often the run counts each peer's connections. */
     static final long LINK_SAMPLE_MILLIS = 2_000;
