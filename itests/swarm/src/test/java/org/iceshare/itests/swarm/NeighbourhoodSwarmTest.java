@@ -73,6 +73,50 @@ class NeighbourhoodSwarmTest {
         }
     }
 
+    /**
+     * A peer closes connections with nothing in flight for 10 s: after a download every peer link closes, and
+     * the next download dials again and completes.
+     */
+    @Test
+    void idleLinksCloseAndTheNextDownloadConnectsAgain() throws Exception {
+        Path first = TestMedia.vorbis(20, 2);
+        Path second = TestMedia.vorbis(30, 3);
+        try (SwarmFixture swarm = new SwarmFixture(tmp, TrackerSettings.loopback(), 16 * 1024)) {
+            PeerEngine source = swarm.addPeer("source");
+            List<PeerEngine> peers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                peers.add(swarm.addPeer("peer" + i));
+            }
+            IcetUrl one = source.publish(first, "one.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            for (PeerEngine p : peers) {
+                p.get(one).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> peers.stream().allMatch(NeighbourhoodSwarmTest::complete));
+            assertThat(peers).anyMatch(p -> LiveSwarmRun.linkedPeers(p) > 0);
+            // nothing in flight any more: within the idle time (and a tick) every peer link is closed
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> LiveSwarmRun.linkedPeers(source) == 0
+                            && peers.stream().allMatch(p -> LiveSwarmRun.linkedPeers(p) == 0));
+
+            IcetUrl two = source.publish(second, "two.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            for (PeerEngine p : peers) {
+                p.get(two).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> peers.stream().allMatch(p -> p.swarms().stream()
+                    .filter(s -> s.state() == SwarmStatus.State.COMPLETE).count() == 2));
+            SwarmStatus published = source.swarms().stream().filter(s -> s.url().equals(two)).findFirst()
+                    .orElseThrow();
+            for (PeerEngine p : peers) {
+                assertThat(SwarmFixture.sameBytes(second, swarm.dataFile(p, published.content())))
+                        .as("second copy at %s", p.name()).isTrue();
+            }
+        }
+    }
+
+    private static boolean complete(PeerEngine p) {
+        return p.swarms().stream().anyMatch(s -> s.state() == SwarmStatus.State.COMPLETE);
+    }
+
     @Test
     void twentyListenersWithFourNeighboursEachFollowALiveStream() throws Exception {
         Path media = TestMedia.vorbis(50, 4);
