@@ -52,6 +52,11 @@ public final class LiveBench {
         try {
             f = LiveSwarmRun.run(root, media, peers, join, seconds,
                     TrackerSettings.loopback().withMaxNeighbours(neighbours));
+        } catch (Exception e) {
+            // a peer whose start was cut short by the end of the run may keep threads alive: exit anyway
+            e.printStackTrace();
+            System.exit(1);
+            return;
         } finally {
             cost.stop();
         }
@@ -61,6 +66,7 @@ public final class LiveBench {
                 + "rss_max=%dMB%n", f.peers(), neighbours, f.suf(), f.minContinuity(), f.p50Continuity(),
                 f.startupP50(), f.startupP95(), f.latencyP50(), f.latencyP95(), f.linksMean(), f.linksMax(),
                 f.sourceLinksMax(), cost.cpuSeconds(), cost.fdsMax(), cost.fdLimit(), cost.rssMaxBytes() >> 20);
+        System.exit(0);
     }
 
     /** The process's CPU time, and the peaks of its open descriptors and resident memory, sampled every second. */
