@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * real swarms; without a bound a 400-peer swarm in one process ran out of file descriptors.
  *
  * <p><b>Choice.</b> A member with fewer than half the bound ({@link #target}) is given neighbours among the
- * members with room, the least connected first, at random among equals ({@link #fill}); only pairs where at
+ * members with room, those holding the most first, then the least connected, at random among equals
+ * ({@link #fill}); only pairs where at
  * least one side serves. Later joiners add to a member's set up to the bound, so degrees end between half the
  * bound and the bound, and members keep room for newcomers: random graphs of such degrees are well connected,
  * so every piece spreads. A member still below half the bound when nobody has room takes the place of one
@@ -52,7 +53,8 @@ final class Neighbourhoods {
     }
 
     /**
-     * Gives {@code m} neighbours up to {@link #target}, from the members with room, the least connected first,
+     * Gives {@code m} neighbours up to {@link #target}, from the members with room, those holding the most
+     * first, then the least connected,
      * at most once per {@link #FILL_INTERVAL_NANOS} while its set stays below it.
      */
     void fill(Member m, Collection<Member> members, long now) {
@@ -69,8 +71,15 @@ final class Neighbourhoods {
             }
             (c.neighbours.size() < max ? withRoom : full).add(c);
         }
+        // those that hold the most first (a newcomer needs what established members hold, not another
+        // newcomer: its start piece would have to come from the source), then the least connected
+        java.util.Map<Member, Integer> held = new java.util.HashMap<>();
+        for (Member c : withRoom) {
+            held.put(c, c.have.count() + c.claimed.count());
+        }
         Collections.shuffle(withRoom, random);
-        withRoom.sort(java.util.Comparator.comparingInt(c -> c.neighbours.size()));
+        withRoom.sort(java.util.Comparator.comparingInt((Member c) -> -held.get(c))
+                .thenComparingInt(c -> c.neighbours.size()));
         for (Iterator<Member> it = withRoom.iterator(); it.hasNext() && m.neighbours.size() < target;) {
             link(m, it.next());
         }

@@ -123,6 +123,20 @@ class NeighbourhoodsTest {
     }
 
     @Test
+    void aNewcomerIsGivenMembersThatHoldPiecesFirst() {
+        Neighbourhoods n = new Neighbourhoods(4, new Random(7));
+        for (int i = 0; i < 6; i++) {
+            member(false, true);
+        }
+        members.get(3).have.add(0);
+        members.get(3).have.add(1);
+        members.get(5).claimed.add(2);
+        Member newcomer = member(false, true);
+        n.fill(newcomer, members, now);
+        assertThat(newcomer.neighbours).containsExactlyInAnyOrder(members.get(3), members.get(5));
+    }
+
+    @Test
     void aMemberIsFilledAtMostOncePerIntervalWhileItsSetIsNotFull() {
         Neighbourhoods n = new Neighbourhoods(8, new Random(6));
         Member first = join(n, 1).get(0);
