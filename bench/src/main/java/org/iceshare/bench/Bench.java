@@ -36,7 +36,7 @@ public final class Bench {
                         + "[--warmup W] [--upload-mib-s U]");
                 System.out.println("             (1 source + 1 peer, against a socat relay and SHA-256 in the same run; "
                         + "needs socat: bench/baselines/install.sh)");
-                System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S]");
+                System.out.println("       java -jar iceshare-bench.jar live [--peers N] [--join SECONDS] [--seconds S] [--neighbours N]");
                 System.out.println("       java -jar iceshare-bench.jar stream [--peers N] [--source-factor F] "
                         + "[--seconds S] [--audio]");
                 System.out.println("       java -jar iceshare-bench.jar seek [--seeks N]");

@@ -57,6 +57,8 @@ abstract class Content implements ContentView {
         final List<Member> candidates = new ArrayList<>(2);
         /** Assignments of this piece the source serves now. */
         int seeding;
+        /** When a member first verified the piece from the member it was sent to (0: not yet): see {@link #spreading}. */
+        long spreadSince;
 
         Slot(int index, int length) {
             this.index = index;
@@ -123,11 +125,14 @@ abstract class Content implements ContentView {
     long totalUploaded;
     /** Smoothed time from an assignment to its verification by the member served, in ns (0: none yet). */
     private double verifyNanos;
+    /** Who may fetch from whom: the bounded neighbourhoods (eligibility, not the plan's choice). */
+    final Neighbourhoods neighbourhoods;
 
     Content(TrackerEngine tracker, Manifest manifest, TrackerSettings settings) {
         this.tracker = tracker;
         this.manifest = manifest;
         this.settings = settings;
+        this.neighbourhoods = new Neighbourhoods(settings.maxNeighbours(), new java.util.Random());
     }
 
     ContentId id() {
@@ -249,6 +254,7 @@ abstract class Content implements ContentView {
         });
         dropClaims(m);
         members.remove(m.id);
+        neighbourhoods.forget(m);
         revokeServer(m, why);
         dropped(m, why);
     }
@@ -309,6 +315,9 @@ abstract class Content implements ContentView {
             m.unasked.add(piece);
         }
         slot.candidates.add(m);
+        if (slot.spreadSince == 0 && a != null && a.from().equals(from)) {
+            slot.spreadSince = System.nanoTime() | 1;
+        }
         Member server = members.get(from);
         if (a != null && a.from().equals(from) && server != null && server != m) {
             long took = System.nanoTime() - a.since();
@@ -481,6 +490,7 @@ abstract class Content implements ContentView {
             }
         });
         dropClaims(liar);
+        neighbourhoods.forget(liar);
         revokeServer(liar, "banned: served corrupt pieces");
     }
 
@@ -539,6 +549,7 @@ abstract class Content implements ContentView {
             }
             plan(l.member, now);
         }
+        neighbourhoods.refresh(members.values());
         tick(now, seconds);
     }
 
@@ -590,6 +601,7 @@ abstract class Content implements ContentView {
         if (!m.fetches()) {
             return;
         }
+        neighbourhoods.fill(m, members.values(), now);
         int room = window(m) - m.assigned.size();
         if (room <= 0) {
             return;
@@ -651,6 +663,7 @@ abstract class Content implements ContentView {
         if (!m.fetches() || planner == null) {
             return 0;
         }
+        neighbourhoods.fill(m, members.values(), now);
         Batch batch = new Batch(m);
         for (int piece : pieces) {
             if (m.have.has(piece) || m.claimed.has(piece) || m.assigned.containsKey(piece)) {
@@ -671,7 +684,9 @@ abstract class Content implements ContentView {
      * proves its claim by serving), and the source whenever it has a free slot (for a demoted member only
      * when {@code urgent}: one that never fetches would otherwise hold a piece the source seeds back from
      * everyone until its assignment timed out). A holder this member avoids (it failed it, or it reported
-     * it) serves it nothing. Null when none may, or the planner has the member wait.
+     * it) serves it nothing, nor does a member outside its neighbourhood ({@link Member#mayFetchFrom}); the
+     * source is left out, unless {@code urgent}, while the piece is on its way to the member's neighbourhood
+     * ({@link #neighbourFetches}, {@link #spreading}). Null when none may, or the planner has the member wait.
      */
     final Member chooseServer(Planner planner, int piece, Member m, long now, boolean urgent) {
         Slot slot = slot(piece);
@@ -684,7 +699,7 @@ abstract class Content implements ContentView {
         int busy = 0;
         int pending = 0;
         for (Member h : slot.candidates) {
-            if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
+            if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
             if (h.serving >= h.servingSlots(slot.length, settings.maxServing())) {
@@ -700,12 +715,14 @@ abstract class Content implements ContentView {
             }
         }
         for (Member h : slot.holders) {
-            if (h == m || !h.canServe() || m.avoids(piece, h.id, now)) {
+            if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
             boolean full = h.serving >= h.servingSlots(slot.length, settings.maxServing());
             if (h.source) {
-                if (!full && (urgent || !m.demoted)) {
+                // with neighbourhoods, the piece may already be on its way to this member's neighbours: the
+                // source waits for it to arrive there rather than upload it again (a waiting player does not)
+                if (!full && (urgent || !m.demoted && !neighbourFetches(m, piece) && !spreading(slot, now))) {
                     source = h;
                 }
             } else if (full) {
@@ -744,6 +761,36 @@ abstract class Content implements ContentView {
             free = java.util.Collections.unmodifiableList(free);
         }
     }
+
+    /**
+     * Neighbourhoods: a neighbour of {@code m} is being sent {@code piece} by the source or by a member that
+     * has served before, so it will hold it soon: {@code m} waits for it rather than have the source upload
+     * the piece again (a fetch from a member that never served may never come).
+     */
+    private boolean neighbourFetches(Member m, int piece) {
+        for (Member n : m.neighbours) {
+            Member.Assigned a = n.assigned.get(piece);
+            Member server = a == null ? null : members.get(a.from());
+            if (server != null && (server.source || server.proven)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Neighbourhoods: another member verified the piece a moment ago, so it is spreading from neighbourhood
+     * to neighbourhood and will reach this member's neighbours in a few hops: the source does not upload it
+     * again meanwhile. A member whose neighbours still have none after three times the smoothed time of one
+     * fetch (100 ms to 1 s) is served by the source.
+     */
+    private boolean spreading(Slot slot, long now) {
+        long wait = Math.min(SPREAD_WAIT_MAX_NANOS, Math.max(SPREAD_WAIT_MIN_NANOS, (long) (verifyNanos * 3)));
+        return slot.spreadSince != 0 && now - slot.spreadSince < wait;
+    }
+
+    static final long SPREAD_WAIT_MIN_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+    static final long SPREAD_WAIT_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private void assign(Member m, int piece, Member server, long now, Batch batch) {
         Slot slot = slot(piece);

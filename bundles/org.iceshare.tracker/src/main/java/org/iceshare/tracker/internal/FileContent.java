@@ -149,8 +149,12 @@ final class FileContent extends Content {
         } else {
             plan(m, now);
         }
-        // the piece has one more holder: offer it to the members waiting for work, best ratio first
+        // the piece has one more holder: offer it to the members waiting for work, best ratio first (those
+        // that may fetch from it: its neighbours; one that may not would end the loop as if all were busy)
         for (Member other : hungryByRatio()) {
+            if (!other.mayFetchFrom(m)) {
+                continue;
+            }
             if (!other.have.has(piece) && !other.claimed.has(piece) && !other.assigned.containsKey(piece)
                     && !offer(other, piece, now, false)) {
                 break;
@@ -177,7 +181,7 @@ final class FileContent extends Content {
                     || server.serving >= server.servingSlots(slots[0].length, settings.maxServing())) {
                 return;
             }
-            if (other == server) {
+            if (other == server || !other.mayFetchFrom(server)) {
                 continue;
             }
             int piece = rarestFrom(server, other, now);

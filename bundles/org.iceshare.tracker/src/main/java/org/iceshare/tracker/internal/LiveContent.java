@@ -296,13 +296,16 @@ final class LiveContent extends Content {
         return pieces.isEmpty() ? 0 : pieces.lastEntry().getValue().length;
     }
 
-    /** The piece has one more holder: everyone still waiting for it can be served now. */
+    /**
+     * The piece has one more holder: its neighbours, the only members that may fetch from it, can be served
+     * now. Planning every member after every verification cost the tracker's thread O(members²) plans per
+     * piece, more than a core at 400 listeners; the others are planned when one of their own neighbours
+     * verifies, at the next announcement, or at the tick.
+     */
     @Override
     void afterVerified(Member m, int piece, long now) {
-        for (Member other : byUploadRate()) {
-            if (other != m) {
-                plan(other, now);
-            }
+        for (Member other : byUploadRate(m.neighbours)) {
+            plan(other, now);
         }
         plan(m, now);
     }
@@ -327,7 +330,11 @@ final class LiveContent extends Content {
 
     /** Members by measured upload rate, best first: they get fresh pieces first and pass them on. */
     private List<Member> byUploadRate() {
-        List<Member> list = new ArrayList<>(members.values());
+        return byUploadRate(members.values());
+    }
+
+    private List<Member> byUploadRate(java.util.Collection<Member> of) {
+        List<Member> list = new ArrayList<>(of);
         list.removeIf(m -> !m.fetches());
         Collections.shuffle(list, random);
         // a demoted member still fetches, but after everyone else

@@ -3,6 +3,7 @@ package org.iceshare.tracker.internal;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
@@ -76,6 +77,14 @@ final class Member {
     private final Map<Long, Long> avoid = new HashMap<>();
     /** The servers this member reported corrupt data from: never assigned to it again here. */
     private final Set<PeerId> shunned = new HashSet<>();
+    /**
+     * The members it may fetch from and serve besides the source: its neighbourhood, chosen by
+     * {@link Neighbourhoods}, symmetric (each end holds a connection) and bounded by
+     * {@link TrackerSettings#maxNeighbours()}. Never holds the source.
+     */
+    final Set<Member> neighbours = new LinkedHashSet<>();
+    /** When {@link Neighbourhoods} may next look for neighbours for it while its set is not full. */
+    long nextFillNanos;
 
     record Assigned(PeerId from, long since) {
     }
@@ -181,6 +190,19 @@ final class Member {
 
     boolean canServe() {
         return !banned && !demoted && session.info != null && !session.closed;
+    }
+
+    /**
+     * Whether the tracker may send this member to fetch from {@code server}: the source always, any other
+     * member only while it is a neighbour. This is eligibility only; which eligible holder serves is the plan's.
+     */
+    boolean mayFetchFrom(Member server) {
+        return server.source || neighbours.contains(server);
+    }
+
+    /** True when this member reported corrupt data from {@code server}. */
+    boolean shuns(PeerId server) {
+        return shunned.contains(server);
     }
 
     void avoid(int piece, PeerId from, long until) {

@@ -80,6 +80,11 @@ public final class TrackerComponent implements Tracker {
                 + "tracker demotes or bans it. One report never takes anyone down. 2..100.", min = "2", max = "100")
         int reportsToAct() default TrackerSettings.DEFAULT_REPORTS_TO_ACT;
 
+        @AttributeDefinition(name = "Max neighbours", description = "How many other members one member of a "
+                + "content may fetch from and serve (its neighbourhood, chosen by the tracker); the source is "
+                + "outside it. What bounds a peer's connections in a big swarm. 2..4096.", min = "2", max = "4096")
+        int maxNeighbours() default TrackerSettings.DEFAULT_MAX_NEIGHBOURS;
+
         @AttributeDefinition(name = "Publishers", description = "Who may publish a new name: 'local' (clients on "
                 + "the tracker's machine; the default), 'listed' (only the peer ids below), or 'anyone'. A name once "
                 + "published belongs to its publisher's key, whoever may publish.", options = {
@@ -194,7 +199,8 @@ public final class TrackerComponent implements Tracker {
             throw new IllegalArgumentException("peerTimeoutSeconds must be in 5..3600: " + c.peerTimeoutSeconds());
         }
         return new TrackerSettings(c.host(), c.port(), Duration.ofSeconds(c.peerTimeoutSeconds()), c.window(),
-                c.maxServing(), Duration.ofSeconds(60), transportPorts(c.transportPorts()), c.reportsToAct());
+                c.maxServing(), Duration.ofSeconds(60), transportPorts(c.transportPorts()), c.reportsToAct(),
+                c.maxNeighbours());
     }
 
     private static Map<String, Integer> transportPorts(String configured) {

@@ -350,6 +350,14 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         return (double) r[0] / r[1];
     }
 
+    /** Applies {@code f} to a content's state on the tracker's executor (tests): {@code fallback} when unknown. */
+    <T> T inspect(String name, java.util.function.Function<Content, T> f, T fallback) {
+        return call(() -> {
+            Content c = byName.get(name);
+            return c == null ? fallback : f.apply(c);
+        }, fallback);
+    }
+
     private <T> T call(Callable<T> task, T fallback) {
         if (Thread.currentThread() == thread) {
             try {

@@ -19,12 +19,19 @@ import org.iceshare.api.swarm.Endpoint;
  * @param reportsToAct how many independent members must report a member (that it did not serve what it was
  *        assigned, or served it corrupt) within two minutes before the tracker demotes or bans it: one report
  *        never takes anyone down
+ * @param maxNeighbours how many other members one member of a content may fetch from and serve (its
+ *        neighbourhood, chosen by the tracker; the source is outside it): what bounds a peer's connections
  */
 public record TrackerSettings(String host, int port, Duration peerTimeout, int window, int maxServing,
-        Duration assignmentTimeout, Map<String, Integer> transportPorts, int reportsToAct) {
+        Duration assignmentTimeout, Map<String, Integer> transportPorts, int reportsToAct, int maxNeighbours) {
 
     /** Default {@link #reportsToAct}. */
     public static final int DEFAULT_REPORTS_TO_ACT = 3;
+    /** Default {@link #maxNeighbours}. */
+    public static final int DEFAULT_MAX_NEIGHBOURS = 32;
+    /** The range of {@link #maxNeighbours}. */
+    public static final int MIN_NEIGHBOURS = 2;
+    public static final int MAX_NEIGHBOURS = 4096;
 
     public TrackerSettings {
         Objects.requireNonNull(host, "host");
@@ -45,6 +52,10 @@ public record TrackerSettings(String host, int port, Duration peerTimeout, int w
         if (reportsToAct < 2 || reportsToAct > 100) {
             throw new IllegalArgumentException("reports to act out of range 2..100: " + reportsToAct);
         }
+        if (maxNeighbours < MIN_NEIGHBOURS || maxNeighbours > MAX_NEIGHBOURS) {
+            throw new IllegalArgumentException("max neighbours out of range " + MIN_NEIGHBOURS + ".." + MAX_NEIGHBOURS
+                    + ": " + maxNeighbours);
+        }
         transportPorts = Map.copyOf(transportPorts);
         transportPorts.forEach((t, p) -> {
             Endpoint.checkName(t);
@@ -56,7 +67,8 @@ public record TrackerSettings(String host, int port, Duration peerTimeout, int w
 
     public TrackerSettings(String host, int port, Duration peerTimeout, int window, int maxServing,
             Duration assignmentTimeout, Map<String, Integer> transportPorts) {
-        this(host, port, peerTimeout, window, maxServing, assignmentTimeout, transportPorts, DEFAULT_REPORTS_TO_ACT);
+        this(host, port, peerTimeout, window, maxServing, assignmentTimeout, transportPorts, DEFAULT_REPORTS_TO_ACT,
+                DEFAULT_MAX_NEIGHBOURS);
     }
 
     public TrackerSettings(String host, int port, Duration peerTimeout, int window, int maxServing,
@@ -67,7 +79,13 @@ public record TrackerSettings(String host, int port, Duration peerTimeout, int w
     /** The same settings with another {@link #reportsToAct}. */
     public TrackerSettings withReportsToAct(int reports) {
         return new TrackerSettings(host, port, peerTimeout, window, maxServing, assignmentTimeout, transportPorts,
-                reports);
+                reports, maxNeighbours);
+    }
+
+    /** The same settings with another {@link #maxNeighbours}. */
+    public TrackerSettings withMaxNeighbours(int neighbours) {
+        return new TrackerSettings(host, port, peerTimeout, window, maxServing, assignmentTimeout, transportPorts,
+                reportsToAct, neighbours);
     }
 
     /** The port to listen on with {@code transport}: {@link #port()} for tcp, the configured one or 0 for others. */

@@ -671,6 +671,71 @@ class TrackerEngineTest {
         assertThat(tracker.refusals().count("announce-bad-signature")).isEqualTo(1);
     }
 
+    /**
+     * With a bound of 2, six members fetch a file: each is sent only to the source and its neighbours, the
+     * neighbourhoods stay bounded and symmetric, and a member that leaves is nobody's neighbour any more while
+     * its ex-neighbours find others.
+     */
+    @Test
+    void membersAreSentOnlyToTheSourceAndTheirBoundedSymmetricNeighbourhood() throws Exception {
+        tracker.close();
+        tracker = new TrackerEngine(new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 16, 12,
+                Duration.ofSeconds(60)).withMaxNeighbours(2), List.of(transport), planner::get);
+        tracker.start();
+        Manifest m = manifest("n.ogg", 6, 3);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        List<Client> peers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Client c = new Client(5001 + i);
+            c.send(new Join("n.ogg"));
+            c.next(Joined.class);
+            peers.add(c);
+        }
+        // every member verifies what it is assigned, from the member it was sent to, until all hold the file
+        java.util.Map<PeerId, Set<PeerId>> servedBy = new java.util.HashMap<>();
+        java.util.Map<PeerId, Set<Integer>> held = new java.util.HashMap<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (Client c : peers) {
+                for (IcetMessage msg; (msg = c.inbox.poll()) != null;) {
+                    if (msg instanceof Assign a) {
+                        for (Assign.Entry e : a.entries()) {
+                            servedBy.computeIfAbsent(c.id, k -> new HashSet<>()).add(e.source());
+                            held.computeIfAbsent(c.id, k -> new HashSet<>()).add(e.piece());
+                            c.send(new Verified(m.id(), e.piece(), e.source(), m.piece(e.piece()).hash()));
+                        }
+                    }
+                }
+            }
+            return peers.stream().allMatch(c -> held.getOrDefault(c.id, Set.of()).size() == 6);
+        });
+        java.util.Map<PeerId, Set<PeerId>> neighbours = tracker.inspect("n.ogg", NeighbourhoodsTestSupport::sets,
+                java.util.Map.of());
+        assertThat(neighbours).hasSize(7);
+        assertThat(neighbours.get(source.id)).as("the source is outside every neighbourhood").isEmpty();
+        for (Client c : peers) {
+            Set<PeerId> mine = neighbours.get(c.id);
+            assertThat(mine).hasSizeBetween(1, 2).doesNotContain(source.id);
+            mine.forEach(n -> assertThat(neighbours.get(n)).as("symmetric").contains(c.id));
+            Set<PeerId> allowed = new HashSet<>(mine);
+            allowed.add(source.id);
+            assertThat(allowed).as("servers of " + c.id.shortHex()).containsAll(servedBy.get(c.id));
+        }
+        assertThat(servedBy.values().stream().flatMap(Set::stream).filter(p -> !p.equals(source.id)))
+                .as("the swarm served most of the file, not the source").hasSizeGreaterThan(0);
+
+        Client leaver = peers.get(0);
+        Set<PeerId> before = neighbours.get(leaver.id);
+        leaver.send(new Leave(m.id()));
+        await().until(() -> tracker.inspect("n.ogg", c -> !c.members.containsKey(leaver.id), false));
+        java.util.Map<PeerId, Set<PeerId>> after = tracker.inspect("n.ogg", NeighbourhoodsTestSupport::sets,
+                java.util.Map.of());
+        assertThat(after).doesNotContainKey(leaver.id);
+        after.values().forEach(set -> assertThat(set).doesNotContain(leaver.id).hasSizeLessThanOrEqualTo(2));
+        assertThat(before).isNotEmpty();
+    }
+
     @Test
     void silentClientsExpireAndLeaveTheirSwarm() throws Exception {
         tracker.close();
@@ -837,5 +902,18 @@ class TrackerEngineTest {
         PeerInfo told = b.next(Peers.class).peers().get(0);
         assertThat(told.id()).isEqualTo(liar.id());
         assertThat(told.host()).as("not the host its Hello named").isEqualTo("127.0.0.1");
+    }
+
+    /** The neighbour sets of a content's members, by id. */
+    static final class NeighbourhoodsTestSupport {
+        static java.util.Map<PeerId, Set<PeerId>> sets(Content c) {
+            java.util.Map<PeerId, Set<PeerId>> out = new java.util.HashMap<>();
+            c.members.values().forEach(mm -> {
+                Set<PeerId> ids = new HashSet<>();
+                mm.neighbours.forEach(n -> ids.add(n.id));
+                out.put(mm.id, ids);
+            });
+            return out;
+        }
     }
 }

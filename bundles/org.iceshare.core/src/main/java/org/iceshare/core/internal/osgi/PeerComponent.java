@@ -103,6 +103,12 @@ public final class PeerComponent implements Peer {
         @AttributeDefinition(name = "Download rate", description = "Download cap in bytes per second; 0 means "
                 + "no cap. Requests are paced so that pieces arrive no faster. Applies at once.", min = "0")
         long downloadRate() default 0;
+
+        @AttributeDefinition(name = "Max peer connections", description = "Connections to other peers kept open; "
+                + "beyond it the longest-idle ones with nothing in flight are closed (never one with a piece in "
+                + "flight). 0 means no cap. The tracker's neighbourhoods (its 'Max neighbours') bound how many "
+                + "peers a peer talks to.", min = "0")
+        int maxPeerConnections() default PeerSettings.DEFAULT_MAX_LINKS;
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerComponent.class);
@@ -211,7 +217,7 @@ public final class PeerComponent implements Peer {
         return new PeerSettings(c.name(), c.host(), c.port(), c.httpHost(), c.httpPort(), Path.of(storage),
                 parseTracker(c.tracker()), c.slotsPerPeer(), Duration.ofSeconds(c.requestTimeoutSeconds()),
                 c.uploadRate(), Duration.ofSeconds(15), true, parseTransports(c.transports()),
-                portsOf(c.transportPorts()), c.downloadRate());
+                portsOf(c.transportPorts()), c.downloadRate(), c.maxPeerConnections());
     }
 
     private static Map<String, Integer> portsOf(String configured) {

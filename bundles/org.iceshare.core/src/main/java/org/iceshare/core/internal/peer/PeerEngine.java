@@ -542,7 +542,14 @@ public final class PeerEngine implements Peer, AutoCloseable {
             t.keepAlive(now, keepAlive);
         }
         peers.keepAlive(now, keepAlive);
+        peers.closeUnused(now, LINK_IDLE_NANOS, settings.maxLinks());
     }
+
+    /**
+     * A link to another peer with nothing in flight either way for this long is closed: the tracker's
+     * neighbourhoods change and its plan moves on, and an open connection costs a descriptor on each side.
+     */
+    static final long LINK_IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     // ------------------------------------------------------------------ peers
 
@@ -555,11 +562,23 @@ public final class PeerEngine implements Peer, AutoCloseable {
         return peers.send(peer, m);
     }
 
-    /** The last link to a peer closed: its requests go back to the swarms. Engine thread. */
-    void peerGone(PeerId peer, String reason) {
+    /**
+     * The last link to a peer closed: its requests go back to the swarms, reported failed unless the peer
+     * closed it as having no use for it ({@code goingAway}). Engine thread.
+     */
+    void peerGone(PeerId peer, String reason, boolean goingAway) {
         for (Swarm s : swarms.all()) {
-            s.peerGone(peer, reason);
+            s.peerGone(peer, reason, goingAway);
         }
+    }
+
+    /** Requests in flight to a peer, over every swarm. Engine thread. */
+    int requestsTo(PeerId peer) {
+        int n = 0;
+        for (Swarm s : swarms.all()) {
+            n += s.state.requestsTo(peer);
+        }
+        return n;
     }
 
     boolean isRunning() {

@@ -41,6 +41,13 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
     /** Requests from the other side waiting for upload bandwidth. */
     final ArrayDeque<Request> uploads = new ArrayDeque<>();
     long lastReceivedNanos = System.nanoTime();
+    /** When a request, piece, refusal or cancel last went either way (pings do not count): for closing idle links. */
+    long lastUsedNanos = System.nanoTime();
+    /**
+     * The other side said ERROR(BUSY) before closing: it closed a connection it had no use for (idle, or over
+     * its cap). Requests still in flight on it were not refused for cause: they are asked again, not reported.
+     */
+    boolean goingAway;
 
     PeerLink(PeerLinks links, boolean outbound, PeerId remote) {
         this.links = links;
@@ -95,6 +102,9 @@ final class PeerLink implements ConnectionHandler, UploadQueue.Requester {
     public void send(IcetMessage m) {
         if (closed) {
             return;
+        }
+        if (!(m instanceof org.iceshare.api.icet.Ping) && !(m instanceof org.iceshare.api.icet.Pong)) {
+            lastUsedNanos = System.nanoTime();
         }
         if (ready) {
             connection.send(forVersion(m));

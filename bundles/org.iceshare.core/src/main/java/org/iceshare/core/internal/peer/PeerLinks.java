@@ -125,6 +125,59 @@ final class PeerLinks {
         }
     }
 
+    /**
+     * Closes the links this peer has no use for: each with nothing in flight either way (no request of
+     * ours waiting there, none of theirs queued here) for {@code idleNanos}, then, while more than
+     * {@code maxLinks} (0: no cap) are open, the longest-unused ones with nothing in flight. A link with a
+     * piece in flight is never closed here. The other side is told ERROR(BUSY) first, so that a request
+     * it sent meanwhile is asked again rather than reported failed.
+     */
+    void closeUnused(long now, long idleNanos, int maxLinks) {
+        List<PeerLink> spare = new ArrayList<>();
+        int open = 0;
+        for (PeerLink l : all) {
+            if (l.closed) {
+                continue;
+            }
+            open++;
+            if (l.ready && l.remote != null && l.uploads.isEmpty() && engine.requestsTo(l.remote) == 0) {
+                spare.add(l);
+            }
+        }
+        spare.sort(java.util.Comparator.comparingLong(l -> l.lastUsedNanos));
+        for (PeerLink l : spare) {
+            boolean idle = now - l.lastUsedNanos > idleNanos;
+            if (!idle && (maxLinks == 0 || open <= maxLinks)) {
+                break;
+            }
+            goAway(l, idle ? "idle" : "over " + maxLinks + " peer connections");
+            open--;
+        }
+    }
+
+    /** Closes a link this peer has no use for, telling the other side why first. */
+    private void goAway(PeerLink link, String why) {
+        LOG.debug("peer {}: closing the link to {}: {}", engine.name(), link, why);
+        Connection c = link.connection;
+        if (c != null) {
+            c.send(ErrorReport.of(ErrorCode.BUSY, why));
+        }
+        link.close(why);
+        closed(link, why);
+    }
+
+    /** How many links to other peers are open now. */
+    int openLinks() {
+        int n = 0;
+        for (PeerLink l : all) {
+            Connection c = l.connection;
+            if (c != null && c.isOpen() && !l.closed) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Closes the links over one transport (it went away): their requests are fetched again elsewhere. */
     void closeOver(String transport, String why) {
         for (PeerLink link : new ArrayList<>(all)) {
@@ -203,6 +256,9 @@ final class PeerLinks {
             return;
         }
         link.lastReceivedNanos = System.nanoTime();
+        if (!(m instanceof Ping) && !(m instanceof Pong)) {
+            link.lastUsedNanos = link.lastReceivedNanos;
+        }
         if (m instanceof Hello h) {
             hello(link, h);
             return;
@@ -232,6 +288,8 @@ final class PeerLinks {
         } else if (m instanceof Ping p) {
             link.send(new Pong(p.nonce()));
         } else if (m instanceof ErrorReport e) {
+            // BUSY then a close: the other side had no use for this link; what is in flight is asked again
+            link.goingAway |= e.code() == ErrorCode.BUSY;
             LOG.debug("peer {}: {} reports {} {}", engine.name(), link, e.code(), e.message());
         } else if (!(m instanceof Pong)) {
             refuse(link, m.type() + " is not a peer-to-peer message");
@@ -303,7 +361,7 @@ final class PeerLinks {
             }
             LOG.debug("peer {}: link to {} closed: {}", engine.name(), link, reason);
             if (!links.containsKey(link.remote)) {
-                engine.peerGone(link.remote, reason);
+                engine.peerGone(link.remote, reason, link.goingAway);
             }
         }
     }

@@ -30,13 +30,18 @@ import org.iceshare.api.swarm.Endpoint;
  * @param transportPorts ports of the transports other than {@code tcp}; a transport not in here listens
  *        on a free port
  * @param downloadRate download cap in bytes per second, 0 for none
+ * @param maxLinks connections to other peers this peer keeps open; beyond it the longest-idle ones with
+ *        nothing in flight either way are closed (one with a piece in flight never is), 0 for no cap.
+ *        The tracker's neighbourhoods bound how many peers one peer talks to; this is the peer's own guard.
  */
 public record PeerSettings(String name, String host, int port, String httpHost, int httpPort, Path storage,
         InetSocketAddress tracker, int slotsPerPeer, Duration requestTimeout, long uploadRate, Duration keepAlive,
-        boolean resume, List<String> transports, Map<String, Integer> transportPorts, long downloadRate) {
+        boolean resume, List<String> transports, Map<String, Integer> transportPorts, long downloadRate, int maxLinks) {
 
     /** The transport preference when none is configured: plain TCP first, then TLS. */
     public static final List<String> DEFAULT_TRANSPORTS = List.of("tcp", "tls");
+    /** Default {@link #maxLinks}: room for the tracker's default neighbourhood (32) several times over. */
+    public static final int DEFAULT_MAX_LINKS = 256;
 
     public PeerSettings {
         Objects.requireNonNull(name, "name");
@@ -63,6 +68,9 @@ public record PeerSettings(String name, String host, int port, String httpHost, 
         if (downloadRate < 0) {
             throw new IllegalArgumentException("download rate must be >= 0: " + downloadRate);
         }
+        if (maxLinks < 0) {
+            throw new IllegalArgumentException("max links must be >= 0: " + maxLinks);
+        }
         transports = List.copyOf(transports);
         if (transports.isEmpty()) {
             throw new IllegalArgumentException("the transport preference must name at least one transport");
@@ -80,6 +88,14 @@ public record PeerSettings(String name, String host, int port, String httpHost, 
                 throw new IllegalArgumentException("port of transport " + t + " out of range 0..65535: " + p);
             }
         });
+    }
+
+    /** The settings with the default {@link #maxLinks}. */
+    public PeerSettings(String name, String host, int port, String httpHost, int httpPort, Path storage,
+            InetSocketAddress tracker, int slotsPerPeer, Duration requestTimeout, long uploadRate, Duration keepAlive,
+            boolean resume, List<String> transports, Map<String, Integer> transportPorts, long downloadRate) {
+        this(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout, uploadRate,
+                keepAlive, resume, transports, transportPorts, downloadRate, DEFAULT_MAX_LINKS);
     }
 
     /** Settings for tests and embedded use: loopback, free ports, default limits. */
@@ -101,27 +117,32 @@ public record PeerSettings(String name, String host, int port, String httpHost, 
 
     public PeerSettings withUploadRate(long bytesPerSecond) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
-                bytesPerSecond, keepAlive, resume, transports, transportPorts, downloadRate);
+                bytesPerSecond, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks);
     }
 
     public PeerSettings withDownloadRate(long bytesPerSecond) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
-                uploadRate, keepAlive, resume, transports, transportPorts, bytesPerSecond);
+                uploadRate, keepAlive, resume, transports, transportPorts, bytesPerSecond, maxLinks);
     }
 
     public PeerSettings withTransports(List<String> preference) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
-                uploadRate, keepAlive, resume, preference, transportPorts, downloadRate);
+                uploadRate, keepAlive, resume, preference, transportPorts, downloadRate, maxLinks);
     }
 
     public PeerSettings withHttpPort(int port) {
         return new PeerSettings(name, host, this.port, httpHost, port, storage, tracker, slotsPerPeer, requestTimeout,
-                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate);
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks);
     }
 
     public PeerSettings withRequestTimeout(Duration timeout) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, timeout,
-                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate);
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks);
+    }
+
+    public PeerSettings withMaxLinks(int links) {
+        return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, links);
     }
 
     /** The settings with the rate caps and the transport preference of {@code other}: what changes without a restart. */

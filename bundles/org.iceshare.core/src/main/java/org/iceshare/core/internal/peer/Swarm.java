@@ -422,10 +422,15 @@ final class Swarm implements UploadQueue.Held {
         scheduleSoon();
     }
 
-    /** The link to a peer closed: its requests failed. */
-    void peerGone(PeerId peer, String reason) {
+    /**
+     * The link to a peer closed: its requests failed, unless the peer closed it as having no use for it
+     * ({@code goingAway}): then they are asked again (over a new connection), and nobody is reported.
+     */
+    void peerGone(PeerId peer, String reason, boolean goingAway) {
         for (InFlight r : state.revoke(peer, false)) {
-            tracker.send(new FetchFailed(manifest.id(), r.piece(), peer, reason));
+            if (!goingAway) {
+                tracker.send(new FetchFailed(manifest.id(), r.piece(), peer, reason));
+            }
         }
         scheduleSoon();
     }

@@ -415,6 +415,11 @@ public final class SwarmState {
         return s != null && !s.isEmpty();
     }
 
+    /** Requests in flight to {@code peer}. */
+    public int requestsTo(PeerId peer) {
+        return requestsPerPeer.getOrDefault(peer, 0);
+    }
+
     private int freeSlots(PeerId peer) {
         return slotsPerPeer - requestsPerPeer.getOrDefault(peer, 0);
     }
