@@ -162,6 +162,8 @@ final class PeerLinks {
         if (c != null) {
             c.send(ErrorReport.of(ErrorCode.BUSY, why));
         }
+        // this side has no use for it either: what the other peer was assigned to serve here stays assigned
+        link.goingAway = true;
         link.close(why);
         closed(link, why);
     }

@@ -423,12 +423,16 @@ final class Swarm implements UploadQueue.Held {
     }
 
     /**
-     * The link to a peer closed: its requests failed, unless the peer closed it as having no use for it
-     * ({@code goingAway}): then they are asked again (over a new connection), and nobody is reported.
+     * The link to a peer closed: its requests failed, unless either side closed it as having no use for it
+     * ({@code goingAway}): then the peer stays the source of what it was assigned, the requests are asked again
+     * (over a new connection), and nobody is reported.
      */
     void peerGone(PeerId peer, String reason, boolean goingAway) {
-        for (InFlight r : state.revoke(peer, false)) {
-            if (!goingAway) {
+        if (goingAway) {
+            // nothing wrong with it: what it was assigned to serve here stays assigned, asked again on a new link
+            state.requeue(peer);
+        } else {
+            for (InFlight r : state.revoke(peer, false)) {
                 tracker.send(new FetchFailed(manifest.id(), r.piece(), peer, reason));
             }
         }

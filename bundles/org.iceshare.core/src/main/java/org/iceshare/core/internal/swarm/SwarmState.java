@@ -230,6 +230,30 @@ public final class SwarmState {
         return dropped;
     }
 
+    /**
+     * A connection to a peer closed with nothing wrong (either side had no use for it for a while): drops the
+     * requests in flight to it, returned so they can be asked again, and keeps it as the source of every piece
+     * it was assigned for. {@link #revoke} would forget those assignments, and with nothing reported the
+     * tracker would hold them until its assignment timeout (60 s and more of a stalled download).
+     */
+    public List<InFlight> requeue(PeerId peer) {
+        List<InFlight> dropped = new ArrayList<>();
+        for (int i = 0; i < capacity; i++) {
+            List<InFlight> f = inFlight[i];
+            if (f != null) {
+                for (int k = f.size() - 1; k >= 0; k--) {
+                    if (f.get(k).peer().equals(peer)) {
+                        dropped.add(f.remove(k));
+                    }
+                }
+            }
+        }
+        for (InFlight d : dropped) {
+            release(d.peer());
+        }
+        return dropped;
+    }
+
     public boolean isExcluded(PeerId peer) {
         return excluded.contains(peer);
     }

@@ -88,6 +88,21 @@ class SwarmStateTest {
     }
 
     @Test
+    void requeueDropsOnlyTheRequestsAndKeepsThePeerTheSourceOfWhatItWasAssigned() {
+        state.assign(0, a, 1);
+        state.assign(1, a, 1);
+        state.schedule(trying(new Object[][] {{0, a}}, new java.util.ArrayList<>()), 0);
+        // the link closed with nothing wrong (idle): the request is dropped, the assignments stay
+        assertThat(state.requeue(a)).extracting(SwarmState.InFlight::piece).containsExactly(0);
+        assertThat(state.inFlightTotal()).isZero();
+        List<Boolean> answers = new java.util.ArrayList<>();
+        state.schedule(trying(new Object[][] {{0, a}, {1, a}}, answers), 0);
+        assertThat(answers).as("both may be asked again of the same peer, without a new assignment")
+                .containsExactly(true, true);
+        assertThat(state.isExcluded(a)).isFalse();
+    }
+
+    @Test
     void failAndTimeoutsFreeTheSlot() {
         state.assign(0, a, 1);
         state.assign(1, a, 1);
