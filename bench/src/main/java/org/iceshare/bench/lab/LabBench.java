@@ -57,6 +57,8 @@ public final class LabBench {
     private boolean jvms = false;
     /** The tracker's planner in the IceShare runs: {@code rarest} or {@code capacity}. */
     private String planner = System.getProperty(SwarmFixture.PLANNER_PROPERTY, "rarest");
+    /** The tracker's bound on a member's neighbours in the IceShare runs (0: the tracker's default). */
+    private int neighbours = 0;
     private int timeoutSeconds = 600;
     private Path baselines = Path.of("bench/baselines");
 
@@ -81,7 +83,7 @@ public final class LabBench {
         System.out.println("       bench/lab.sh [--profile homogeneous|heterogeneous|smoke] [--peers N] [--size-mib F]");
         System.out.println("             [--piece-kib K] [--runs R] [--source-factor X | --source-mib S] [--download-mib D]");
         System.out.println("             [--joins flash|poisson|churn [--join-mean S] [--churn-period S] [--churn-off S]]");
-        System.out.println("             [--systems iceshare,libtorrent] [--planner rarest|capacity] [--seed N]");
+        System.out.println("             [--systems iceshare,libtorrent] [--planner rarest|capacity] [--neighbours N] [--seed N]");
         System.out.println("             [--jvms] [--check] [--timeout S]   (the kernel-shaped lab, in a private network "
                 + "namespace; --jvms: each IceShare peer in a JVM of its own)");
     }
@@ -111,6 +113,7 @@ public final class LabBench {
                 case "--check" -> check = true;
                 case "--jvms" -> jvms = true;
                 case "--planner" -> planner = SwarmFixture.plannerNamed(args[++i]).name();
+                case "--neighbours" -> neighbours = Integer.parseInt(args[++i]);
                 case "--timeout" -> timeoutSeconds = Integer.parseInt(args[++i]);
                 case "--baselines" -> baselines = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
@@ -168,7 +171,8 @@ public final class LabBench {
                 joins.equals("poisson") ? String.format(Locale.ROOT, " (mean gap %.2f s, last at %.1f s)", joinMean,
                         joinAt[peers - 1]) : "", runs, Runtime.getRuntime().availableProcessors());
         System.out.println("lab: " + profile.describe());
-        System.out.println("lab: IceShare's tracker planner: " + planner);
+        System.out.println("lab: IceShare's tracker planner: " + planner + ", neighbours at most "
+                + (neighbours > 0 ? neighbours : TrackerSettings.loopback().maxNeighbours()));
         System.out.println("lab: shaped by HTB on lo per address (tc); no delay or loss emulated (no netem)");
         System.out.printf(Locale.ROOT, "lab: T_min = max(F/u_s %.2f s, N·F/(u_s+Σu) %.2f s%s) = %.2f s%n",
                 size / profile.source().upload(), peers * (double) size / profile.capacity(),
@@ -304,7 +308,9 @@ public final class LabBench {
 
     private Outcome iceshareRun(Path media, long size) throws Exception {
         Path root = Files.createTempDirectory("iceshare-lab");
-        try (SwarmFixture swarm = new SwarmFixture(root, TrackerSettings.loopback(), pieceKiB * 1024)) {
+        TrackerSettings settings = neighbours > 0 ? TrackerSettings.loopback().withMaxNeighbours(neighbours)
+                : TrackerSettings.loopback();
+        try (SwarmFixture swarm = new SwarmFixture(root, settings, pieceKiB * 1024)) {
             swarm.planner(SwarmFixture.plannerNamed(planner));
             PeerEngine source = swarm.addPeerAt("source", profile.source().address(), UnaryOperator.identity());
             IcetUrl url = source.publish(media, media.getFileName().toString(), null).toCompletableFuture()
