@@ -37,10 +37,12 @@ import org.slf4j.LoggerFactory;
  * per second of serving, {@link Member#measuredRate}) and makes the reporter a holder; failures and revoked
  * servers trigger re-planning.
  *
- * <p><b>Size.</b> Over 600 lines because the evidence rules (reports, claims, demotion, bans, the early
- * timeout of unproven servers) and the planning read and change the same per-member state in one place,
- * which keeps each rule next to the state it guards; those rules ({@code verified} to {@code stopUsing})
- * are the part to move into a class of their own next, once the hostile-swarm benchmark has settled them.
+ * <p><b>Size.</b> About 840 lines because the evidence rules (reports, claims, demotion, bans, the early
+ * timeout of unproven servers), the eligibility the planner is offered (trust, neighbourhoods, the source's
+ * waiting while a piece spreads) and the bookkeeping of assignments read and change the same per-member
+ * state in one place, which keeps each rule next to the state it guards. The evidence rules ({@code verified}
+ * to {@code stopUsing}) are the part to move into a class of their own next, then the eligibility that
+ * builds a {@code ServerChoice}.
  *
  * <p><b>Threading:</b> the tracker's executor only.
  */

@@ -1,6 +1,5 @@
 package org.iceshare.tracker.internal;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
