@@ -210,24 +210,12 @@ public final class SwarmState {
         if (exclude) {
             excluded.add(peer);
         }
-        List<InFlight> dropped = new ArrayList<>();
         for (int i = 0; i < capacity; i++) {
             if (sources[i] != null) {
                 sources[i].remove(peer);
             }
-            List<InFlight> f = inFlight[i];
-            if (f != null) {
-                for (int k = f.size() - 1; k >= 0; k--) {
-                    if (f.get(k).peer().equals(peer)) {
-                        dropped.add(f.remove(k));
-                    }
-                }
-            }
         }
-        for (InFlight d : dropped) {
-            release(d.peer());
-        }
-        return dropped;
+        return requeue(peer);
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 import org.iceshare.api.planner.ContentView;
 import org.iceshare.api.planner.MemberView;
-import org.iceshare.api.planner.PieceView;
+import org.iceshare.api.planner.PieceOrder;
 import org.iceshare.api.planner.Planner;
 import org.iceshare.api.planner.ServerChoice;
 import org.osgi.service.component.annotations.Component;
@@ -70,28 +70,7 @@ public final class CapacityPlanner implements Planner {
 
     @Override
     public int[] order(ContentView content, MemberView member, int[] wanted) {
-        if (content.live()) {
-            return wanted;
-        }
-        int n = wanted.length;
-        long[] keys = new long[n];
-        int playhead = member.playhead();
-        for (int k = 0; k < n; k++) {
-            int i = wanted[k];
-            if (playhead >= 0) {
-                // from the playhead on, then the pieces before it, each in index order
-                keys[k] = (i >= playhead ? 0L : 1L << 40) | i;
-            } else {
-                PieceView piece = content.piece(i);
-                int holders = piece == null ? 0 : Math.min(piece.holders(), 1 << 20);
-                keys[k] = ((long) holders << 40) | ((long) random.nextInt(1 << 20) << 20) | i;
-            }
-        }
-        Arrays.sort(keys);
-        for (int k = 0; k < n; k++) {
-            wanted[k] = (int) (keys[k] & 0xFFFFF);
-        }
-        return wanted;
+        return PieceOrder.rarestFirst(content, member, wanted, random);
     }
 
     @Override
