@@ -1,0 +1,234 @@
+package org.iceshare.bench.lab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real player on one HTTP URL: ffmpeg decodes what it reads and writes one {@code framecrc} line per
+ * decoded frame to a pipe we read as it comes, so every frame is timed where the listener is. From
+ * those times it reports the first decoded frame (from the moment ffmpeg was started, which is when a
+ * player would send its request; ffmpeg's own start-up is part of it, as it is for a listener) and the
+ * stalls of a player that starts playing at its first frame (or once {@code startBuffer} of media is
+ * decoded) and then needs each frame at its media time: a frame decoded after that moment stalls
+ * playback by the difference, and playback resumes from there.
+ *
+ * <p>Only the first output stream (index 0) drives the clock. Callers choose what ffmpeg decodes with
+ * {@code map} (for example {@code 0:a:0} so that a video file costs the machine an audio decoder only).
+ * ffmpeg reads as fast as the server sends unless {@code realtime} is set ({@code -re}); either way a
+ * frame that arrives late is a stall.
+ */
+public final class PlayerProbe implements AutoCloseable {
+
+    /** What one player saw. Times in seconds; {@code firstFrame} is -1 when nothing was decoded. */
+    public record Result(URI url, double firstFrame, double playbackStart, double mediaSeconds, int frames,
+            int stalls, double stallSeconds, int exitCode, List<String> errors) {
+
+        /** Media time played over media time plus time stalled: 1.0 when nothing came late. */
+        public double continuity() {
+            double total = mediaSeconds + stallSeconds;
+            return total <= 0 ? 0 : mediaSeconds / total;
+        }
+
+        /** ffmpeg exited normally (or was stopped by us) and printed no error. */
+        public boolean clean() {
+            return (exitCode == 0 || exitCode == STOPPED) && errors.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT,
+                    "first_frame=%.3fs media=%.1fs frames=%d stalls=%d stalled=%.3fs continuity=%.4f exit=%d%s",
+                    firstFrame, mediaSeconds, frames, stalls, stallSeconds, continuity(), exitCode,
+                    errors.isEmpty() ? "" : " errors=" + errors);
+        }
+    }
+
+    /** The exit code a result carries when we stopped ffmpeg ourselves (a live stream has no end). */
+    public static final int STOPPED = -15;
+
+    private static final int MAX_ERRORS = 20;
+
+    private final URI url;
+    private final double startBuffer;
+    private final Process process;
+    private final long startNanos;
+    private final Thread reader;
+    private final Thread errorReader;
+    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stoppedByUs;
+
+    // Written by the reader thread only; read after it ended (join gives the happens-before).
+    private long firstFrameNanos = -1;
+    private long playbackStartNanos = -1;
+    private long firstPts = Long.MIN_VALUE;
+    private long lastPts;
+    private long lastDuration;
+    private double timeBase = 0;
+    private int frames;
+    private int stalls;
+    private double stallSeconds;
+
+    private PlayerProbe(URI url, double startBuffer, List<String> command) throws IOException {
+        this.url = url;
+        this.startBuffer = startBuffer;
+        this.startNanos = System.nanoTime();
+        this.process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        reader = new Thread(this::readFrames, "player-probe-frames");
+        errorReader = new Thread(this::readErrors, "player-probe-errors");
+        reader.setDaemon(true);
+        errorReader.setDaemon(true);
+        reader.start();
+        errorReader.start();
+    }
+
+    /**
+     * Starts ffmpeg on {@code url}.
+     *
+     * @param map ffmpeg's {@code -map} argument, or null for every stream
+     * @param maxMediaSeconds stop after this much media ({@code -t}), or 0 for the whole input
+     * @param realtime read at the media's own pace ({@code -re})
+     * @param startBuffer seconds of media decoded before playback starts (0: at the first frame)
+     */
+    public static PlayerProbe start(URI url, String map, double maxMediaSeconds, boolean realtime,
+            double startBuffer) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error"));
+        if (realtime) {
+            cmd.add("-re");
+        }
+        cmd.addAll(List.of("-i", url.toString()));
+        if (map != null) {
+            cmd.addAll(List.of("-map", map));
+        }
+        if (maxMediaSeconds > 0) {
+            cmd.addAll(List.of("-t", String.format(Locale.ROOT, "%.3f", maxMediaSeconds)));
+        }
+        cmd.addAll(List.of("-f", "framecrc", "-flush_packets", "1", "pipe:1"));
+        return new PlayerProbe(url, startBuffer, cmd);
+    }
+
+    /** When ffmpeg was started, on {@link System#nanoTime()}'s clock. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Waits for ffmpeg to end on its own, stopping it after {@code timeout}; then the result. */
+    public Result await(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return stop();
+        }
+        return finish();
+    }
+
+    /** Stops ffmpeg now (a live stream has no end) and returns what it saw until then. */
+    public Result stop() throws InterruptedException {
+        stoppedByUs = true;
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        return finish();
+    }
+
+    private Result finish() throws InterruptedException {
+        reader.join(5_000);
+        errorReader.join(5_000);
+        int exit = stoppedByUs ? STOPPED : process.exitValue();
+        double media = frames == 0 ? 0 : (lastPts + lastDuration - firstPts) * timeBase;
+        List<String> errs;
+        synchronized (errors) {
+            errs = List.copyOf(errors);
+        }
+        return new Result(url, seconds(firstFrameNanos), seconds(playbackStartNanos), media, frames, stalls,
+                stallSeconds, exit, stoppedByUs ? withoutStopNoise(errs) : errs);
+    }
+
+    private double seconds(long nanos) {
+        return nanos < 0 ? -1 : (nanos - startNanos) / 1e9;
+    }
+
+    // Killing ffmpeg mid-stream makes it complain about the input it was reading; that is ours, not a fault.
+    private static List<String> withoutStopNoise(List<String> errs) {
+        return errs.stream().filter(e -> !e.contains("Exiting normally") && !e.contains("received signal")
+                && !e.contains("Immediate exit")).toList();
+    }
+
+    private void readFrames() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                long now = System.nanoTime();
+                if (line.startsWith("#tb 0:")) {
+                    timeBase = parseTimeBase(line.substring(6).trim());
+                } else if (line.startsWith("0,")) {
+                    frame(line, now);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            errors.add("reading ffmpeg's frames: " + e);
+        }
+    }
+
+    private void frame(String line, long now) {
+        String[] f = line.split(",");
+        if (f.length < 4 || timeBase <= 0) {
+            return;
+        }
+        long pts = Long.parseLong(f[2].trim());
+        long duration = Long.parseLong(f[3].trim());
+        frames++;
+        if (firstPts == Long.MIN_VALUE) {
+            firstPts = pts;
+            firstFrameNanos = now;
+        }
+        lastPts = pts;
+        lastDuration = duration;
+        double mediaFromFirst = (pts - firstPts) * timeBase;
+        if (playbackStartNanos < 0) {
+            if (mediaFromFirst + duration * timeBase >= startBuffer) {
+                // Playback starts now, at the first frame; frames decoded so far were early.
+                playbackStartNanos = now;
+            }
+            return;
+        }
+        double needed = (playbackStartNanos - startNanos) / 1e9 + mediaFromFirst + stallSeconds;
+        double arrived = (now - startNanos) / 1e9;
+        if (arrived > needed) {
+            stalls++;
+            stallSeconds += arrived - needed;
+        }
+    }
+
+    private void readErrors() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (!line.isBlank() && errors.size() < MAX_ERRORS) {
+                    errors.add(line.trim());
+                }
+            }
+        } catch (IOException e) {
+            errors.add("reading ffmpeg's errors: " + e);
+        }
+    }
+
+    static double parseTimeBase(String tb) {
+        String[] nd = tb.split("/");
+        return Double.parseDouble(nd[0].trim()) / Double.parseDouble(nd[1].trim());
+    }
+
+    @Override
+    public void close() {
+        stoppedByUs = true;
+        process.destroyForcibly();
+    }
+}
