@@ -74,13 +74,21 @@ public final class LabBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("--scenario")) {
+            String[] rest = java.util.Arrays.copyOfRange(args, 2, args.length);
+            switch (args[1]) {
+                case "file" -> main(rest);
+                default -> throw new IllegalArgumentException("unknown scenario " + args[1] + " (known: file)");
+            }
+            return;
+        }
         LabBench b = new LabBench();
         b.parse(args);
         b.run();
     }
 
     public static void usage() {
-        System.out.println("       bench/lab.sh [--profile homogeneous|heterogeneous|smoke] [--peers N] [--size-mib F]");
+        System.out.println("       bench/lab.sh [--scenario file] [--profile homogeneous|heterogeneous|smoke] [--peers N] [--size-mib F]");
         System.out.println("             [--piece-kib K] [--runs R] [--source-factor X | --source-mib S] [--download-mib D]");
         System.out.println("             [--joins flash|poisson|churn [--join-mean S] [--churn-period S] [--churn-off S]]");
         System.out.println("             [--systems iceshare,libtorrent] [--planner rarest|capacity] [--neighbours N] [--seed N]");
