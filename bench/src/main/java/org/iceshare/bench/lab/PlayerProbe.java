@@ -60,6 +60,7 @@ public final class PlayerProbe implements AutoCloseable {
     private final URI url;
     private final double startBuffer;
     private final Process process;
+    private final Process producer;
     private final long startNanos;
     private final Thread reader;
     private final Thread errorReader;
@@ -77,12 +78,24 @@ public final class PlayerProbe implements AutoCloseable {
     private int stalls;
     private double stallSeconds;
 
-    private PlayerProbe(URI url, double startBuffer, List<String> command) throws IOException {
+    private PlayerProbe(URI url, double startBuffer, List<String> producerCommand, List<String> command)
+            throws IOException {
         this.url = url;
         this.startBuffer = startBuffer;
         this.startNanos = System.nanoTime();
-        this.process = new ProcessBuilder(command).start();
-        process.getOutputStream().close();
+        if (producerCommand == null) {
+            this.producer = null;
+            this.process = new ProcessBuilder(command).start();
+            process.getOutputStream().close();
+        } else {
+            // the producer's standard output is ffmpeg's standard input; its errors go to ours
+            List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
+                    new ProcessBuilder(producerCommand).redirectError(ProcessBuilder.Redirect.INHERIT),
+                    new ProcessBuilder(command)));
+            this.producer = pipeline.get(0);
+            this.process = pipeline.get(1);
+            producer.getOutputStream().close();
+        }
         reader = new Thread(this::readFrames, "player-probe-frames");
         errorReader = new Thread(this::readErrors, "player-probe-errors");
         reader.setDaemon(true);
@@ -101,11 +114,33 @@ public final class PlayerProbe implements AutoCloseable {
      */
     public static PlayerProbe start(URI url, String map, double maxMediaSeconds, boolean realtime,
             double startBuffer) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error"));
+        return new PlayerProbe(url, startBuffer, null, ffmpeg(url.toString(), map, maxMediaSeconds, realtime));
+    }
+
+    /**
+     * Starts {@code producer | ffmpeg -i pipe:0 ...}: a player reading what a program writes to its standard
+     * output ({@code iceshare play URL --stdout}, say). Times count from the start of the producer.
+     * {@code url} only names the result.
+     */
+    public static PlayerProbe startPiped(List<String> producer, URI url, String map, double maxMediaSeconds)
+            throws IOException {
+        return new PlayerProbe(url, 0, producer, ffmpeg("pipe:0", map, maxMediaSeconds, false));
+    }
+
+    /** The producer's process in a piped probe (to read its memory, say), or null. */
+    public Process producer() {
+        return producer;
+    }
+
+    private static List<String> ffmpeg(String input, String map, double maxMediaSeconds, boolean realtime) {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error"));
+        if (!input.equals("pipe:0")) {
+            cmd.add("-nostdin");
+        }
         if (realtime) {
             cmd.add("-re");
         }
-        cmd.addAll(List.of("-i", url.toString()));
+        cmd.addAll(List.of("-i", input));
         if (map != null) {
             cmd.addAll(List.of("-map", map));
         }
@@ -113,7 +148,7 @@ public final class PlayerProbe implements AutoCloseable {
             cmd.addAll(List.of("-t", String.format(Locale.ROOT, "%.3f", maxMediaSeconds)));
         }
         cmd.addAll(List.of("-f", "framecrc", "-flush_packets", "1", "pipe:1"));
-        return new PlayerProbe(url, startBuffer, cmd);
+        return cmd;
     }
 
     /** When ffmpeg was started, on {@link System#nanoTime()}'s clock. */
@@ -132,6 +167,12 @@ public final class PlayerProbe implements AutoCloseable {
     /** Stops ffmpeg now (a live stream has no end) and returns what it saw until then. */
     public Result stop() throws InterruptedException {
         stoppedByUs = true;
+        if (producer != null) {
+            producer.destroy();
+            if (!producer.waitFor(10, TimeUnit.SECONDS)) {
+                producer.destroyForcibly();
+            }
+        }
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -229,6 +270,9 @@ public final class PlayerProbe implements AutoCloseable {
     @Override
     public void close() {
         stoppedByUs = true;
+        if (producer != null) {
+            producer.destroyForcibly();
+        }
         process.destroyForcibly();
     }
 }

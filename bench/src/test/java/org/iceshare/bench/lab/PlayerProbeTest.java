@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
@@ -68,6 +69,18 @@ class PlayerProbeTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void aPlayerReadingAProgramsOutputIsTimedFromTheProgramsStart() throws Exception {
+        Path file = dir.resolve("piped.opus");
+        Files.write(file, opus);
+        PlayerProbe probe = PlayerProbe.startPiped(List.of("cat", file.toString()), file.toUri(), null, 0);
+        assertThat(probe.producer()).isNotNull();
+        PlayerProbe.Result r = probe.await(Duration.ofSeconds(30));
+        assertThat(r.clean()).as(r.toString()).isTrue();
+        assertThat(r.mediaSeconds()).isBetween(5.9, 6.1);
+        assertThat(r.stalls()).isZero();
     }
 
     /** Serves the tone; with a pause, sends the first half, waits, then the rest. */
