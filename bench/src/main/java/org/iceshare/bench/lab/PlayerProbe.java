@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +66,7 @@ public final class PlayerProbe implements AutoCloseable {
     private final Thread reader;
     private final Thread errorReader;
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch firstFrame = new CountDownLatch(1);
     private volatile boolean stoppedByUs;
 
     // Written by the reader thread only; read after it ended (join gives the happens-before).
@@ -78,7 +80,7 @@ public final class PlayerProbe implements AutoCloseable {
     private int stalls;
     private double stallSeconds;
 
-    private PlayerProbe(URI url, double startBuffer, List<String> producerCommand, List<String> command)
+    private PlayerProbe(URI url, double startBuffer, ProcessBuilder producerCommand, List<String> command)
             throws IOException {
         this.url = url;
         this.startBuffer = startBuffer;
@@ -90,7 +92,7 @@ public final class PlayerProbe implements AutoCloseable {
         } else {
             // the producer's standard output is ffmpeg's standard input; its errors go to ours
             List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
-                    new ProcessBuilder(producerCommand).redirectError(ProcessBuilder.Redirect.INHERIT),
+                    producerCommand,
                     new ProcessBuilder(command)));
             this.producer = pipeline.get(0);
             this.process = pipeline.get(1);
@@ -119,10 +121,11 @@ public final class PlayerProbe implements AutoCloseable {
 
     /**
      * Starts {@code producer | ffmpeg -i pipe:0 ...}: a player reading what a program writes to its standard
-     * output ({@code iceshare play URL --stdout}, say). Times count from the start of the producer.
-     * {@code url} only names the result.
+     * output ({@code iceshare play URL --stdout}, say). Times count from the start of the producer. The
+     * producer's standard output must stay a pipe (the default); set its error stream and environment as
+     * needed. {@code url} only names the result.
      */
-    public static PlayerProbe startPiped(List<String> producer, URI url, String map, double maxMediaSeconds)
+    public static PlayerProbe startPiped(ProcessBuilder producer, URI url, String map, double maxMediaSeconds)
             throws IOException {
         return new PlayerProbe(url, 0, producer, ffmpeg("pipe:0", map, maxMediaSeconds, false));
     }
@@ -154,6 +157,20 @@ public final class PlayerProbe implements AutoCloseable {
     /** When ffmpeg was started, on {@link System#nanoTime()}'s clock. */
     public long startNanos() {
         return startNanos;
+    }
+
+    /** Waits up to {@code timeout} for the first decoded frame; false when none came (or ffmpeg ended). */
+    public boolean awaitFirstFrame(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (firstFrame.await(50, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (!process.isAlive() && !reader.isAlive()) {
+                return firstFrame.getCount() == 0;
+            }
+        }
+        return false;
     }
 
     /** Waits for ffmpeg to end on its own, stopping it after {@code timeout}; then the result. */
@@ -215,7 +232,9 @@ public final class PlayerProbe implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            errors.add("reading ffmpeg's frames: " + e);
+            if (!stoppedByUs) { // stopping ffmpeg closes the pipe under the reader
+                errors.add("reading ffmpeg's frames: " + e);
+            }
         }
     }
 
@@ -230,6 +249,7 @@ public final class PlayerProbe implements AutoCloseable {
         if (firstPts == Long.MIN_VALUE) {
             firstPts = pts;
             firstFrameNanos = now;
+            firstFrame.countDown();
         }
         lastPts = pts;
         lastDuration = duration;
@@ -258,7 +278,9 @@ public final class PlayerProbe implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            errors.add("reading ffmpeg's errors: " + e);
+            if (!stoppedByUs) {
+                errors.add("reading ffmpeg's errors: " + e);
+            }
         }
     }
 

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
@@ -75,8 +74,10 @@ class PlayerProbeTest {
     void aPlayerReadingAProgramsOutputIsTimedFromTheProgramsStart() throws Exception {
         Path file = dir.resolve("piped.opus");
         Files.write(file, opus);
-        PlayerProbe probe = PlayerProbe.startPiped(List.of("cat", file.toString()), file.toUri(), null, 0);
+        PlayerProbe probe = PlayerProbe.startPiped(new ProcessBuilder("cat", file.toString()),
+                file.toUri(), null, 0);
         assertThat(probe.producer()).isNotNull();
+        assertThat(probe.awaitFirstFrame(Duration.ofSeconds(20))).isTrue();
         PlayerProbe.Result r = probe.await(Duration.ofSeconds(30));
         assertThat(r.clean()).as(r.toString()).isTrue();
         assertThat(r.mediaSeconds()).isBetween(5.9, 6.1);
