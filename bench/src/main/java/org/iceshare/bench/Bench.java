@@ -23,7 +23,6 @@ public final class Bench {
             case "slowframes" -> SlowFramesBench.main(rest);
             case "hostile" -> HostileBench.main(rest);
             case "lab" -> org.iceshare.bench.lab.LabBench.main(rest);
-            case "clientstart" -> ClientStartBench.main(rest);
             case "peer" -> org.iceshare.bench.lab.PeerProcess.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
@@ -52,10 +51,6 @@ public final class Bench {
                 org.iceshare.bench.lab.LabBench.usage();
                 System.out.println("       java -jar iceshare-bench.jar peer --name N --address IP --tracker HOST:PORT "
                         + "--url ICET_URL --storage DIR   (one lab peer in its own JVM; lab --jvms starts them)");
-                System.out.println("       java -jar iceshare-bench.jar clientstart [--runs R] [--play S] [--client PATH] "
-                        + "[--no-icecast]");
-                System.out.println("             (iceshare play URL --stdout | ffmpeg on a live stream: first decoded frame and "
-                        + "RSS, against an icecast2 late joiner)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }
