@@ -75,6 +75,7 @@ final class GetCommand implements Callable<Integer> {
             }
             ContentId id = s.content();
             int heldAtStart = s.verified();
+            long heldBytes = heldBytes(peer.engine().store(id));
             long start = System.nanoTime();
             Progress progress = new Progress(msg, System.console() != null);
             peer.onSignal(() -> {
@@ -90,9 +91,9 @@ final class GetCommand implements Callable<Integer> {
             progress.endLine();
             double secs = (System.nanoTime() - start) / 1e9;
             copy(peer.engine().store(id), out);
-            msg.printf(Locale.ROOT, "complete: %s, %d pieces (%d were here already), fetched %s (%d bytes) in %.1f s%n",
-                    out == null ? "written to stdout" : "saved " + out, s.pieces(), heldAtStart,
-                    Values.bytes(s.downloaded()), s.downloaded(), secs);
+            msg.printf(Locale.ROOT, "complete: %s, %d pieces (%d with %d bytes were here already), fetched %d bytes"
+                    + " (%s) in %.1f s%n", out == null ? "written to stdout" : "saved " + out, s.pieces(), heldAtStart,
+                    heldBytes, s.downloaded(), Values.bytes(s.downloaded()), secs);
             msg.flush();
             if (seed || ratio != null || seedFor != null) {
                 seedUntil(peer, id, s.length(), seedFor, msg);
@@ -115,6 +116,17 @@ final class GetCommand implements Callable<Integer> {
             }
             Thread.sleep(POLL_MILLIS);
         }
+    }
+
+    /** Bytes of the pieces verified in storage. */
+    private static long heldBytes(PieceStore store) {
+        long n = 0;
+        for (int i = 0; i < store.manifest().pieceCount(); i++) {
+            if (store.has(i)) {
+                n += store.info(i).length();
+            }
+        }
+        return n;
     }
 
     /** Copies the verified content out of storage (through a temporary file, so FILE is never half written). */

@@ -1,0 +1,40 @@
+package org.iceshare.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.core.internal.peer.PeerEngine;
+import org.iceshare.itests.swarm.SwarmFixture;
+import org.iceshare.itests.swarm.TestMedia;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code iceshare get}, as a process, of an Ogg file a peer published on a tracker: a byte-identical copy. */
+class ClientGetIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void getGivesAByteIdenticalCopy() throws Exception {
+        Path media = TestMedia.vorbis(60, 4);
+        try (SwarmFixture swarm = new SwarmFixture(tmp.resolve("swarm"))) {
+            PeerEngine source = swarm.addPeer("source");
+            IcetUrl url = source.publish(media, "tone.ogg", null).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            Path out = tmp.resolve("copy.ogg");
+            try (ClientProcess c = ClientProcess.start(tmp.resolve("client"), "get", url.toString(), "-o",
+                    out.toString())) {
+                assertThat(c.waitFor(Duration.ofSeconds(60))).as("exit code; stderr: %s", c.stderr()).isZero();
+                assertThat(c.stdout()).contains("complete: saved " + out);
+                assertThat(c.stderr()).isEmpty();
+                // the client left: its data folder is free and its runtime file gone
+                assertThat(c.dataDir().resolve(ClientConfig.RUNTIME_FILE)).doesNotExist();
+            }
+            assertThat(Files.mismatch(out, media)).as("first differing byte").isEqualTo(-1L);
+        }
+    }
+}
