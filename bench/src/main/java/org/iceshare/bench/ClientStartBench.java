@@ -35,12 +35,14 @@ public final class ClientStartBench {
         int runs = 20;
         Path launcher = null;
         boolean icecast = Files.isExecutable(Path.of("/usr/bin/icecast2"));
+        boolean compareCds = false;
         String javaOpts = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--client" -> launcher = Path.of(args[++i]).toAbsolutePath();
                 case "--no-icecast" -> icecast = false;
+                case "--compare-cds" -> compareCds = true;
                 case "--java-opts" -> javaOpts = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -56,6 +58,9 @@ public final class ClientStartBench {
         List<Double> iceshare = new ArrayList<>();
         List<Long> rss = new ArrayList<>();
         List<Double> streamStart = new ArrayList<>();
+        List<Double> noCds = new ArrayList<>();
+        List<Double> noCdsStreamStart = new ArrayList<>();
+        List<Long> noCdsRss = new ArrayList<>();
         try (SwarmFixture swarm = new SwarmFixture(root.resolve("swarm"))) {
             PeerEngine source = swarm.addPeer("source");
             LiveFeed feed = source.publishLive("radio.ogg", "audio/ogg", null, 30_000_000L).toCompletableFuture()
@@ -66,7 +71,9 @@ public final class ClientStartBench {
                 while (feeder.pieces() < 12) {
                     TimeUnit.MILLISECONDS.sleep(100);
                 }
-                for (int r = 0; r < runs; r++) {
+                for (int r = 0; r < (compareCds ? 2 * runs : runs); r++) {
+                    // with --compare-cds every other run goes without the archive (ICESHARE_CDS=off)
+                    boolean cds = !compareCds || r % 2 == 0;
                     Path home = root.resolve("client-" + r);
                     Files.createDirectories(home);
                     ProcessBuilder client = new ProcessBuilder(launcher.toString(), "play", feed.url().toString(),
@@ -75,6 +82,7 @@ public final class ClientStartBench {
                     env.put("XDG_DATA_HOME", home.resolve("data").toString());
                     env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
                     env.put("JAVA_OPTS", javaOpts);
+                    env.put("ICESHARE_CDS", cds ? "on" : "off");
                     client.redirectError(home.resolve("stderr.txt").toFile());
                     long t0 = System.nanoTime();
                     Process c = client.start();
@@ -86,10 +94,10 @@ public final class ClientStartBench {
                     pump.start();
                     try {
                         double first = firstByte(f, t0);
-                        iceshare.add(first);
-                        streamStart.add((clientFirst[0] - t0) / 1e9);
+                        (cds ? iceshare : noCds).add(first);
+                        (cds ? streamStart : noCdsStreamStart).add((clientFirst[0] - t0) / 1e9);
                         drain(f, 3_000);
-                        rss.add(rssKiB(c.pid()));
+                        (cds ? rss : noCdsRss).add(rssKiB(c.pid()));
                     } finally {
                         c.destroy();
                         f.destroy();
@@ -103,6 +111,12 @@ public final class ClientStartBench {
         report("  of which the client's first byte", streamStart);
         System.out.printf(Locale.ROOT, "  client RSS 3 s into playing: median %d KiB, max %d KiB%n", median(rss),
                 rss.stream().mapToLong(Long::longValue).max().orElse(0));
+        if (compareCds) {
+            report("the same without the CDS archive", noCds);
+            report("  of which the client's first byte", noCdsStreamStart);
+            System.out.printf(Locale.ROOT, "  client RSS 3 s into playing: median %d KiB, max %d KiB%n", median(noCdsRss),
+                    noCdsRss.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
         if (icecast) {
             report("icecast2 late joiner | ffmpeg", icecast(media, root.resolve("icecast"), runs));
         }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "iceshare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Listen to IceShare streams and files, and share them while you listen.",
         subcommands = {GetCommand.class, PlayCommand.class, PublishCommand.class, SeedCommand.class,
-                StatusCommand.class, CommandLine.HelpCommand.class},
+                StatusCommand.class, CommandLine.HelpCommand.class, CdsTrainingCommand.class},
         footer = {"", "Exit codes: 0 done, 1 internal error, 2 bad usage or value,",
                 "3 tracker unreachable, 4 tracker refused (unknown content),",
                 "5 file missing or not Ogg, 6 local trouble (data folder in use, cannot write),",
