@@ -36,6 +36,7 @@ public final class ClientStartBench {
         Path launcher = null;
         boolean icecast = Files.isExecutable(Path.of("/usr/bin/icecast2"));
         boolean compareCds = false;
+        boolean verbose = false;
         String javaOpts = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -43,6 +44,7 @@ public final class ClientStartBench {
                 case "--client" -> launcher = Path.of(args[++i]).toAbsolutePath();
                 case "--no-icecast" -> icecast = false;
                 case "--compare-cds" -> compareCds = true;
+                case "-v" -> verbose = true;
                 case "--java-opts" -> javaOpts = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -76,8 +78,12 @@ public final class ClientStartBench {
                     boolean cds = !compareCds || r % 2 == 0;
                     Path home = root.resolve("client-" + r);
                     Files.createDirectories(home);
-                    ProcessBuilder client = new ProcessBuilder(launcher.toString(), "play", feed.url().toString(),
-                            "--stdout").directory(home.toFile());
+                    List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "play", feed.url().toString(),
+                            "--stdout"));
+                    if (verbose) {
+                        cmd.add("-v");
+                    }
+                    ProcessBuilder client = new ProcessBuilder(cmd).directory(home.toFile());
                     Map<String, String> env = client.environment();
                     env.put("XDG_DATA_HOME", home.resolve("data").toString());
                     env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
@@ -146,10 +152,18 @@ public final class ClientStartBench {
     /** Seconds from t0 to the first byte ffmpeg writes (the first decoded audio frame). */
     private static double firstByte(Process ffmpeg, long t0) throws IOException {
         InputStream in = ffmpeg.getInputStream();
-        if (in.read() < 0) {
-            throw new IOException("ffmpeg ended without decoding anything");
+        // a run that never plays must not hang the benchmark: ffmpeg is killed after 30 s
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        timer.schedule(ffmpeg::destroyForcibly, 30, TimeUnit.SECONDS);
+        try {
+            if (in.read() < 0) {
+                return Double.POSITIVE_INFINITY; // counted as a run that did not play
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            timer.shutdownNow();
         }
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static void drain(Process p, long millis) throws IOException {
@@ -254,6 +268,7 @@ public final class ClientStartBench {
                 what, pct(t, 0.50), pct(t, 0.95), t[0], t[t.length - 1], t.length);
         System.out.println("  all: " + Arrays.toString(Arrays.stream(t).mapToObj(x -> String.format(Locale.ROOT, "%.3f", x))
                 .toArray()));
+        System.out.flush();
     }
 
     /** Nearest-rank percentile of sorted values. */
