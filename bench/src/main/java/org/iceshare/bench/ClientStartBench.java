@@ -68,7 +68,8 @@ public final class ClientStartBench {
             LiveFeed feed = source.publishLive("radio.ogg", "audio/ogg", null, 30_000_000L).toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
             try (LiveFeeder feeder = new LiveFeeder(feed, media, swarm.plugins().formats().get(0))) {
-                feeder.start(1);
+                // the file again and again: the runs take longer than one pass of it
+                feeder.start(100);
                 // a late joiner: the stream has been on for a while
                 while (feeder.pieces() < 12) {
                     TimeUnit.MILLISECONDS.sleep(100);
@@ -98,6 +99,7 @@ public final class ClientStartBench {
                     Thread pump = new Thread(() -> pump(c.getInputStream(), f.getOutputStream(), clientFirst));
                     pump.setDaemon(true);
                     pump.start();
+                    java.util.concurrent.ScheduledFuture<?> watchdog = watch(c, f);
                     try {
                         double first = firstByte(f, t0);
                         (cds ? iceshare : noCds).add(first);
@@ -105,6 +107,7 @@ public final class ClientStartBench {
                         drain(f, 3_000);
                         (cds ? rss : noCdsRss).add(rssKiB(c.pid()));
                     } finally {
+                        watchdog.cancel(false);
                         c.destroy();
                         f.destroy();
                         c.waitFor(10, TimeUnit.SECONDS);
@@ -152,18 +155,27 @@ public final class ClientStartBench {
     /** Seconds from t0 to the first byte ffmpeg writes (the first decoded audio frame). */
     private static double firstByte(Process ffmpeg, long t0) throws IOException {
         InputStream in = ffmpeg.getInputStream();
-        // a run that never plays must not hang the benchmark: ffmpeg is killed after 30 s
-        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor();
-        timer.schedule(ffmpeg::destroyForcibly, 30, TimeUnit.SECONDS);
-        try {
-            if (in.read() < 0) {
-                return Double.POSITIVE_INFINITY; // counted as a run that did not play
-            }
-            return (System.nanoTime() - t0) / 1e9;
-        } finally {
-            timer.shutdownNow();
+        if (in.read() < 0) {
+            return Double.POSITIVE_INFINITY; // counted as a run that did not play (see WATCHDOG)
         }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Kills what a run started once it took this long, so that a stalled stream cannot hang the benchmark. */
+    private static final long WATCHDOG_SECONDS = 30;
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "clientstart-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private static java.util.concurrent.ScheduledFuture<?> watch(Process... ps) {
+        return WATCHDOG.schedule(() -> {
+            for (Process p : ps) {
+                p.destroyForcibly();
+            }
+        }, WATCHDOG_SECONDS, TimeUnit.SECONDS);
     }
 
     private static void drain(Process p, long millis) throws IOException {
@@ -232,10 +244,12 @@ public final class ClientStartBench {
             for (int r = 0; r < runs; r++) {
                 long t0 = System.nanoTime();
                 Process p = decoder(mount).start();
+                java.util.concurrent.ScheduledFuture<?> watchdog = watch(p);
                 try {
                     times.add(firstByte(p, t0));
                     drain(p, 3_000);
                 } finally {
+                    watchdog.cancel(false);
                     p.destroy();
                     p.waitFor(10, TimeUnit.SECONDS);
                 }

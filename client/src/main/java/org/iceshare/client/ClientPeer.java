@@ -52,6 +52,8 @@ final class ClientPeer implements AutoCloseable {
     private final List<String> urls = new ArrayList<>();
     private final Thread hook;
     private volatile Runnable onSignal = () -> { };
+    /** True once Ctrl-C (or SIGTERM) started the shutdown: what fails after it is the peer closing, not an error. */
+    private static volatile boolean signalled;
     private boolean closed;
 
     private ClientPeer(ClientConfig config, String command, FileChannel lockChannel, FileLock lock,
@@ -62,7 +64,7 @@ final class ClientPeer implements AutoCloseable {
         this.lock = lock;
         this.transport = transport;
         this.engine = engine;
-        this.hook = new Thread(this::signalled, "iceshare-shutdown");
+        this.hook = new Thread(this::onShutdown, "iceshare-shutdown");
     }
 
     /** Locks the data folder, starts the peer and registers the Ctrl-C hook. */
@@ -247,7 +249,13 @@ final class ClientPeer implements AutoCloseable {
         }
     }
 
-    private void signalled() {
+    /** Whether the JVM is shutting down on a signal. */
+    static boolean signalled() {
+        return signalled;
+    }
+
+    private void onShutdown() {
+        signalled = true;
         boolean open;
         synchronized (this) {
             open = !closed;

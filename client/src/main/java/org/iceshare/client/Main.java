@@ -48,6 +48,10 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (ClientPeer.signalled()) {
+                // Ctrl-C: the peer was closed under the command; the shutdown hook said what there was to say
+                return ExitCodes.INTERRUPTED;
+            }
             if (e instanceof ClientException ce) {
                 error(ce.getMessage());
                 if (debug && ce.getCause() != null) {

@@ -91,7 +91,7 @@ class ClientErrorsIT {
     }
 
     @Test
-    void dataFolderInUse() throws Exception {
+    void dataFolderInUseWhileStatusShowsTheRunningClient() throws Exception {
         Path media = TestMedia.vorbis(10, 4);
         PeerEngine source = swarm.addPeer("in-use-source");
         IcetUrl url = source.publish(media, "in-use.ogg", null).toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -99,6 +99,12 @@ class ClientErrorsIT {
         try (ClientProcess first = ClientProcess.start(home, "get", url.toString(), "-o",
                 tmp.resolve("in-use-copy.ogg").toString(), "--seed")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> first.stdout().contains("complete: "));
+            // status, beside it, tells what the running client does
+            try (ClientProcess status = ClientProcess.start(home, "status")) {
+                assertThat(status.waitFor(Duration.ofSeconds(30))).as("stderr: %s", status.stderr()).isZero();
+                assertThat(status.stdout()).contains("iceshare pid " + first.process().pid() + ": get " + url)
+                        .contains(url + "  COMPLETE  ");
+            }
             assertOneLine(home, ExitCodes.LOCAL, "another iceshare client is running with the data folder", "get",
                     url.toString(), "-o", tmp.resolve("other.ogg").toString());
         }

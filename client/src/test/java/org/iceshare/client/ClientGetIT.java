@@ -14,7 +14,10 @@ import org.iceshare.itests.swarm.TestMedia;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code iceshare get}, as a process, of an Ogg file a peer published on a tracker: a byte-identical copy. */
+/**
+ * A file a peer published on a tracker, through the client as a process: {@code iceshare get} gives a
+ * byte-identical copy, and {@code iceshare play --stdout --start} the file from that time on.
+ */
 class ClientGetIT {
     @TempDir
     Path tmp;
@@ -35,6 +38,28 @@ class ClientGetIT {
                 assertThat(c.dataDir().resolve(ClientConfig.RUNTIME_FILE)).doesNotExist();
             }
             assertThat(Files.mismatch(out, media)).as("first differing byte").isEqualTo(-1L);
+        }
+    }
+
+    @Test
+    void playStdoutOfAFileStartsAtTheGivenTime() throws Exception {
+        Path media = TestMedia.vorbis(60, 4);
+        try (SwarmFixture swarm = new SwarmFixture(tmp.resolve("swarm"))) {
+            PeerEngine source = swarm.addPeer("source");
+            IcetUrl url = source.publish(media, "tone.ogg", null).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            Path played = tmp.resolve("played.ogg");
+            try (ClientProcess c = ClientProcess.start(tmp.resolve("client"), ProcessBuilder.Redirect.to(played.toFile()),
+                    "play", url.toString(), "--stdout", "--start", "0:40")) {
+                // a file's stream ends: so does the client
+                assertThat(c.waitFor(Duration.ofSeconds(60))).as("exit code; stderr: %s", c.stderr()).isZero();
+                assertThat(c.stderr()).isEmpty();
+            }
+            // what came out is an Ogg stream of the last 20 s (from the last page a decoder can start at)
+            Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+                    "csv=p=0", played.toString()).redirectErrorStream(true).start();
+            String out = new String(probe.getInputStream().readAllBytes()).strip();
+            assertThat(probe.waitFor()).as("ffprobe: %s", out).isZero();
+            assertThat(Double.parseDouble(out)).as("seconds played").isBetween(19.0, 21.5);
         }
     }
 }
