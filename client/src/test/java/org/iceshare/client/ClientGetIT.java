@@ -1,10 +1,12 @@
 package org.iceshare.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.iceshare.api.swarm.IcetUrl;
@@ -38,6 +40,34 @@ class ClientGetIT {
                 assertThat(c.dataDir().resolve(ClientConfig.RUNTIME_FILE)).doesNotExist();
             }
             assertThat(Files.mismatch(out, media)).as("first differing byte").isEqualTo(-1L);
+        }
+    }
+
+    @Test
+    void seedPublishesEveryOggFileOfAFolderAndSkipsTheRest() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("music"));
+        Files.copy(TestMedia.vorbis(20, 4), dir.resolve("one.ogg"));
+        Files.copy(TestMedia.vorbis(30, 4), dir.resolve("two.oga"));
+        Files.writeString(dir.resolve("broken.ogg"), "not Ogg\n");
+        Files.writeString(dir.resolve("notes.txt"), "not media, not even tried\n");
+        try (SwarmFixture swarm = new SwarmFixture(tmp.resolve("swarm"));
+                ClientProcess seeder = ClientProcess.start(tmp.resolve("seeder"), "seed", dir.toString(), "--tracker",
+                        "127.0.0.1:" + swarm.trackerAddress().getPort())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> seeder.stderr().contains("serving 2 files"));
+            List<String> urls = seeder.stdout().lines().toList();
+            assertThat(urls).hasSize(2);
+            assertThat(urls.get(0)).startsWith("icet://").endsWith("/one.ogg");
+            assertThat(urls.get(1)).startsWith("icet://").endsWith("/two.oga");
+            assertThat(seeder.stderr()).contains("iceshare: skipped " + dir.resolve("broken.ogg"))
+                    .doesNotContain("notes.txt");
+            Path out = tmp.resolve("two-copy.oga");
+            try (ClientProcess c = ClientProcess.start(tmp.resolve("client"), "get", urls.get(1), "-o",
+                    out.toString())) {
+                assertThat(c.waitFor(Duration.ofSeconds(60))).as("exit code; stderr: %s", c.stderr()).isZero();
+            }
+            assertThat(Files.mismatch(out, dir.resolve("two.oga"))).isEqualTo(-1L);
+            seeder.interrupt();
+            assertThat(seeder.waitFor(Duration.ofSeconds(20))).isEqualTo(ExitCodes.INTERRUPTED);
         }
     }
 
