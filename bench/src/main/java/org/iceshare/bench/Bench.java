@@ -20,6 +20,7 @@ public final class Bench {
             case "stream" -> StreamBench.main(rest);
             case "seek" -> SeekBench.main(rest);
             case "play" -> PlayBench.main(rest);
+            case "clientstart" -> ClientStartBench.main(rest);
             case "slowframes" -> SlowFramesBench.main(rest);
             case "hostile" -> HostileBench.main(rest);
             case "lab" -> org.iceshare.bench.lab.LabBench.main(rest);
@@ -41,6 +42,8 @@ public final class Bench {
                         + "[--seconds S] [--audio]");
                 System.out.println("       java -jar iceshare-bench.jar seek [--seeks N]");
                 System.out.println("       java -jar iceshare-bench.jar play [--seconds S] [--runs R]");
+                System.out.println("       java -jar iceshare-bench.jar clientstart --client client/target/iceshare-client-*/bin/"
+                        + "iceshare [--runs R] [--java-opts OPTS] [--compare-cds] [--no-icecast]   (time to first audio, against icecast2)");
                 System.out.println("       java -jar iceshare-bench.jar slowframes --pid PID [--target HOST:PORT] "
                         + "[--connections N] [--sources K] [--prefill BYTES] [--interval S] [--seconds S] [--peer]");
                 System.out.println("             (the slow-partial-frame attack on a running container, with its RSS)");
