@@ -336,6 +336,7 @@ public final class LabLive {
                     q[i] = s.isEmpty() ? null : s.get(0).quality();
                 }
                 Sampler.Summary idle = sampler.stop();
+                System.out.println("  kernel: " + drops());
                 List<Played> played = new ArrayList<>();
                 long origin = feeder.startNanos();
                 for (Map.Entry<Integer, PlayerProbe> e : probes.entrySet()) {
@@ -365,6 +366,15 @@ public final class LabLive {
             churner.awaitTermination(60, TimeUnit.SECONDS);
             org.iceshare.bench.SwarmBench.delete(root);
         }
+    }
+
+    /** What lo's root qdisc dropped so far: a class whose queue overflows drops, and TCP then retransmits. */
+    private static String drops() throws IOException, InterruptedException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("qdisc htb 1: root[^\\n]*\\n\\s*Sent (\\d+) bytes "
+                + "(\\d+) pkt \\(dropped (\\d+), overlimits (\\d+)").matcher(Shaper.run(true, "tc", "-s", "qdisc",
+                "show", "dev", "lo"));
+        return m.find() ? "lo sent " + m.group(2) + " packets, dropped " + m.group(3) + ", overlimits " + m.group(4)
+                : "no counters";
     }
 
     private void startPlayer(int index, URI url, long asked, Map<Integer, PlayerProbe> probes,
@@ -454,9 +464,11 @@ public final class LabLive {
                 }
             }
             double[] v = cont.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            long members = profile.peers().stream().filter(l -> l.group().equals(g)).count();
             classes.append(String.format(Locale.ROOT, "%s%s ×%d: continuity min %.4f p50 %.4f, uplink used %.0f%% "
-                    + "(%.2f × the stream)", classes.length() == 0 ? "" : "; ", g, v.length, v.length == 0 ? -1 : v[0],
-                    percentile(v, 50), 100 * bytes / cap, bytes / o.seconds / bitrate));
+                    + "(%.2f × the stream per peer)", classes.length() == 0 ? "" : "; ", g, v.length,
+                    v.length == 0 ? -1 : v[0], percentile(v, 50), 100 * bytes / cap,
+                    bytes / o.seconds / bitrate / members));
         }
         double srcUsed = k.sent(profile.source().address()) / (profile.source().upload() * o.seconds);
         System.out.printf(Locale.ROOT, "run %d per class (peers that stayed): %s; source uplink used %.0f%%%n", run,
