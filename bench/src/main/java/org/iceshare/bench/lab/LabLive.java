@@ -65,6 +65,8 @@ public final class LabLive {
     private int neighbours = 0;
     /** lo's MTU in the lab's namespace: a real link's 1500, not loopback's 65536 (see run()). */
     private int mtu = 1500;
+    /** Each node's engine paces its uploads at this share of its kernel cap (0: the kernel alone caps it). */
+    private double declare = 0;
 
     private LabProfile profile;
     private Shaper shaper;
@@ -108,6 +110,7 @@ public final class LabLive {
                 case "--planner" -> planner = SwarmFixture.plannerNamed(args[++i]).name();
                 case "--neighbours" -> neighbours = Integer.parseInt(args[++i]);
                 case "--mtu" -> mtu = Integer.parseInt(args[++i]);
+                case "--declare" -> declare = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a + " (live scenario)");
             }
         }
@@ -260,13 +263,13 @@ public final class LabLive {
         Map<Integer, Double> probeAfterGet = new ConcurrentHashMap<>();
         try (SwarmFixture swarm = new SwarmFixture(root, settings, List.of(format))) {
             swarm.planner(SwarmFixture.plannerNamed(planner));
-            PeerEngine source = swarm.addPeerAt("source", profile.source().address(), UnaryOperator.identity());
+            PeerEngine source = swarm.addPeerAt("source", profile.source().address(), declared(profile.source()));
             LiveFeed feed = source.publishLive("radio.ogg", "audio/ogg", null, 30_000_000L).toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
             AtomicReferenceArray<PeerEngine> live = new AtomicReferenceArray<>(peers);
             for (int i = 0; i < peers; i++) {
                 LabProfile.Link l = profile.peers().get(i);
-                live.set(i, swarm.addPeerAt(l.name(), l.address(), UnaryOperator.identity()));
+                live.set(i, swarm.addPeerAt(l.name(), l.address(), declared(l)));
             }
             try (LiveFeeder feeder = new LiveFeeder(feed, media, format)) {
                 feeder.start(1);
@@ -312,7 +315,7 @@ public final class LabLive {
                             LabProfile.Link l = profile.peers().get(i);
                             churner.execute(() -> {
                                 try {
-                                    PeerEngine p = swarm.addPeerAt(l.name(), l.address(), UnaryOperator.identity());
+                                    PeerEngine p = swarm.addPeerAt(l.name(), l.address(), declared(l));
                                     p.get(feed.url());
                                     live.set(i, p);
                                 } catch (IOException e) {
@@ -366,6 +369,11 @@ public final class LabLive {
             churner.awaitTermination(60, TimeUnit.SECONDS);
             org.iceshare.bench.SwarmBench.delete(root);
         }
+    }
+
+    /** The node's settings: with {@code --declare}, its upload cap set to that share of its kernel cap. */
+    private UnaryOperator<org.iceshare.core.internal.peer.PeerSettings> declared(LabProfile.Link l) {
+        return declare > 0 ? s -> s.withUploadRate(Math.round(l.upload() * declare)) : UnaryOperator.identity();
     }
 
     /** What lo's root qdisc dropped so far: a class whose queue overflows drops, and TCP then retransmits. */

@@ -81,6 +81,12 @@ final class LiveContent extends Content {
         return slot != null && slot.info.hashEquals(digest);
     }
 
+    /** Live pieces are due within seconds: see {@link Member#liveServingSlots}. */
+    @Override
+    int slots(Member h, int length) {
+        return h.liveServingSlots(length, settings.maxServing());
+    }
+
     @Override
     long assignmentTimeoutNanos() {
         return ASSIGNMENT_TIMEOUT_NANOS;
@@ -210,7 +216,7 @@ final class LiveContent extends Content {
                 continue;
             }
             Member source = slot.holders.get(0);
-            if (source.serving >= source.servingSlots(slot.length, settings.maxServing())) {
+            if (source.serving >= slots(source, slot.length)) {
                 return; // no free slot at the source: the next verification or tick tries again
             }
             if (relays == null) {
