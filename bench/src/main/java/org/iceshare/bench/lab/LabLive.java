@@ -281,6 +281,7 @@ public final class LabLive {
                 long streamedBefore = feed.streamed();
                 long uploadedBefore = feed.uploaded();
                 long joined = System.nanoTime();
+                long cpuBefore = cpuNanos();
                 sampler.start();
                 for (int i = 0; i < peers; i++) {
                     int index = i;
@@ -340,6 +341,10 @@ public final class LabLive {
                 }
                 Sampler.Summary idle = sampler.stop();
                 System.out.println("  kernel: " + drops());
+                System.out.printf(Locale.ROOT, "  machine: this JVM used %.2f cores over the run; load average %.1f "
+                        + "on %d cores%n", (cpuNanos() - cpuBefore) / 1e9 / runSeconds, java.lang.management
+                        .ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        Runtime.getRuntime().availableProcessors());
                 List<Played> played = new ArrayList<>();
                 long origin = feeder.startNanos();
                 for (Map.Entry<Integer, PlayerProbe> e : probes.entrySet()) {
@@ -374,6 +379,12 @@ public final class LabLive {
     /** The node's settings: with {@code --declare}, its upload cap set to that share of its kernel cap. */
     private UnaryOperator<org.iceshare.core.internal.peer.PeerSettings> declared(LabProfile.Link l) {
         return declare > 0 ? s -> s.withUploadRate(Math.round(l.upload() * declare)) : UnaryOperator.identity();
+    }
+
+    /** This process's CPU time so far, in nanoseconds (-1 where the JVM does not tell). */
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     /** What lo's root qdisc dropped so far: a class whose queue overflows drops, and TCP then retransmits. */
