@@ -177,19 +177,17 @@ final class Member {
 
     /**
      * How many pieces of {@code pieceLength} bytes it may serve at once in a live stream, where a request not
-     * answered within 2 s is given up, fetched elsewhere and reported: {@link #servingSlots}, but no more than
-     * its measured upload delivers in {@link #LIVE_HORIZON_SECONDS} (at least one), and
-     * {@link #LIVE_UNMEASURED_SLOTS} before it was measured (the source: {@link #servingSlots}). With the files' rule, a peer behind an uplink
-     * below the stream's bitrate was handed up to a dozen pieces by a flash crowd before its first
-     * measurement, and two (its measured pieces plus one) ever after: it missed them, three members
-     * reported it, and it was demoted, so the swarm lost its upload and the rest fell behind (the shaped lab).
+     * answered within 2 s is given up, fetched elsewhere and reported: {@link #servingSlots}, but once its
+     * upload is measured no more than that upload delivers in {@link #LIVE_HORIZON_SECONDS} (at least one).
+     * With the files' rule (the measured pieces per second plus one), a peer behind an uplink below the
+     * stream's bitrate (1 s per piece) always held two pieces, missed the second, and after three reports
+     * was demoted, so the swarm lost its upload (the shaped lab). Before a measurement the files' rule
+     * stands: holding unmeasured members to one piece slowed the spreading over unlimited loopback.
      */
     int liveServingSlots(int pieceLength, int maxServing) {
         int slots = servingSlots(pieceLength, maxServing);
         if (measuredRate <= 0 || pieceLength <= 0) {
-            // the source seeds each fresh piece once, whatever the windows: it is not held back before it
-            // delivered anything (it is never demoted, and a flash crowd's first pieces come from it alone)
-            return source ? slots : Math.min(slots, LIVE_UNMEASURED_SLOTS);
+            return slots;
         }
         long fits = (long) Math.floor(measuredRate * LIVE_HORIZON_SECONDS / pieceLength);
         return (int) Math.max(1, Math.min(slots, fits));
@@ -197,9 +195,6 @@ final class Member {
 
     /** Live: the time within which a member should deliver everything it serves at once. */
     static final double LIVE_HORIZON_SECONDS = 1.5;
-
-    /** Live: pieces a member serves at once before its upload was measured. */
-    static final int LIVE_UNMEASURED_SLOTS = 1;
 
     /** How far ahead of its measured upload a member is given serving work. */
     static final double SLOT_HORIZON_SECONDS = 1.0;
