@@ -73,12 +73,32 @@ public final class LabBench {
     record Churn(double leave, double back, int[] who) {
     }
 
+    /**
+     * The churn model: all join at once; every {@code period} s until {@code until}, a third of the peers,
+     * drawn anew, leave and come back {@code off} s later.
+     */
+    static List<Churn> churnEvents(int peers, double period, double off, double until, long seed) {
+        Random r = new Random(seed);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < peers; i++) {
+            order.add(i);
+        }
+        List<Churn> events = new ArrayList<>();
+        for (double t = period; t < until; t += period) {
+            java.util.Collections.shuffle(order, r);
+            events.add(new Churn(t, t + off, order.subList(0, Math.max(1, Math.round(peers / 3f))).stream()
+                    .mapToInt(Integer::intValue).sorted().toArray()));
+        }
+        return List.copyOf(events);
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length >= 2 && args[0].equals("--scenario")) {
             String[] rest = java.util.Arrays.copyOfRange(args, 2, args.length);
             switch (args[1]) {
                 case "file" -> main(rest);
-                default -> throw new IllegalArgumentException("unknown scenario " + args[1] + " (known: file)");
+                case "live" -> LabLive.main(rest);
+                default -> throw new IllegalArgumentException("unknown scenario " + args[1] + " (known: file, live)");
             }
             return;
         }
@@ -94,6 +114,7 @@ public final class LabBench {
         System.out.println("             [--systems iceshare,libtorrent] [--planner rarest|capacity] [--neighbours N] [--seed N]");
         System.out.println("             [--jvms] [--check] [--timeout S]   (the kernel-shaped lab, in a private network "
                 + "namespace; --jvms: each IceShare peer in a JVM of its own)");
+        LabLive.usage();
     }
 
     private void parse(String[] args) {
@@ -149,23 +170,11 @@ public final class LabBench {
             }
         }
         if (joins.equals("churn")) {
-            // all join at once; every period a third of the peers, drawn anew, leave and come back churnOff later
-            Random r = new Random(seed);
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < peers; i++) {
-                order.add(i);
-            }
-            List<Churn> events = new ArrayList<>();
-            for (double t = churnPeriod; t < timeoutSeconds; t += churnPeriod) {
-                java.util.Collections.shuffle(order, r);
-                events.add(new Churn(t, t + churnOff, order.subList(0, Math.max(1, Math.round(peers / 3f)))
-                        .stream().mapToInt(Integer::intValue).sorted().toArray()));
-            }
-            if (events.isEmpty()) {
+            churn = churnEvents(peers, churnPeriod, churnOff, timeoutSeconds, seed);
+            if (churn.isEmpty()) {
                 throw new IllegalArgumentException("--churn-period " + churnPeriod + " s is beyond --timeout "
                         + timeoutSeconds + " s: no churn would happen");
             }
-            churn = List.copyOf(events);
         }
         Path script = libtorrent ? libtorrentScript() : null;
         Path media = TestMedia.flac(sizeMiB);

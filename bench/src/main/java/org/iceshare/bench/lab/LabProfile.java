@@ -117,6 +117,22 @@ public record LabProfile(String name, Link source, List<Link> peers) {
         }
     }
 
+    /**
+     * The same nodes and addresses with every cap multiplied by {@code factor}, each class named anew by
+     * {@code group} from its new upload (bytes per second): how the live scenario fits the profile's
+     * shape to a stream of a given bitrate.
+     */
+    public LabProfile scaled(double factor, java.util.function.DoubleFunction<String> group) {
+        if (!(factor > 0)) {
+            throw new IllegalArgumentException("scale factor must be positive: " + factor);
+        }
+        List<Link> links = peers.stream().map(l -> new Link(l.name(), l.address(), l.upload() * factor,
+                l.download() * factor, group.apply(l.upload() * factor))).toList();
+        Link s = new Link(source.name(), source.address(), source.upload() * factor, source.download() * factor,
+                source.group());
+        return new LabProfile(name, s, links);
+    }
+
     /** The source and the peers. */
     public List<Link> all() {
         List<Link> all = new ArrayList<>();
@@ -154,6 +170,9 @@ public record LabProfile(String name, Link source, List<Link> peers) {
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append(name).append(": source ").append(mib(source.upload() / MIB));
+        if (!peers.get(0).group().endsWith(" MiB/s")) {
+            sb.append(String.format(Locale.ROOT, " (%.0f kbit/s)", source.upload() * 8 / 1000));
+        }
         for (String g : groups()) {
             sb.append(", ").append(peers.stream().filter(l -> l.group().equals(g)).count()).append(" at ").append(g);
         }

@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * {@code map} (for example {@code 0:a:0} so that a video file costs the machine an audio decoder only).
  * ffmpeg reads as fast as the server sends unless {@code realtime} is set ({@code -re}); either way a
  * frame that arrives late is a stall.
+ *
+ * <p>For a live stream, {@link #live} keeps the stream's own timestamps ({@code -copyts}: an Ogg page's
+ * granule position is the media time since the stream began, however late the player joined), so that
+ * {@link #behind} can tell how far behind the source's live edge each frame was decoded; and its player
+ * starts playing a fixed playout delay after its first frame, as a player with a network cache does.
  */
 public final class PlayerProbe implements AutoCloseable {
 
@@ -60,6 +65,8 @@ public final class PlayerProbe implements AutoCloseable {
 
     private final URI url;
     private final double startBuffer;
+    /** Live: playback starts this long after the first frame, whatever was decoded by then; -1: by startBuffer. */
+    private final double playoutDelay;
     private final Process process;
     private final Process producer;
     private final long startNanos;
@@ -79,18 +86,21 @@ public final class PlayerProbe implements AutoCloseable {
     private int frames;
     private int stalls;
     private double stallSeconds;
+    /** Per frame: when it was decoded (nanoTime) and where its media ends (seconds of stream time). */
+    private final List<double[]> frameTimes = new ArrayList<>();
 
-    private PlayerProbe(URI url, double startBuffer, ProcessBuilder producerCommand, List<String> command)
-            throws IOException {
+    private PlayerProbe(URI url, double startBuffer, double playoutDelay, ProcessBuilder producerCommand,
+            List<String> command) throws IOException {
         this.url = url;
         this.startBuffer = startBuffer;
+        this.playoutDelay = playoutDelay;
         this.startNanos = System.nanoTime();
         if (producerCommand == null) {
             this.producer = null;
             this.process = new ProcessBuilder(command).start();
             process.getOutputStream().close();
         } else {
-            // the producer's standard output is ffmpeg's standard input; its errors go to ours
+            // the producer's standard output is ffmpeg's standard input (its errors go where the caller set)
             List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
                     producerCommand,
                     new ProcessBuilder(command)));
@@ -116,7 +126,7 @@ public final class PlayerProbe implements AutoCloseable {
      */
     public static PlayerProbe start(URI url, String map, double maxMediaSeconds, boolean realtime,
             double startBuffer) throws IOException {
-        return new PlayerProbe(url, startBuffer, null, ffmpeg(url.toString(), map, maxMediaSeconds, realtime));
+        return new PlayerProbe(url, startBuffer, -1, null, ffmpeg(url.toString(), map, maxMediaSeconds, realtime));
     }
 
     /**
@@ -127,7 +137,7 @@ public final class PlayerProbe implements AutoCloseable {
      */
     public static PlayerProbe startPiped(ProcessBuilder producer, URI url, String map, double maxMediaSeconds)
             throws IOException {
-        return new PlayerProbe(url, 0, producer, ffmpeg("pipe:0", map, maxMediaSeconds, false));
+        return new PlayerProbe(url, 0, -1, producer, ffmpeg("pipe:0", map, maxMediaSeconds, false));
     }
 
     /** The producer's process in a piped probe (to read its memory, say), or null. */
@@ -152,6 +162,33 @@ public final class PlayerProbe implements AutoCloseable {
         }
         cmd.addAll(List.of("-f", "framecrc", "-flush_packets", "1", "pipe:1"));
         return cmd;
+    }
+
+    /**
+     * Starts ffmpeg on a live stream: its first audio stream, decoded as it arrives, with the stream's own
+     * timestamps kept ({@code -copyts}); playback starts {@code playoutDelay} seconds after the first frame.
+     * A live stream has no end: {@link #stop} it.
+     */
+    public static PlayerProbe live(URI url, double playoutDelay) throws IOException {
+        if (playoutDelay < 0) {
+            throw new IllegalArgumentException("playout delay must be >= 0: " + playoutDelay);
+        }
+        List<String> cmd = List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-copyts", "-i",
+                url.toString(), "-map", "0:a:0", "-f", "framecrc", "-flush_packets", "1", "pipe:1");
+        return new PlayerProbe(url, 0, playoutDelay, null, cmd);
+    }
+
+    /**
+     * How far behind a live edge each decoded frame was, in seconds, in decoding order: the time it was
+     * decoded minus the moment the edge passed the frame's end, where the edge is at media time
+     * {@code t - originNanos} at time {@code t} (a source playing out in real time from media time 0 at
+     * {@code originNanos}). Meaningful for {@link #live} probes, whose timestamps are the stream's own;
+     * call it after {@link #stop} or {@link #await}.
+     */
+    public double[] behind(long originNanos) {
+        synchronized (frameTimes) {
+            return frameTimes.stream().mapToDouble(f -> (f[0] - originNanos) / 1e9 - f[1]).toArray();
+        }
     }
 
     /** When ffmpeg was started, on {@link System#nanoTime()}'s clock. */
@@ -217,7 +254,8 @@ public final class PlayerProbe implements AutoCloseable {
     // Killing ffmpeg mid-stream makes it complain about the input it was reading; that is ours, not a fault.
     private static List<String> withoutStopNoise(List<String> errs) {
         return errs.stream().filter(e -> !e.contains("Exiting normally") && !e.contains("received signal")
-                && !e.contains("Immediate exit")).toList();
+                && !e.contains("Immediate exit") && !e.equals("reading ffmpeg's frames: java.io.IOException: Stream closed"))
+                .toList();
     }
 
     private void readFrames() {
@@ -253,7 +291,14 @@ public final class PlayerProbe implements AutoCloseable {
         }
         lastPts = pts;
         lastDuration = duration;
+        synchronized (frameTimes) {
+            frameTimes.add(new double[] {now, (pts + duration) * timeBase});
+        }
         double mediaFromFirst = (pts - firstPts) * timeBase;
+        if (playbackStartNanos < 0 && playoutDelay >= 0) {
+            // a fixed playout delay: the first frame plays that long after it was decoded
+            playbackStartNanos = now + (long) (playoutDelay * 1e9);
+        }
         if (playbackStartNanos < 0) {
             if (mediaFromFirst + duration * timeBase >= startBuffer) {
                 // Playback starts now, at the first frame; frames decoded so far were early.

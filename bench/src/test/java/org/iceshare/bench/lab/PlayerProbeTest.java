@@ -84,6 +84,29 @@ class PlayerProbeTest {
         assertThat(r.stalls()).isZero();
     }
 
+    @Test
+    void aLivePlayerWithAPlayoutDelayStallsOnlyBeyondItAndTellsHowFarBehindEachFrameWas() throws Exception {
+        // 3 s of media come at once and play from 1 s after the first frame, until about 4 s; the rest
+        // comes at about 5 s: the player waits about 1 s. Each frame's lag is its decode time minus where its
+        // media ends, counted from the probe's start: the frames after the pause are decoded about 5 s in,
+        // so the last (media ending at 6 s) is about 1 s ahead of that clock, the first about at it.
+        HttpServer server = serve(5_000);
+        try {
+            PlayerProbe probe = PlayerProbe.live(url(server), 1.0);
+            PlayerProbe.Result r = probe.await(Duration.ofSeconds(30));
+            assertThat(r.clean()).as(r.toString()).isTrue();
+            assertThat(r.playbackStart() - r.firstFrame()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(r.stallSeconds()).as(r.toString()).isBetween(0.3, 2.0);
+            double[] behind = probe.behind(probe.startNanos());
+            assertThat(behind).hasSize(r.frames());
+            assertThat(behind[0]).as("the first frame").isBetween(-0.1, 5.0);
+            double drift = behind[behind.length - 1] - behind[0];
+            assertThat(drift).as("5 s of waiting for 6 s of media").isBetween(-2.0, 0.0);
+        } finally {
+            server.stop(0);
+        }
+    }
+
     /** Serves the tone; with a pause, sends the first half, waits, then the rest. */
     private static HttpServer serve(long pauseMillis) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

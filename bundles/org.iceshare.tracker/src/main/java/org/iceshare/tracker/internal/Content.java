@@ -673,6 +673,11 @@ abstract class Content implements ContentView {
         return m.demoted ? 1 : settings.window();
     }
 
+    /** How many pieces of {@code length} bytes {@code h} may serve at once in this content. */
+    int slots(Member h, int length) {
+        return h.servingSlots(length, settings.maxServing());
+    }
+
     /** Assigns one piece to a member, if a holder can serve it now; false when none can. */
     final boolean offer(Member m, int piece, long now, boolean urgent) {
         return offer(m, List.of(piece), now, urgent) > 0;
@@ -727,7 +732,7 @@ abstract class Content implements ContentView {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
-            if (h.serving >= h.servingSlots(slot.length, settings.maxServing())) {
+            if (h.serving >= slots(h, slot.length)) {
                 // a busy candidate is worth waiting for only if it has served someone: a staller that claims
                 // every piece and fills its slots would otherwise keep the source from seeding anything
                 if (h.proven) {
@@ -743,7 +748,7 @@ abstract class Content implements ContentView {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
-            boolean full = h.serving >= h.servingSlots(slot.length, settings.maxServing());
+            boolean full = h.serving >= slots(h, slot.length);
             if (h.source) {
                 // with neighbourhoods, the piece may already be on its way to this member's neighbours: the
                 // source waits for it to arrive there rather than upload it again (a waiting player does not)

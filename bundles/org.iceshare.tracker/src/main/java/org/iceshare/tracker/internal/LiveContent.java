@@ -81,6 +81,12 @@ final class LiveContent extends Content {
         return slot != null && slot.info.hashEquals(digest);
     }
 
+    /** Live pieces are due within seconds: see {@link Member#liveServingSlots}. */
+    @Override
+    int slots(Member h, int length) {
+        return h.liveServingSlots(length, settings.maxServing());
+    }
+
     @Override
     long assignmentTimeoutNanos() {
         return ASSIGNMENT_TIMEOUT_NANOS;
@@ -189,7 +195,44 @@ final class LiveContent extends Content {
                 }
             }
         }
-        planAll(System.nanoTime());
+        long now = System.nanoTime();
+        planAll(now);
+        seedUnsent(now);
+    }
+
+    /**
+     * Every piece only the source holds, and is sending to nobody, goes out from the source at once, to the
+     * member that relays best (measured upload first), even beyond that member's window of assignments. A
+     * planning step fills windows only, and when every member's window is full of pieces waiting on relays,
+     * a fresh piece waited too: the source idled. A source whose upload is near the stream's bitrate (the
+     * live bound r_max) has no spare upload to make up for an idle moment, so each one put the whole swarm
+     * further behind the live edge for good (the shaped lab: the source's link 80% busy, 30 s behind).
+     * At most one such assignment per piece: the swarm relays it from there.
+     */
+    void seedUnsent(long now) {
+        List<Member> relays = null;
+        for (LiveSlot slot : pieces.values()) {
+            if (slot.seeding > 0 || slot.servers() != 1 || !slot.holders.get(0).source) {
+                continue;
+            }
+            Member source = slot.holders.get(0);
+            if (source.serving >= slots(source, slot.length)) {
+                return; // no free slot at the source: the next verification or tick tries again
+            }
+            if (relays == null) {
+                relays = new ArrayList<>(members.values());
+                relays.removeIf(m -> !m.fetches() || m.demoted);
+                Collections.shuffle(relays, random);
+                relays.sort(Comparator.comparingDouble((Member m) -> -m.measuredRate).thenComparingDouble(m -> -m.rate));
+            }
+            for (Member m : relays) {
+                int i = slot.index;
+                if (m.start <= i && !m.have.has(i) && !m.claimed.has(i) && !m.assigned.containsKey(i)
+                        && offer(m, i, now, true)) {
+                    break;
+                }
+            }
+        }
     }
 
     /**
@@ -325,6 +368,7 @@ final class LiveContent extends Content {
     @Override
     void tick(long now, double seconds) {
         planAll(now);
+        seedUnsent(now);
     }
 
     private void planAll(long now) {

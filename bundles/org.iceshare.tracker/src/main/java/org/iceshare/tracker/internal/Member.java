@@ -175,6 +175,27 @@ final class Member {
         return (int) Math.max(1, Math.min(declared, fits));
     }
 
+    /**
+     * How many pieces of {@code pieceLength} bytes it may serve at once in a live stream, where a request not
+     * answered within 2 s is given up, fetched elsewhere and reported: {@link #servingSlots}, but once its
+     * upload is measured no more than that upload delivers in {@link #LIVE_HORIZON_SECONDS} (at least one).
+     * With the files' rule (the measured pieces per second plus one), a peer behind an uplink below the
+     * stream's bitrate (1 s per piece) always held two pieces, missed the second, and after three reports
+     * was demoted, so the swarm lost its upload (the shaped lab). Before a measurement the files' rule
+     * stands: holding unmeasured members to one piece slowed the spreading over unlimited loopback.
+     */
+    int liveServingSlots(int pieceLength, int maxServing) {
+        int slots = servingSlots(pieceLength, maxServing);
+        if (measuredRate <= 0 || pieceLength <= 0) {
+            return slots;
+        }
+        long fits = (long) Math.floor(measuredRate * LIVE_HORIZON_SECONDS / pieceLength);
+        return (int) Math.max(1, Math.min(slots, fits));
+    }
+
+    /** Live: the time within which a member should deliver everything it serves at once. */
+    static final double LIVE_HORIZON_SECONDS = 1.5;
+
     /** How far ahead of its measured upload a member is given serving work. */
     static final double SLOT_HORIZON_SECONDS = 1.0;
 

@@ -70,7 +70,7 @@ final class PlanMember implements MemberView {
 
     @Override
     public int slots(int pieceLength) {
-        return member.servingSlots(pieceLength, content.settings.maxServing());
+        return content.slots(member, pieceLength);
     }
 
     @Override

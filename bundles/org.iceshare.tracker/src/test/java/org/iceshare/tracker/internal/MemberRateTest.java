@@ -105,4 +105,27 @@ class MemberRateTest {
         fast.sampleRate(62 * MS);
         assertThat(fast.servingSlots(piece, 12)).isEqualTo(12);
     }
+
+    @Test
+    void liveSlotsFollowWhatTheMeasuredUploadDeliversInTheHorizon() {
+        Member m = member();
+        int piece = 5_000;
+        assertThat(m.liveServingSlots(piece, 12)).as("before a measurement: the files' rule").isEqualTo(12);
+        // measured at 5 kB/s, one piece a second: a second piece at once would take it past 1.5 s
+        m.serve(piece, 0);
+        m.served(piece, 1_000 * MS);
+        m.delivered(piece);
+        m.sampleRate(1_000 * MS);
+        assertThat(m.measuredRate).isCloseTo(5_000, within(1.0));
+        assertThat(m.servingSlots(piece, 12)).as("files: measured pieces plus one").isEqualTo(2);
+        assertThat(m.liveServingSlots(piece, 12)).isEqualTo(1);
+        // a fast member: 40 kB/s delivers 12 pieces in 1.5 s, held to the tracker's limit
+        Member fast = member();
+        fast.serve(40_000, 0);
+        fast.served(40_000, 1_000 * MS);
+        fast.delivered(40_000);
+        fast.sampleRate(1_000 * MS);
+        assertThat(fast.liveServingSlots(piece, 12)).isEqualTo(9); // files' rule: 40/5 + 1, below 12 * 1.5
+        assertThat(fast.liveServingSlots(piece, 4)).isEqualTo(4);
+    }
 }

@@ -729,6 +729,51 @@ class TrackerEngineTest {
     }
 
     /**
+     * A live source sends each piece as soon as it is cut, even when every member's window of assignments is
+     * full of pieces waiting elsewhere: with a window of 1, two listeners each wait on one piece, and the
+     * third piece still goes out from the source to one of them. (It used to wait until a window had room,
+     * and a source near the stream's bitrate never caught up with the time it idled.)
+     */
+    @Test
+    void aLiveSourceSendsEachFreshPieceEvenWhenEveryWindowIsFull() throws Exception {
+        tracker.close();
+        tracker = new TrackerEngine(new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 1, 12,
+                Duration.ofSeconds(60)), List.of(transport), planner::get);
+        tracker.start();
+        Client source = new Client(5000);
+        ContentId stream = ContentId.random();
+        source.send(new Publish(Manifest.live(stream, "radio.ogg", "audio/ogg", "ogg", "sha-256", 60_000_000L)));
+        source.next(Published.class);
+        List<Client> listeners = List.of(new Client(5001), new Client(5002));
+        for (Client c : listeners) {
+            c.send(new Join("radio.ogg"));
+            c.next(Joined.class);
+        }
+        Announce.Link headers = signed(stream, new Announce.Link(new ChainLink(0, 0, 0, 0, -1, "vorbis"),
+                ByteBuffer.wrap(new byte[] {'O', 'g', 'g', 'S'})), source.identity);
+        java.util.Map<Integer, PeerId> assigned = new java.util.concurrent.ConcurrentHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            Announce.Entry piece = signed(stream, new Announce.Entry(new PieceInfo(i, i * 100L, 100, hash(i, 7),
+                    i * 500_000L, (i + 1) * 500_000L, true, 0), 1L), source.identity);
+            source.send(new Announce(stream, List.of(piece), i == 0 ? List.of(headers) : List.of(), true));
+            int expected = i + 1;
+            // nobody verifies anything: the windows stay full of what was assigned
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                for (Client c : listeners) {
+                    for (IcetMessage msg; (msg = c.inbox.poll()) != null;) {
+                        if (msg instanceof Assign a) {
+                            a.entries().forEach(e -> assigned.put(e.piece(), e.source()));
+                        }
+                    }
+                }
+                return assigned.size() >= expected;
+            });
+        }
+        assertThat(assigned).as("every piece assigned once, from the source").containsOnlyKeys(0, 1, 2)
+                .allSatisfy((piece, from) -> assertThat(from).isEqualTo(source.id));
+    }
+
+    /**
      * With a bound of 2, six members fetch a file: each is sent only to the source and its neighbours, the
      * neighbourhoods stay bounded and symmetric, and a member that leaves is nobody's neighbour any more while
      * its ex-neighbours find others.

@@ -64,6 +64,8 @@ public final class LiveFeeder implements AutoCloseable {
     private final ArrayDeque<Due> queue = new ArrayDeque<>();
     private LiveCutter cutter;
     private long t0;
+    /** {@link #t0} for other threads: when media time 0 was due, or -1 before the start. */
+    private volatile long origin = -1;
     private int loopsLeft;
     private ByteBuffer input;
     private long latestDue;
@@ -131,6 +133,7 @@ public final class LiveFeeder implements AutoCloseable {
         clock.execute(() -> {
             cutter = c;
             t0 = System.nanoTime();
+            origin = t0;
             loopsLeft = loops;
             pump();
         });
@@ -193,6 +196,14 @@ public final class LiveFeeder implements AutoCloseable {
 
     private long elapsedMicros() {
         return (System.nanoTime() - t0) / 1000;
+    }
+
+    /**
+     * When the play-out started, on {@link System#nanoTime()}'s clock: media time {@code m} is due at
+     * {@code startNanos() + m}, which is where the live edge is. -1 until the feeder's clock ran.
+     */
+    public long startNanos() {
+        return origin;
     }
 
     /** Pieces handed to the feed so far. */
