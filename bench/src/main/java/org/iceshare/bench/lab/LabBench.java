@@ -78,7 +78,8 @@ public final class LabBench {
             String[] rest = java.util.Arrays.copyOfRange(args, 2, args.length);
             switch (args[1]) {
                 case "file" -> main(rest);
-                default -> throw new IllegalArgumentException("unknown scenario " + args[1] + " (known: file)");
+                case "stream" -> LabStream.main(rest);
+                default -> throw new IllegalArgumentException("unknown scenario " + args[1] + " (known: file, stream)");
             }
             return;
         }
