@@ -49,11 +49,13 @@ public final class LabStream {
     private String profileName = "heterogeneous";
     private int peers = 25;
     private int runs = 1;
-    private String mediaKind = "theora";
+    private String mediaKind = "vorbis";
     private int seconds = 60;
     private int mbps = 4;
     private int pieceKiB = 256;
-    private long pieceMillis = 0;
+    // 500 ms pieces (at least 16 KiB): at 256 KiB a piece of the q10 Vorbis file is 5.5 s of media, which
+    // a source at 1.5·b needs 3.7 s to send once
+    private long pieceMillis = 500;
     private double sourceFactor = 1.5;
     private long seed = 1;
     private boolean iceshare = true;
