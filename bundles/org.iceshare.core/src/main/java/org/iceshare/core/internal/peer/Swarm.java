@@ -402,6 +402,16 @@ final class Swarm implements UploadQueue.Held {
         scheduleSoon();
     }
 
+    /**
+     * A player reads this file from its start over the player endpoint: it plays the file as it arrives,
+     * so the clock runs ({@link #play}) unless the file is complete here or this peer published it.
+     */
+    void playerStarts() {
+        if (!source && !store.isComplete()) {
+            play();
+        }
+    }
+
     private boolean fileHeadersHere(int link) {
         var l = manifest.links().get(link);
         for (int i = l.firstPiece(); i < l.firstPiece() + l.headerPieces(); i++) {
