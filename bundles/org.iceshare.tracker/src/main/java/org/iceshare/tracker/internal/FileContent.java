@@ -35,6 +35,11 @@ final class FileContent extends Content {
     private static final int FULL_PLANS_PER_EVENT = 2;
     /** Pieces from a seek point on that a Seek assigns at once. */
     private static final int SEEK_READAHEAD = 4;
+    /**
+     * The tail a player reads before it plays from the start: ffmpeg's Ogg demuxer reads the last 64 KiB of
+     * a seekable input for the duration right after the headers, so a Seek to the start assigns it too.
+     */
+    static final long PLAYER_TAIL_BYTES = 65_536;
 
     private final Slot[] slots;
     private final Random random;
@@ -279,6 +284,15 @@ final class FileContent extends Content {
         List<Integer> wanted = new ArrayList<>();
         for (int i = link.firstPiece(); i < link.firstPiece() + link.headerPieces(); i++) {
             wanted.add(i);
+        }
+        if (target <= link.firstPiece() + link.headerPieces()) {
+            // a player at the start of a link reads the file's tail next, before its first data piece
+            for (int i = manifest.pieceAt(Math.max(0, manifest.length() - PLAYER_TAIL_BYTES)); i < slots.length;
+                    i++) {
+                if (!wanted.contains(i)) {
+                    wanted.add(i);
+                }
+            }
         }
         for (int i = target; i < Math.min(slots.length, target + SEEK_READAHEAD); i++) {
             if (!wanted.contains(i)) {

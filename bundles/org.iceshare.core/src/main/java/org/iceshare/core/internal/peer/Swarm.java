@@ -153,13 +153,14 @@ final class Swarm implements UploadQueue.Held {
 
     /**
      * How urgently a requested piece is needed, for the serving peer's queue: a file's header pieces (no
-     * player starts without them) are {@link Request#URGENT}; while something plays as it arrives, the
+     * player starts without them) are {@link Request#URGENT}, and while a player streams it the file's
+     * tail ({@link #PLAYER_TAIL_BYTES}); while something plays as it arrives, the
      * sooner a piece is due the higher (due within 1 s: 150, within 4 s: 100, later: 50); anything fetched
      * ahead of need is {@link Request#NORMAL}. Pieces a player is blocked on are URGENT (see
      * {@link #urgent}).
      */
     private int priority(int piece, long now) {
-        if (!live && piece < manifest.headerPieces()) {
+        if (!live && (piece < manifest.headerPieces() || playback != null && playerTail(piece))) {
             return Request.URGENT;
         }
         if (playback == null) {
@@ -167,6 +168,17 @@ final class Swarm implements UploadQueue.Held {
         }
         long due = playback.deadlineMillis(piece, now);
         return due < 1000 ? 150 : due < 4000 ? 100 : due == Long.MAX_VALUE ? Request.NORMAL : 50;
+    }
+
+    /**
+     * The tail a player reads right after the headers when it plays a file from the start (ffmpeg's Ogg
+     * demuxer reads the last 64 KiB of a seekable input for the duration): it is needed before the first
+     * data piece.
+     */
+    static final long PLAYER_TAIL_BYTES = 65_536;
+
+    private boolean playerTail(int piece) {
+        return manifest.piece(piece).end() > manifest.length() - PLAYER_TAIL_BYTES;
     }
 
     /**
@@ -388,7 +400,8 @@ final class Swarm implements UploadQueue.Held {
         playback = new Playback(store, this::fileHeadersHere, System.nanoTime());
         int first = manifest.headerPieces() < manifest.pieceCount() ? manifest.headerPieces() : 0;
         playback.start(first);
-        state.deadlines(p -> playback.deadlineMillis(p, System.nanoTime()));
+        // the tail is due at once: the player reads it before its first data piece
+        state.deadlines(p -> playerTail(p) ? 0 : playback.deadlineMillis(p, System.nanoTime()));
         state.playhead(first);
         long now = System.nanoTime();
         for (int i = first; i < manifest.pieceCount(); i++) {
