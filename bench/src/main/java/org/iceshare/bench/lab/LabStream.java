@@ -63,6 +63,8 @@ public final class LabStream {
     private String map = "0:a:0";
     private String planner = System.getProperty(SwarmFixture.PLANNER_PROPERTY, "rarest");
     private String libtorrentMode = "deadline";
+    /** libtorrent's piece size, KiB (a power of two); 0: the closest to IceShare's pieces. */
+    private int libtorrentPieceKiB = 0;
     private int timeoutSeconds = 600;
     private Path baselines = Path.of("bench/baselines");
 
@@ -109,6 +111,7 @@ public final class LabStream {
                     libtorrent = s.contains("libtorrent");
                 }
                 case "--libtorrent-mode" -> libtorrentMode = args[++i];
+                case "--libtorrent-piece-kib" -> libtorrentPieceKiB = Integer.parseInt(args[++i]);
                 case "--planner" -> planner = SwarmFixture.plannerNamed(args[++i]).name();
                 case "--timeout" -> timeoutSeconds = Integer.parseInt(args[++i]);
                 case "--baselines" -> baselines = Path.of(args[++i]);
@@ -157,7 +160,8 @@ public final class LabStream {
                 + "; first decoded frame from the player's start; a frame later than its media time after the "
                 + "first frame is a stall");
         System.out.println("lab: IceShare's tracker planner: " + planner + "; libtorrent in " + libtorrentMode
-                + " streaming mode, the same player model applied to its piece arrival times");
+                + " streaming mode with " + libtorrentPiece() + " KiB pieces, the same player model applied to its "
+                + "piece arrival times");
         System.out.println("lab: shaped by HTB on lo per address (tc); no delay or loss emulated (no netem); the "
                 + "players read from their own peer over 127.0.0.1, unshaped");
         Map<String, List<Outcome>> outcomes = new LinkedHashMap<>();
@@ -183,10 +187,10 @@ public final class LabStream {
         for (Map.Entry<String, List<Outcome>> e : outcomes.entrySet()) {
             List<Outcome> os = e.getValue();
             System.out.printf(Locale.ROOT, "LAB_STREAM system=%s profile=%s peers=%d media=%s bitrate=%.3fMbit/s "
-                    + "piece=%dKiB runs=%d first_frame_p50=%.3fs first_frame_p95=%.3fs first_frame_max=%.3fs "
+                    + "piece=%dKiB/%dms lt_piece=%dKiB runs=%d first_frame_p50=%.3fs first_frame_p95=%.3fs first_frame_max=%.3fs "
                     + "from_join_p95=%.3fs stalled_players=%s stall_s_max=%.3f continuity_min=%.4f suf=%.3f "
                     + "complete=%.2fs (medians over runs; p95s per run: %s)%n", e.getKey(), profileName, peers,
-                    mediaKind, bitrate * 8 / 1e6, pieceKiB, os.size(),
+                    mediaKind, bitrate * 8 / 1e6, pieceKiB, pieceMillis, libtorrentPiece(), os.size(),
                     median(os.stream().mapToDouble(o -> pct(o.firstFrames(), 50)).toArray()),
                     median(os.stream().mapToDouble(o -> pct(o.firstFrames(), 95)).toArray()),
                     median(os.stream().mapToDouble(o -> pct(o.firstFrames(), 100)).toArray()),
@@ -343,7 +347,7 @@ public final class LabStream {
 
     private Outcome libtorrentRun(Path script, Path media, long size) throws Exception {
         Path work = Files.createTempDirectory("iceshare-lab-stream-libtorrent");
-        int piece = pieceKiB * 1024;
+        int piece = libtorrentPiece() * 1024;
         int pieces = (int) ((size + piece - 1) / piece);
         // each piece's deadline: the media time of the first frame that needs it, from the first frame
         double[] due = new double[pieces];
@@ -352,7 +356,7 @@ public final class LabStream {
         }
         try {
             List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(), media.toString(),
-                    Integer.toString(peers), Integer.toString(pieceKiB), work.toString(), "--timeout",
+                    Integer.toString(peers), Integer.toString(piece / 1024), work.toString(), "--timeout",
                     Integer.toString(timeoutSeconds), "--source-address", profile.source().address().getHostAddress(),
                     "--peer-addresses", profile.peers().stream().map(l -> l.address().getHostAddress())
                             .collect(Collectors.joining(",")), "--stream", libtorrentMode, "--piece-due",
@@ -397,6 +401,24 @@ public final class LabStream {
         } finally {
             org.iceshare.bench.SwarmBench.delete(work);
         }
+    }
+
+    /**
+     * libtorrent's piece size in KiB: as given, else the power of two (16 KiB at least) closest to IceShare's
+     * data pieces (the size target, or the duration target at the file's bitrate when that is smaller).
+     */
+    private int libtorrentPiece() {
+        if (libtorrentPieceKiB > 0) {
+            return libtorrentPieceKiB;
+        }
+        double kib = pieceMillis > 0 ? Math.min(pieceKiB, bitrate * pieceMillis / 1000 / 1024) : pieceKiB;
+        int best = 16;
+        for (int p = 16; p <= 16384; p *= 2) {
+            if (Math.abs(Math.log(p / kib)) < Math.abs(Math.log(best / kib))) {
+                best = p;
+            }
+        }
+        return best;
     }
 
     /**
