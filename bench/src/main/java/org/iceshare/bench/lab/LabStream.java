@@ -378,7 +378,7 @@ public final class LabStream {
                             String[] kv = field.split("=", 2);
                             result.put(kv[0], kv.length > 1 ? kv[1] : "");
                         }
-                    } else if (!line.isBlank() && !line.startsWith("LIBTORRENT_")) {
+                    } else if (!line.isBlank() && !line.equals("LIBTORRENT_START") && !line.equals("LIBTORRENT_DONE")) {
                         System.out.println("  " + line);
                     }
                 }
