@@ -700,11 +700,14 @@ abstract class Content implements ContentView {
         Member source = null;
         int busy = 0;
         int pending = 0;
+        // a waiting player may take a holder's slot beyond its usual ones: its request is served first
+        // (URGENT), whereas the full slots hold pieces fetched ahead of need
+        int extra = urgent ? URGENT_EXTRA_SLOTS : 0;
         for (Member h : slot.candidates) {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
-            if (h.serving >= h.servingSlots(slot.length, settings.maxServing())) {
+            if (h.serving >= h.servingSlots(slot.length, settings.maxServing()) + extra) {
                 // a busy candidate is worth waiting for only if it has served someone: a staller that claims
                 // every piece and fills its slots would otherwise keep the source from seeding anything
                 if (h.proven) {
@@ -720,7 +723,7 @@ abstract class Content implements ContentView {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
-            boolean full = h.serving >= h.servingSlots(slot.length, settings.maxServing());
+            boolean full = h.serving >= h.servingSlots(slot.length, settings.maxServing()) + extra;
             if (h.source) {
                 // with neighbourhoods, the piece may already be on its way to this member's neighbours: the
                 // source waits for it to arrive there rather than upload it again (a waiting player does not)
@@ -755,6 +758,13 @@ abstract class Content implements ContentView {
         }
         return null;
     }
+
+    /**
+     * Serving slots a holder may have beyond its usual ones for pieces a player waits for (a Seek): its
+     * full slots hold pieces fetched ahead of need, which would otherwise keep a player waiting for
+     * seconds behind them (a flash crowd's first plans fill the source's slots).
+     */
+    static final int URGENT_EXTRA_SLOTS = 2;
 
     /** One server choice shown to the planner. */
     private record Choice(ContentView content, MemberView member, PieceView piece, List<MemberView> free, int busy,

@@ -293,14 +293,20 @@ class TrackerEngineTest {
                 .as("the header piece, the tail a player reads for the duration, then the first data pieces")
                 .containsExactly(0, 36, 37, 38, 39, 1, 2, 3, 4);
 
-        // a seek into the middle is no start: no tail (the source's serving slots left, 3 of 12, go to the
-        // header and the first pieces from the seek point)
+        // a seek into the middle is no start: no tail. The source has 12 serving slots, 9 of them taken: a
+        // waiting player may have 2 beyond them (Content.URGENT_EXTRA_SLOTS), so all 5 are assigned
         Client seeker = new Client(5002);
         seeker.send(new Join("tail.ogg"));
         seeker.next(Joined.class);
         seeker.send(Seek.toPiece(id, 20));
         assertThat(seeker.next(Assign.class).entries()).extracting(Assign.Entry::piece)
-                .containsExactly(0, 20, 21);
+                .containsExactly(0, 20, 21, 22, 23);
+        // and no more: with 14 pieces to serve, the source takes no further Seek
+        Client late = new Client(5003);
+        late.send(new Join("tail.ogg"));
+        late.next(Joined.class);
+        late.send(Seek.toPiece(id, 30));
+        noAssign(late);
     }
 
     @Test

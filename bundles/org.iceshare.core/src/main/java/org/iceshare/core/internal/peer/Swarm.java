@@ -68,8 +68,13 @@ final class Swarm implements UploadQueue.Held {
     /** Live players waiting for a first start point. */
     private final List<CompletableFuture<Integer>> startWaiters = new ArrayList<>();
     private final Set<PeerId> partners = new HashSet<>();
-    /** Pieces a Seek was sent for because a player waits and no source was assigned. */
-    private final Set<Integer> seekAsked = new HashSet<>();
+    /**
+     * Pieces a Seek was sent for because a player waits and no source was assigned, and when (nanos): the
+     * tracker assigns only from a holder with a free slot, so a Seek that found none is sent again after
+     * {@link #SEEK_AGAIN_NANOS}.
+     */
+    private final Map<Integer, Long> seekAsked = new HashMap<>();
+    static final long SEEK_AGAIN_NANOS = 250_000_000L;
     private boolean scheduleQueued;
     /** Live playback figures of a following peer; null for a file or a source. */
     Playback playback;
@@ -197,11 +202,25 @@ final class Swarm implements UploadQueue.Held {
             InFlight r = state.requestUrgent(piece, now);
             if (r != null) {
                 placed.add(r);
-            } else if (!state.hasSource(piece) && seekAsked.add(piece)) {
-                tracker.send(Seek.toPiece(manifest.id(), piece));
+            } else if (!state.hasSource(piece)) {
+                Long asked = seekAsked.get(piece);
+                if (asked == null || now - asked >= SEEK_AGAIN_NANOS) {
+                    seekAsked.put(piece, now);
+                    tracker.send(Seek.toPiece(manifest.id(), piece));
+                    seekAgainLater();
+                }
             }
         }
         return placed;
+    }
+
+    /** Looks at the waiting players again once a Seek may be sent again. */
+    private void seekAgainLater() {
+        try {
+            engine.exec().schedule(this::scheduleSoon, SEEK_AGAIN_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the peer stops
+        }
     }
 
     /** A player starts at a time: ask the tracker for that position's pieces, and play from there. */
@@ -378,7 +397,9 @@ final class Swarm implements UploadQueue.Held {
             return;
         }
         playback.count(now, state.end());
-        if (!live) {
+        // until playback starts, the player's reads move the playhead (headers, the tail, the first data
+        // pieces, each asked for with a Seek while it waits): the clock would pull it back to the start
+        if (!live && playback.started()) {
             int playing = Math.min(playback.playing(), manifest.pieceCount() - 1);
             if (playing >= 0 && playing != state.playhead()) {
                 state.playhead(playing);
