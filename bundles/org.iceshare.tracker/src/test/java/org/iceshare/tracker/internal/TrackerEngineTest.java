@@ -293,19 +293,21 @@ class TrackerEngineTest {
                 .as("the header piece, the tail a player reads for the duration, then the first data pieces")
                 .containsExactly(0, 36, 37, 38, 39, 1, 2, 3, 4);
 
-        // a seek into the middle is no start: no tail. The source has 12 serving slots, 9 of them taken: a
-        // waiting player may have 2 beyond them (Content.URGENT_EXTRA_SLOTS), so all 5 are assigned
+        // a seek into the middle is no start: no tail, and no slots beyond the source's 12 (9 taken) but
+        // for the header piece
         Client seeker = new Client(5002);
         seeker.send(new Join("tail.ogg"));
         seeker.next(Joined.class);
         seeker.send(Seek.toPiece(id, 20));
         assertThat(seeker.next(Assign.class).entries()).extracting(Assign.Entry::piece)
-                .containsExactly(0, 20, 21, 22, 23);
-        // and no more: with 14 pieces to serve, the source takes no further Seek
+                .containsExactly(0, 20, 21);
+        // the source is full now; a player starting from the start still gets 2 slots beyond (the header and
+        // the first tail piece: Content.URGENT_EXTRA_SLOTS), the rest of what it needs first waits
         Client late = new Client(5003);
         late.send(new Join("tail.ogg"));
         late.next(Joined.class);
-        late.send(Seek.toPiece(id, 30));
+        late.send(Seek.toPiece(id, 1));
+        assertThat(late.next(Assign.class).entries()).extracting(Assign.Entry::piece).containsExactly(0, 36);
         noAssign(late);
     }
 
