@@ -5,6 +5,7 @@ Usage: /usr/bin/python3 libtorrent_swarm.py MEDIA PEERS [PIECE_KIB] [WORK_DIR] [
                                             [--set NAME=VALUE ...] [--source-address A]
                                             [--peer-addresses A1,A2,...] [--join-at T1,T2,...]
                                             [--churn LEAVE:BACK:I,J,...;...]
+                                            [--stream deadline|sequential --piece-due D0,D1,...]
 
 For the shaped lab (bench/lab.sh), --source-address and --peer-addresses give the seeder and each
 downloader an address of its own: each session listens there and makes its outgoing connections from
@@ -14,6 +15,15 @@ dials the seeder and every downloader that joined before it once its torrent is 
 --churn makes downloaders I, J, ... leave LEAVE seconds after the clock starts (their torrent is removed,
 their files and session stay) and come back BACK seconds after it (the torrent is added again, checks
 what it has, and dials the others anew).
+
+--stream makes every downloader stream the file from its start, as a player on it would (the lab's
+"streaming a file" scenario, bench/lab.sh --scenario stream): `deadline` sets a deadline on every piece,
+its media time (--piece-due, seconds from the first frame, one per piece) after the downloader joins
+(set_piece_deadline: libtorrent's time-critical picker, what streaming clients on libtorrent use);
+`sequential` turns on set_sequential_download. Either way each downloader's piece arrival times
+(piece_finished_alert, seconds from its join) are printed, one line per downloader:
+  LIBTORRENT_PIECES I T0,T1,...
+and the caller applies its player model to them.
 
 Run it with the system /usr/bin/python3: the Debian python3-libtorrent module (libtorrent-rasterbar
 2.0.8, installed by bench/baselines/install.sh) is not visible to a pyenv python3.
@@ -86,7 +96,8 @@ import libtorrent as lt
 POLL_S = 0.05
 
 
-def session_settings(peers, utp, address='127.0.0.1'):
+def session_settings(peers, utp, address='127.0.0.1', pieces=False):
+    progress = lt.alert.category_t.piece_progress_notification if pieces else 0
     return {
         'listen_interfaces': f'{address}:0',
         # the source address of outgoing connections too: the lab shapes each address's upload
@@ -104,7 +115,7 @@ def session_settings(peers, utp, address='127.0.0.1'):
         'connection_speed': 500,
         'connections_limit': max(200, peers + 10),
         'alert_mask': (lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
-                       | lt.alert.category_t.performance_warning),
+                       | lt.alert.category_t.performance_warning | progress),
     }
 
 
@@ -167,7 +178,7 @@ def run(args, work):
             warnings[kind] = warnings.get(kind, 0) + 1
 
     def settings_for(address):
-        settings = session_settings(args.peers, args.utp, address)
+        settings = session_settings(args.peers, args.utp, address, pieces=bool(args.stream))
         for kv in args.set:
             key, value = kv.split('=', 1)
             old = lt.default_settings()[key]
@@ -195,6 +206,20 @@ def run(args, work):
         start = time.monotonic()
         print('LIBTORRENT_START', flush=True)  # for a caller sampling the links while the clock runs
         handles = [add(d, info, os.path.join(work, f'peer{i}')) for i, d in enumerate(downloaders)]
+        due = [float(d) for d in args.piece_due.split(',')] if args.piece_due else []
+        if args.stream == 'deadline' and len(due) != info.num_pieces():
+            raise RuntimeError(f'--piece-due has {len(due)} entries for {info.num_pieces()} pieces')
+        arrived = [[None] * info.num_pieces() for _ in handles]  # streaming: each piece's arrival, from the join
+        joined_at = [None] * args.peers
+
+        def stream(i, h):
+            # a player starts on this downloader now: it wants the file in order, by media time
+            joined_at[i] = time.monotonic()
+            if args.stream == 'sequential':
+                h.set_sequential_download(True)
+            elif args.stream == 'deadline':
+                for p, d in enumerate(due):
+                    h.set_piece_deadline(p, int(d * 1000))
         started = [False] * args.peers
         dialled = []  # downloaders that joined, in order
         offline = set()  # downloaders that left and are not back yet
@@ -231,6 +256,8 @@ def run(args, work):
                 if not started[i] and now - start >= joins[i]:
                     h.resume()
                     started[i] = True
+                    if args.stream:
+                        stream(i, h)
             for i, h in enumerate(handles):
                 if started[i] and i not in dialled and i not in offline and h.status(0).state in (
                         lt.torrent_status.downloading, lt.torrent_status.seeding, lt.torrent_status.finished):
@@ -242,8 +269,10 @@ def run(args, work):
         if max(joins) == 0:
             # a flash crowd: all start at once and dial as soon as all are past checking, without asking
             # each torrent for its status again (status() waits for the session's network thread)
-            for h in handles:
+            for i, h in enumerate(handles):
                 h.resume()
+                if args.stream:
+                    stream(i, h)
             started = [True] * args.peers
             wait_state(handles, lambda s: s in (lt.torrent_status.downloading, lt.torrent_status.seeding,
                                                 lt.torrent_status.finished), deadline, 'downloader start')
@@ -269,6 +298,8 @@ def run(args, work):
                     note(a)
                     if isinstance(a, lt.torrent_finished_alert) and done[i] is None:
                         done[i] = now - start
+                    elif isinstance(a, lt.piece_finished_alert) and args.stream and arrived[i][a.piece_index] is None:
+                        arrived[i][a.piece_index] = now - joined_at[i]
             for a in seeder.pop_alerts():
                 note(a)
             if events:
@@ -293,6 +324,19 @@ def run(args, work):
             if not same_bytes(media, copy):
                 raise RuntimeError(f'copy at peer{i} differs from the file')
 
+        if args.stream:
+            # a piece's alert may come a poll after its torrent's finished alert
+            settle = time.monotonic() + 2
+            while any(None in a for a in arrived) and time.monotonic() < settle:
+                for i, d in enumerate(downloaders):
+                    for a in d.pop_alerts():
+                        if isinstance(a, lt.piece_finished_alert) and arrived[i][a.piece_index] is None:
+                            arrived[i][a.piece_index] = time.monotonic() - joined_at[i]
+                time.sleep(POLL_S)
+            for i, a in enumerate(arrived):
+                if None in a:
+                    raise RuntimeError(f'downloader {i}: no piece_finished_alert for piece {a.index(None)}')
+                print(f'LIBTORRENT_PIECES {i} ' + ','.join(f'{t:.3f}' for t in a), flush=True)
         times = ','.join(f'{t:.2f}' for t in done)
         ups = ','.join(str(s.total_payload_upload) for s in stats)  # since each one's last (re)join
         done = sorted(done)
@@ -336,6 +380,11 @@ def main():
                     help='seconds after the clock starts at which each downloader joins (default all at 0)')
     ap.add_argument('--churn', default=None, metavar='LEAVE:BACK:I,J,...;...',
                     help='downloaders I, J, ... leave at LEAVE and come back at BACK seconds after the clock starts')
+    ap.add_argument('--stream', choices=['deadline', 'sequential'], default=None,
+                    help='every downloader streams the file from its start (piece deadlines or sequential order) '
+                         'and its piece arrival times are printed')
+    ap.add_argument('--piece-due', default=None, metavar='D0,D1,...',
+                    help='with --stream deadline: each piece\'s media time in seconds, its deadline after the join')
     args = ap.parse_args()
     if args.peers < 1 or args.piece_kib < 16 or args.piece_kib & (args.piece_kib - 1):
         ap.error('peers must be >= 1 and the piece size a power of two >= 16 KiB')

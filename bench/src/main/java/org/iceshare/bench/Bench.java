@@ -52,6 +52,7 @@ public final class Bench {
                 System.out.println("             [--kinds claims,flips,reports,impostor,stall]   (hostile peers mixed "
                         + "in, against the same swarm without them)");
                 org.iceshare.bench.lab.LabBench.usage();
+                org.iceshare.bench.lab.LabStream.usage();
                 System.out.println("       java -jar iceshare-bench.jar peer --name N --address IP --tracker HOST:PORT "
                         + "--url ICET_URL --storage DIR   (one lab peer in its own JVM; lab --jvms starts them)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");

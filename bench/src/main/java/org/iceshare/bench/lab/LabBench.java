@@ -98,7 +98,9 @@ public final class LabBench {
             switch (args[1]) {
                 case "file" -> main(rest);
                 case "live" -> LabLive.main(rest);
-                default -> throw new IllegalArgumentException("unknown scenario " + args[1] + " (known: file, live)");
+                case "stream" -> LabStream.main(rest);
+                default -> throw new IllegalArgumentException("unknown scenario " + args[1]
+                        + " (known: file, live, stream)");
             }
             return;
         }

@@ -657,7 +657,7 @@ abstract class Content implements ContentView {
         int length = shortestPiece();
         for (Member h : members.values()) {
             if (h != m && h.canServe() && m.mayFetchFrom(h) && (h.have.count() > 0 || h.claimed.count() > 0)
-                    && h.serving < h.servingSlots(length, settings.maxServing())) {
+                    && h.serving < slots(h, length)) {
                 return true;
             }
         }
@@ -689,6 +689,14 @@ abstract class Content implements ContentView {
      * @return how many were assigned
      */
     final int offer(Member m, List<Integer> pieces, long now, boolean urgent) {
+        return offer(m, pieces, now, urgent, java.util.Set.of());
+    }
+
+    /**
+     * As above; the pieces in {@code startup} (those a player needs before it can play at all) may take
+     * {@link #URGENT_EXTRA_SLOTS} serving slots beyond a holder's full ones.
+     */
+    final int offer(Member m, List<Integer> pieces, long now, boolean urgent, java.util.Set<Integer> startup) {
         Planner planner = tracker.planner();
         if (!m.fetches() || planner == null) {
             return 0;
@@ -699,7 +707,8 @@ abstract class Content implements ContentView {
             if (m.have.has(piece) || m.claimed.has(piece) || m.assigned.containsKey(piece)) {
                 continue;
             }
-            Member server = chooseServer(planner, piece, m, now, urgent);
+            Member server = chooseServer(planner, piece, m, now, urgent,
+                    startup.contains(piece) ? URGENT_EXTRA_SLOTS : 0);
             if (server != null) {
                 assign(m, piece, server, now, batch);
             }
@@ -719,6 +728,11 @@ abstract class Content implements ContentView {
      * ({@link #neighbourFetches}, {@link #spreading}). Null when none may, or the planner has the member wait.
      */
     final Member chooseServer(Planner planner, int piece, Member m, long now, boolean urgent) {
+        return chooseServer(planner, piece, m, now, urgent, 0);
+    }
+
+    /** As above, a holder counting as free up to {@code extra} slots beyond its full ones. */
+    final Member chooseServer(Planner planner, int piece, Member m, long now, boolean urgent, int extra) {
         Slot slot = slot(piece);
         if (slot == null) {
             return null;
@@ -732,7 +746,7 @@ abstract class Content implements ContentView {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
-            if (h.serving >= slots(h, slot.length)) {
+            if (h.serving >= slots(h, slot.length) + extra) {
                 // a busy candidate is worth waiting for only if it has served someone: a staller that claims
                 // every piece and fills its slots would otherwise keep the source from seeding anything
                 if (h.proven) {
@@ -748,7 +762,7 @@ abstract class Content implements ContentView {
             if (h == m || !h.canServe() || m.avoids(piece, h.id, now) || !m.mayFetchFrom(h)) {
                 continue;
             }
-            boolean full = h.serving >= slots(h, slot.length);
+            boolean full = h.serving >= slots(h, slot.length) + extra;
             if (h.source) {
                 // with neighbourhoods, the piece may already be on its way to this member's neighbours: the
                 // source waits for it to arrive there rather than upload it again (a waiting player does not)
@@ -783,6 +797,16 @@ abstract class Content implements ContentView {
         }
         return null;
     }
+
+    /**
+     * Serving slots a holder may have beyond its usual ones for the pieces a player needs before it can play
+     * at all (a Seek to a start: the headers, the tail players read, the first data piece): its full slots
+     * hold pieces fetched ahead of need, which would otherwise keep the player waiting for seconds behind
+     * them (a flash crowd's first plans fill the source's slots). Only those: when every blocked piece of
+     * every player took extra slots, the source served more copies (SUF 1.6 to 2.0 with 10 players in
+     * the lab) and the players stalled more.
+     */
+    static final int URGENT_EXTRA_SLOTS = 2;
 
     /** One server choice shown to the planner. */
     private record Choice(ContentView content, MemberView member, PieceView piece, List<MemberView> free, int busy,

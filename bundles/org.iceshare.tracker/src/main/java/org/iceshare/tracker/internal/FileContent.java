@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
@@ -35,6 +37,11 @@ final class FileContent extends Content {
     private static final int FULL_PLANS_PER_EVENT = 2;
     /** Pieces from a seek point on that a Seek assigns at once. */
     private static final int SEEK_READAHEAD = 4;
+    /**
+     * The tail a player reads before it plays from the start: ffmpeg's Ogg demuxer reads the last 64 KiB of
+     * a seekable input for the duration right after the headers, so a Seek to the start assigns it too.
+     */
+    static final long PLAYER_TAIL_BYTES = 65_536;
 
     private final Slot[] slots;
     private final Random random;
@@ -285,13 +292,26 @@ final class FileContent extends Content {
         for (int i = link.firstPiece(); i < link.firstPiece() + link.headerPieces(); i++) {
             wanted.add(i);
         }
+        // what a player needs before it plays at all may take extra slots (Content.URGENT_EXTRA_SLOTS)
+        Set<Integer> startup = new HashSet<>(wanted);
+        int tail = manifest.pieceAt(Math.max(0, manifest.length() - PLAYER_TAIL_BYTES));
+        if (target <= link.firstPiece() + link.headerPieces() || target >= tail) {
+            // a player at the start of a link reads the file's tail next, before its first data piece
+            for (int i = tail; i < slots.length; i++) {
+                if (!wanted.contains(i)) {
+                    wanted.add(i);
+                }
+                startup.add(i);
+            }
+            startup.add(Math.min(slots.length - 1, link.firstPiece() + link.headerPieces()));
+        }
         for (int i = target; i < Math.min(slots.length, target + SEEK_READAHEAD); i++) {
             if (!wanted.contains(i)) {
                 wanted.add(i);
             }
         }
         long now = System.nanoTime();
-        offer(m, wanted, now, true);
+        offer(m, wanted, now, true, startup);
         plan(m, now);
     }
 

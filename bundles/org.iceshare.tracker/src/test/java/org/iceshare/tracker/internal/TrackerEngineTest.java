@@ -31,6 +31,7 @@ import org.iceshare.api.icet.Peers;
 import org.iceshare.api.icet.Ping;
 import org.iceshare.api.icet.Pong;
 import org.iceshare.api.icet.Publish;
+import org.iceshare.api.icet.Seek;
 import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Role;
@@ -305,6 +306,66 @@ class TrackerEngineTest {
             assertThat(e.source()).isEqualTo(b.id);
         });
         assertThat(counting.orders.get()).isPositive();
+    }
+
+    /** Plans nothing on its own (only a Seek assigns), and serves from the first holder offered. */
+    private record SeekOnly() implements org.iceshare.api.planner.Planner {
+        @Override
+        public String name() {
+            return "seek-only";
+        }
+
+        @Override
+        public int[] order(org.iceshare.api.planner.ContentView content, org.iceshare.api.planner.MemberView member,
+                int[] wanted) {
+            return new int[0];
+        }
+
+        @Override
+        public org.iceshare.api.planner.MemberView server(org.iceshare.api.planner.ServerChoice choice) {
+            return choice.free().get(0);
+        }
+    }
+
+    @Test
+    void aSeekToTheStartAssignsTheHeadersTheTailPlayersReadAndTheFirstPieces() throws Exception {
+        // 40 pieces of 20,000 bytes: the last 64 KiB lie in pieces 36 to 39
+        List<PieceInfo> list = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            list.add(new PieceInfo(i, i * 20_000L, 20_000, hash(i, 7)));
+        }
+        Manifest m = Manifest.derived("tail.ogg", "audio/ogg", "ogg", "sha-256", 800_000, 1, list);
+        planner.set(new SeekOnly());
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client player = new Client(5001);
+        player.send(new Join("tail.ogg"));
+        ContentId id = player.next(Joined.class).manifest().id();
+        assertThat(player.inbox.poll(300, TimeUnit.MILLISECONDS)).as("nothing planned before the Seek").isNull();
+
+        player.send(Seek.toPiece(id, 1));
+        Assign a = player.next(Assign.class);
+        assertThat(a.entries()).extracting(Assign.Entry::piece)
+                .as("the header piece, the tail a player reads for the duration, then the first data pieces")
+                .containsExactly(0, 36, 37, 38, 39, 1, 2, 3, 4);
+
+        // a seek into the middle is no start: no tail, and no slots beyond the source's 12 (9 taken) but
+        // for the header piece
+        Client seeker = new Client(5002);
+        seeker.send(new Join("tail.ogg"));
+        seeker.next(Joined.class);
+        seeker.send(Seek.toPiece(id, 20));
+        assertThat(seeker.next(Assign.class).entries()).extracting(Assign.Entry::piece)
+                .containsExactly(0, 20, 21);
+        // the source is full now; a player starting from the start still gets 2 slots beyond (the header and
+        // the first tail piece: Content.URGENT_EXTRA_SLOTS), the rest of what it needs first waits
+        Client late = new Client(5003);
+        late.send(new Join("tail.ogg"));
+        late.next(Joined.class);
+        late.send(Seek.toPiece(id, 1));
+        assertThat(late.next(Assign.class).entries()).extracting(Assign.Entry::piece).containsExactly(0, 36);
+        noAssign(late);
     }
 
     @Test

@@ -128,6 +128,11 @@ final class Playback {
         }
     }
 
+    /** Whether playback started (the clock is anchored at a start point). */
+    boolean started() {
+        return anchored;
+    }
+
     /** The next piece to play: the first whose deadline has not passed (the start piece before playing). */
     int playing() {
         return nextToCount;

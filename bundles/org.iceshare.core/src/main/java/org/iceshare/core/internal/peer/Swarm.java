@@ -68,8 +68,13 @@ final class Swarm implements UploadQueue.Held {
     /** Live players waiting for a first start point. */
     private final List<CompletableFuture<Integer>> startWaiters = new ArrayList<>();
     private final Set<PeerId> partners = new HashSet<>();
-    /** Pieces a Seek was sent for because a player waits and no source was assigned. */
-    private final Set<Integer> seekAsked = new HashSet<>();
+    /**
+     * Pieces a Seek was sent for because a player waits and no source was assigned, and when (nanos): the
+     * tracker assigns only from a holder with a free slot, so a Seek that found none is sent again after
+     * {@link #SEEK_AGAIN_NANOS}.
+     */
+    private final Map<Integer, Long> seekAsked = new HashMap<>();
+    static final long SEEK_AGAIN_NANOS = 250_000_000L;
     private boolean scheduleQueued;
     /** Live playback figures of a following peer; null for a file or a source. */
     Playback playback;
@@ -153,13 +158,14 @@ final class Swarm implements UploadQueue.Held {
 
     /**
      * How urgently a requested piece is needed, for the serving peer's queue: a file's header pieces (no
-     * player starts without them) are {@link Request#URGENT}; while something plays as it arrives, the
+     * player starts without them) are {@link Request#URGENT}, and while a player streams it the file's
+     * tail ({@link #PLAYER_TAIL_BYTES}); while something plays as it arrives, the
      * sooner a piece is due the higher (due within 1 s: 150, within 4 s: 100, later: 50); anything fetched
      * ahead of need is {@link Request#NORMAL}. Pieces a player is blocked on are URGENT (see
      * {@link #urgent}).
      */
     private int priority(int piece, long now) {
-        if (!live && piece < manifest.headerPieces()) {
+        if (!live && (piece < manifest.headerPieces() || playback != null && playerTail(piece))) {
             return Request.URGENT;
         }
         if (playback == null) {
@@ -167,6 +173,17 @@ final class Swarm implements UploadQueue.Held {
         }
         long due = playback.deadlineMillis(piece, now);
         return due < 1000 ? 150 : due < 4000 ? 100 : due == Long.MAX_VALUE ? Request.NORMAL : 50;
+    }
+
+    /**
+     * The tail a player reads right after the headers when it plays a file from the start (ffmpeg's Ogg
+     * demuxer reads the last 64 KiB of a seekable input for the duration): it is needed before the first
+     * data piece.
+     */
+    static final long PLAYER_TAIL_BYTES = 65_536;
+
+    private boolean playerTail(int piece) {
+        return manifest.piece(piece).end() > manifest.length() - PLAYER_TAIL_BYTES;
     }
 
     /**
@@ -185,11 +202,25 @@ final class Swarm implements UploadQueue.Held {
             InFlight r = state.requestUrgent(piece, now);
             if (r != null) {
                 placed.add(r);
-            } else if (!state.hasSource(piece) && seekAsked.add(piece)) {
-                tracker.send(Seek.toPiece(manifest.id(), piece));
+            } else if (!state.hasSource(piece)) {
+                Long asked = seekAsked.get(piece);
+                if (asked == null || now - asked >= SEEK_AGAIN_NANOS) {
+                    seekAsked.put(piece, now);
+                    tracker.send(Seek.toPiece(manifest.id(), piece));
+                    seekAgainLater();
+                }
             }
         }
         return placed;
+    }
+
+    /** Looks at the waiting players again once a Seek may be sent again. */
+    private void seekAgainLater() {
+        try {
+            engine.exec().schedule(this::scheduleSoon, SEEK_AGAIN_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the peer stops
+        }
     }
 
     /** A player starts at a time: ask the tracker for that position's pieces, and play from there. */
@@ -366,7 +397,9 @@ final class Swarm implements UploadQueue.Held {
             return;
         }
         playback.count(now, state.end());
-        if (!live) {
+        // until playback starts, the player's reads move the playhead (headers, the tail, the first data
+        // pieces, each asked for with a Seek while it waits): the clock would pull it back to the start
+        if (!live && playback.started()) {
             int playing = Math.min(playback.playing(), manifest.pieceCount() - 1);
             if (playing >= 0 && playing != state.playhead()) {
                 state.playhead(playing);
@@ -388,7 +421,8 @@ final class Swarm implements UploadQueue.Held {
         playback = new Playback(store, this::fileHeadersHere, System.nanoTime());
         int first = manifest.headerPieces() < manifest.pieceCount() ? manifest.headerPieces() : 0;
         playback.start(first);
-        state.deadlines(p -> playback.deadlineMillis(p, System.nanoTime()));
+        // the tail is due at once: the player reads it before its first data piece
+        state.deadlines(p -> playerTail(p) ? 0 : playback.deadlineMillis(p, System.nanoTime()));
         state.playhead(first);
         long now = System.nanoTime();
         for (int i = first; i < manifest.pieceCount(); i++) {
@@ -400,6 +434,16 @@ final class Swarm implements UploadQueue.Held {
             tracker.send(Seek.toPiece(manifest.id(), first));
         }
         scheduleSoon();
+    }
+
+    /**
+     * A player reads this file from its start over the player endpoint: it plays the file as it arrives,
+     * so the clock runs ({@link #play}) unless the file is complete here or this peer published it.
+     */
+    void playerStarts() {
+        if (!source && !store.isComplete()) {
+            play();
+        }
     }
 
     private boolean fileHeadersHere(int link) {

@@ -519,11 +519,18 @@ final class Swarms implements PlayerSource {
         });
     }
 
-    /** A player reads from this piece on. Any thread. */
+    /**
+     * A player reads from this piece on. A player that reads a file from its start (its headers) plays it
+     * as it arrives, so the swarm runs the playback clock, as {@link #play} does: without it the pieces
+     * came in rarest-first order and only the one the player was blocked on was hurried. Any thread.
+     */
     @Override
     public void playhead(ContentId content, int piece) {
         engine.execute(() -> {
             Swarm s = map.get(content);
+            if (s != null && !s.live && piece <= s.manifest.headerPieces()) {
+                s.playerStarts();
+            }
             if (s != null && s.state.playhead() != piece) {
                 s.state.playhead(piece);
                 s.scheduleSoon();
