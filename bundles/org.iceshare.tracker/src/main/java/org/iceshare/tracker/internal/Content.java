@@ -338,6 +338,10 @@ abstract class Content implements ContentView {
             server.uploaded += len;
             server.rateWindowBytes += len;
             server.delivered(len);
+            if (server.measuredRate == 0) {
+                // its first delivery: measure it now rather than at the next tick, so that its slots open up
+                server.sampleRate(System.nanoTime());
+            }
             m.downloaded += len;
             totalUploaded += len;
             if (server.source) {
