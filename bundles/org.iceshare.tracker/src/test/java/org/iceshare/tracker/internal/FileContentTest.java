@@ -1,0 +1,179 @@
+package org.iceshare.tracker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.iceshare.api.swarm.Endpoint;
+import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PeerInfo;
+import org.iceshare.api.swarm.PieceInfo;
+import org.iceshare.api.planner.ContentView;
+import org.iceshare.api.planner.MemberView;
+import org.iceshare.api.planner.PieceOrder;
+import org.iceshare.api.planner.Planner;
+import org.iceshare.api.planner.ServerChoice;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A file's planning on the tracker, driven directly (no sockets, no tick): the sessions have no connection,
+ * so what the tracker would send is read from the members' assignments.
+ */
+class FileContentTest {
+    private static final int PIECES = 4;
+
+    private TrackerEngine tracker;
+    private Manifest manifest;
+    private FileContent content;
+    private int port = 6000;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TrackerSettings settings = new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 16, 12,
+                Duration.ofSeconds(60));
+        tracker = new TrackerEngine(settings, List.of(), MembersOnly::new);
+        List<PieceInfo> list = new ArrayList<>();
+        for (int i = 0; i < PIECES; i++) {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(ByteBuffer.allocate(4).putInt(i).array());
+            list.add(new PieceInfo(i, i * 1000L, 1000, hash));
+        }
+        manifest = Manifest.derived("f.ogg", "audio/ogg", "ogg", "sha-256", PIECES * 1000L, 1, list);
+        content = new FileContent(tracker, manifest, settings, new Random(1));
+    }
+
+    @AfterEach
+    void tearDown() {
+        tracker.close();
+    }
+
+    /**
+     * Rarest first, served by a member whenever one may, never by the source once a member holds the piece:
+     * what a member is given then depends on the tracker's order and slots only.
+     */
+    private static final class MembersOnly implements Planner {
+        private final Random random = new Random(2);
+
+        @Override
+        public String name() {
+            return "members-only";
+        }
+
+        @Override
+        public int[] order(ContentView content, MemberView member, int[] wanted) {
+            return PieceOrder.rarestFirst(content, member, wanted, random);
+        }
+
+        @Override
+        public MemberView server(ServerChoice choice) {
+            MemberView source = null;
+            for (MemberView s : choice.free()) {
+                if (!s.source()) {
+                    return s;
+                }
+                source = s;
+            }
+            return choice.piece().holders() > 1 ? null : source;
+        }
+    }
+
+    private ClientSession session(long uploadCap) {
+        ClientSession s = new ClientSession(null);
+        s.id = PeerId.random();
+        int p = port++;
+        s.info = new PeerInfo(s.id, "127.0.0.1", p, List.of(new Endpoint("tcp", p)));
+        s.uploadCap = uploadCap;
+        return s;
+    }
+
+    private Member member(ClientSession s) {
+        return content.members.get(s.id);
+    }
+
+    private long assignedFrom(ClientSession m, ClientSession server) {
+        return member(m).assigned.values().stream().filter(a -> a.from().equals(server.id)).count();
+    }
+
+    /**
+     * A verification frees a slot of its server: {@code refill} hands the free slots to the members waiting
+     * for work at once, the furthest behind first, each the rarest piece the server holds that it lacks, and
+     * no more than the server's slots.
+     */
+    @Test
+    void refillHandsAServersFreeSlotsToTheMembersFurthestBehind() {
+        ClientSession source = session(0);
+        content.publish(source);
+        // a holder of every piece with a tiny cap: one serving slot (1 B/s over the 2 s horizon)
+        ClientSession holder = session(1);
+        content.join(holder);
+        assertThat(member(holder).assigned).hasSize(PIECES);
+        for (int i = 0; i < PIECES; i++) {
+            content.verified(holder, i, source.id, manifest.piece(i).hash());
+        }
+        // it claims them (a candidate server) until a member it serves verifies one
+        assertThat(member(holder).claimed.count()).isEqualTo(PIECES);
+
+        // the first to join takes the holder's one slot; the next two wait (this planner never uses the source here)
+        ClientSession ahead = session(0);
+        content.join(ahead);
+        assertThat(assignedFrom(ahead, holder)).isEqualTo(1);
+        assertThat(member(ahead).assigned).hasSize(1);
+        ClientSession b = session(0);
+        ClientSession c = session(0);
+        content.join(b);
+        content.join(c);
+        assertThat(member(b).assigned).isEmpty();
+        assertThat(member(c).assigned).isEmpty();
+
+        // the holder's uplink turns out faster: 3 slots (1500 B/s over 2 s, pieces of 1000 B), one in use
+        holder.uploadCap = 1500;
+        content.refill(member(holder), System.nanoTime());
+        assertThat(member(holder).serving).isEqualTo(3);
+        assertThat(assignedFrom(b, holder)).as("furthest behind first").isEqualTo(1);
+        assertThat(assignedFrom(c, holder)).as("furthest behind first").isEqualTo(1);
+        assertThat(assignedFrom(ahead, holder)).as("one piece ahead: after those with none").isEqualTo(1);
+
+        // with every slot taken, a refill assigns nothing more
+        content.refill(member(holder), System.nanoTime());
+        assertThat(member(holder).serving).isEqualTo(3);
+        assertThat(member(ahead).assigned).hasSize(1);
+    }
+
+    /** A member that fetched its pieces and serves nothing is planned after one that serves, even further behind. */
+    @Test
+    void aFreeRiderIsPlannedAfterTheMembersThatServe() {
+        ClientSession source = session(0);
+        content.publish(source);
+        ClientSession holder = session(1);
+        content.join(holder);
+        for (int i = 0; i < PIECES; i++) {
+            content.verified(holder, i, source.id, manifest.piece(i).hash());
+        }
+        // fetched pieces from the holder and uploaded nothing: fewer pieces would put it first, its ratio last
+        ClientSession rider = session(0);
+        content.join(rider);
+        // a newcomer that already holds a piece (it says so, as a restarted member does): one piece ahead
+        ClientSession newcomer = session(0);
+        content.join(newcomer);
+        content.verified(newcomer, PIECES - 1, newcomer.id, manifest.piece(PIECES - 1).hash());
+        assertThat(member(rider).assigned).hasSize(1);
+        tracker.credit(holder.id, rider.id, FileContent.FREE_RIDE_PIECES * 1000L);
+        member(rider).downloaded = FileContent.FREE_RIDE_PIECES * 1000L;
+        assertThat(member(newcomer).assigned).isEmpty();
+
+        // the holder's assignment to the rider ends: its freed slot goes to the newcomer, though it is ahead
+        int piece = member(rider).assigned.keySet().iterator().next();
+        member(rider).assigned.remove(piece);
+        content.release(piece, holder.id);
+        content.refill(member(holder), System.nanoTime());
+        assertThat(assignedFrom(newcomer, holder)).isEqualTo(1);
+        assertThat(member(rider).assigned).isEmpty();
+    }
+}
