@@ -203,14 +203,22 @@ final class FileContent extends Content {
     private int rarestFrom(Member server, Member m, long now) {
         int best = -1;
         int bestAvailability = Integer.MAX_VALUE;
+        int ties = 0;
         for (int i = 0; i < slots.length; i++) {
             boolean held = server.have.has(i) || server.claimed.has(i) && !server.unasked.has(i);
-            if (held && !m.have.has(i) && !m.claimed.has(i) && !m.assigned.containsKey(i)
-                    && !m.avoids(i, server.id, now)) {
+            // the source sends a piece once: one already on its way from it is not offered again (it is as rare
+            // as an unsent one, and every waiting member looked at took it and was refused, so a freed source
+            // slot stayed empty for half a second in the shaped lab's first seconds)
+            if (held && !(server.source && slots[i].seeding > 0) && !m.have.has(i) && !m.claimed.has(i)
+                    && !m.assigned.containsKey(i) && !m.avoids(i, server.id, now)) {
                 int availability = slots[i].availability();
                 if (availability < bestAvailability) {
                     best = i;
                     bestAvailability = availability;
+                    ties = 1;
+                } else if (availability == bestAvailability && random.nextInt(++ties) == 0) {
+                    // random among the equally rare, so that the members looked at are not all offered one piece
+                    best = i;
                 }
             }
         }

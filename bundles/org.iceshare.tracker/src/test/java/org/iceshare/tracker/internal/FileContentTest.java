@@ -35,17 +35,23 @@ class FileContentTest {
     private FileContent content;
     private int port = 6000;
 
+    private TrackerSettings settings;
+
     @BeforeEach
     void setUp() throws Exception {
-        TrackerSettings settings = new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 16, 12,
-                Duration.ofSeconds(60));
+        settings = new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 16, 12, Duration.ofSeconds(60));
         tracker = new TrackerEngine(settings, List.of(), MembersOnly::new);
+        content(PIECES);
+    }
+
+    /** A fresh file of {@code pieces} pieces of 1000 bytes. */
+    private void content(int pieces) throws Exception {
         List<PieceInfo> list = new ArrayList<>();
-        for (int i = 0; i < PIECES; i++) {
+        for (int i = 0; i < pieces; i++) {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(ByteBuffer.allocate(4).putInt(i).array());
             list.add(new PieceInfo(i, i * 1000L, 1000, hash));
         }
-        manifest = Manifest.derived("f.ogg", "audio/ogg", "ogg", "sha-256", PIECES * 1000L, 1, list);
+        manifest = Manifest.derived("f.ogg", "audio/ogg", "ogg", "sha-256", pieces * 1000L, 1, list);
         content = new FileContent(tracker, manifest, settings, new Random(1));
     }
 
@@ -175,5 +181,31 @@ class FileContentTest {
         content.refill(member(holder), System.nanoTime());
         assertThat(assignedFrom(newcomer, holder)).isEqualTo(1);
         assertThat(member(rider).assigned).isEmpty();
+    }
+
+    /**
+     * The source sends a piece once: a freed source slot is offered a piece it is not already sending to
+     * someone (those are as rare as the unsent ones, and a member offered one is refused by the planner).
+     */
+    @Test
+    void refillOffersAFreedSourceSlotAPieceItIsNotSendingAlready() throws Exception {
+        content(16);
+        ClientSession source = session(0);
+        content.publish(source);
+        ClientSession a = session(0);
+        content.join(a);
+        assertThat(assignedFrom(a, source)).as("the source's twelve slots").isEqualTo(12);
+        ClientSession b = session(0);
+        content.join(b);
+        assertThat(member(b).assigned).isEmpty();
+
+        // one of a's assignments ends (revoked): the source has one free slot
+        int ended = member(a).assigned.keySet().iterator().next();
+        member(a).assigned.remove(ended);
+        content.release(ended, source.id);
+        java.util.Set<Integer> inFlight = new java.util.HashSet<>(member(a).assigned.keySet());
+        content.refill(member(source), System.nanoTime());
+        assertThat(member(b).assigned).hasSize(1);
+        assertThat(member(b).assigned.keySet()).doesNotContainAnyElementsOf(inFlight);
     }
 }
