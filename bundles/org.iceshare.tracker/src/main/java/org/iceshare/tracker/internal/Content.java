@@ -338,12 +338,6 @@ abstract class Content implements ContentView {
             server.uploaded += len;
             server.rateWindowBytes += len;
             server.delivered(len);
-            if (server.measuredRate == 0 && server.onUnmeasuredSlots()) {
-                // its first delivery: measure it now rather than at the next tick, so that its slots open up (only
-                // with its few unmeasured slots: one piece over the time of twelve sent side by side, as the
-                // source's first, measured a twelfth of its rate and left it three slots for a second)
-                server.sampleRate(System.nanoTime());
-            }
             m.downloaded += len;
             totalUploaded += len;
             if (server.source) {

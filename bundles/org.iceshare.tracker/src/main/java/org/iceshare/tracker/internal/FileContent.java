@@ -25,13 +25,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The planner orders the pieces for a member (today's rarest first, random among equals, or in
  * playback order from the playhead of a member whose player streams the file, {@link #seek}). A piece
- * that becomes available is offered to waiting members at once, the one furthest behind first.
+ * that becomes available is offered to waiting members at once, best upload ratio first.
  *
  * <p><b>Threading:</b> the tracker's executor only.
  */
 final class FileContent extends Content {
     private static final Logger LOG = LoggerFactory.getLogger(FileContent.class);
-    /** Members fully planned after each event, furthest behind first (the others wait for the next tick). */
+    /** Members fully planned after each event, best ratio first (the others wait for the next tick). */
     private static final int FULL_PLANS_PER_EVENT = 2;
     /** Pieces from a seek point on that a Seek assigns at once. */
     private static final int SEEK_READAHEAD = 4;
@@ -149,9 +149,9 @@ final class FileContent extends Content {
         } else {
             plan(m, now);
         }
-        // the piece has one more holder: offer it to the members waiting for work, furthest behind first (those
+        // the piece has one more holder: offer it to the members waiting for work, best ratio first (those
         // that may fetch from it: its neighbours; one that may not would end the loop as if all were busy)
-        for (Member other : hungryByNeed()) {
+        for (Member other : hungryByRatio()) {
             if (!other.mayFetchFrom(m)) {
                 continue;
             }
@@ -164,7 +164,7 @@ final class FileContent extends Content {
     }
 
     /**
-     * Keeps a freed uplink busy: the members waiting for work (furthest behind first, at most
+     * Keeps a freed uplink busy: the members waiting for work (best ratio first, at most
      * {@value #REFILL_CANDIDATES} looked at) are each offered the rarest piece {@code server} holds that they
      * lack, while it has a free slot. The planner still picks who serves it among the free servers; the one
      * just freed is among them. Without this a slot freed by a verification stayed empty until the next tick
@@ -176,7 +176,7 @@ final class FileContent extends Content {
             return;
         }
         int looked = 0;
-        for (Member other : hungryByNeed()) {
+        for (Member other : hungryByRatio()) {
             if (looked++ >= REFILL_CANDIDATES
                     || server.serving >= server.servingSlots(slots[0].length, settings.maxServing())) {
                 return;
@@ -206,10 +206,13 @@ final class FileContent extends Content {
         int ties = 0;
         for (int i = 0; i < slots.length; i++) {
             boolean held = server.have.has(i) || server.claimed.has(i) && !server.unasked.has(i);
-            // the source sends a piece once: one already on its way from it is not offered again (it is as rare
-            // as an unsent one, and every waiting member looked at took it and was refused, so a freed source
-            // slot stayed empty for half a second in the shaped lab's first seconds)
-            if (held && !(server.source && slots[i].seeding > 0) && !m.have.has(i) && !m.claimed.has(i)
+            // the source sends a piece once: its freed slot is offered only pieces nobody else holds and it is
+            // not already sending (one on its way is as rare as an unsent one: every waiting member looked at
+            // took it and was refused, and the slot stayed empty for half a second in the shaped lab's first
+            // seconds; a piece others hold is left to the plan, whose planner decides whether the source serves
+            // it again)
+            if (held && !(server.source && (slots[i].seeding > 0 || slots[i].servers() > 1))
+                    && !m.have.has(i) && !m.claimed.has(i)
                     && !m.assigned.containsKey(i) && !m.avoids(i, server.id, now)) {
                 int availability = slots[i].availability();
                 if (availability < bestAvailability) {
@@ -235,11 +238,11 @@ final class FileContent extends Content {
         planHungry(Integer.MAX_VALUE);
     }
 
-    /** Fully plans up to {@code limit} members with room in their window, furthest behind first. */
+    /** Fully plans up to {@code limit} members with room in their window, best ratio first. */
     private void planHungry(int limit) {
         long now = System.nanoTime();
         int planned = 0;
-        for (Member m : hungryByNeed()) {
+        for (Member m : hungryByRatio()) {
             if (planned++ >= limit) {
                 return;
             }
@@ -247,15 +250,7 @@ final class FileContent extends Content {
         }
     }
 
-    /**
-     * The members with room in their window, in the order they are planned: a demoted member last, then a
-     * free rider ({@link #freeRides}), then the member furthest behind first (fewest pieces held, claimed or
-     * assigned), the better upload ratio among equals. Furthest behind first keeps the members' progress
-     * level, as the fluid bound needs (everyone downloads at the same rate and finishes together); planned by
-     * ratio first, the fast uploaders finished seconds before the slow ones, whose last pieces then came
-     * from a swarm that had mostly finished.
-     */
-    private List<Member> hungryByNeed() {
+    private List<Member> hungryByRatio() {
         List<Member> hungry = new ArrayList<>();
         for (Member m : members.values()) {
             if (m.fetches() && !complete(m) && m.assigned.size() < window(m)) {
@@ -264,25 +259,12 @@ final class FileContent extends Content {
         }
         if (hungry.size() > 1) {
             Collections.shuffle(hungry, random);
+            // a demoted member still fetches, but after everyone else
             hungry.sort(Comparator.comparing((Member m) -> m.demoted)
-                    .thenComparing(this::freeRides)
-                    .thenComparingInt(m -> m.have.count() + m.claimed.count() + m.assigned.size())
                     .thenComparingDouble(m -> -Math.min(tracker.ratio(m.id), 1e9)));
         }
         return hungry;
     }
-
-    /**
-     * It has fetched {@value #FREE_RIDE_PIECES} pieces here or more and uploads next to nothing (an upload
-     * ratio below {@value #FREE_RIDE_RATIO}): it is planned after the members that serve. A slow uplink
-     * is no free ride: a 0.5 MiB/s peer among 1.7 MiB/s ones still keeps a ratio near 0.3.
-     */
-    private boolean freeRides(Member m) {
-        return m.downloaded >= (long) FREE_RIDE_PIECES * pieceLength() && tracker.ratio(m.id) < FREE_RIDE_RATIO;
-    }
-
-    static final int FREE_RIDE_PIECES = 8;
-    static final double FREE_RIDE_RATIO = 0.05;
 
     /**
      * A player needs a position now: assign the link's header pieces and the pieces from the seek

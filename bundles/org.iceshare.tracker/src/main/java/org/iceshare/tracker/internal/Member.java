@@ -168,26 +168,12 @@ final class Member {
      */
     int servingSlots(int pieceLength, int maxServing) {
         int declared = session.servingSlots(pieceLength, maxServing);
-        if (pieceLength <= 0) {
+        if (measuredRate <= 0 || pieceLength <= 0) {
             return declared;
-        }
-        if (measuredRate <= 0) {
-            // nothing known of its uplink: a few slots until its first delivery measures it (a 0.5 MiB/s peer
-            // given all 12 held twelve members' pieces for six seconds while the source idled); the source,
-            // and a member that declared a cap, get what they declare
-            return onUnmeasuredSlots() ? Math.min(declared, UNMEASURED_SLOTS) : declared;
         }
         long fits = (long) Math.ceil(measuredRate * SLOT_HORIZON_SECONDS / pieceLength) + 1;
         return (int) Math.max(1, Math.min(declared, fits));
     }
-
-    /** True while it serves on {@link #UNMEASURED_SLOTS}: not measured, not the source, no cap declared. */
-    boolean onUnmeasuredSlots() {
-        return measuredRate <= 0 && !source && session.uploadCap <= 0;
-    }
-
-    /** Serving slots of a member neither measured nor capped by its own word. */
-    static final int UNMEASURED_SLOTS = 2;
 
     /** How far ahead of its measured upload a member is given serving work. */
     static final double SLOT_HORIZON_SECONDS = 1.0;

@@ -69,8 +69,7 @@ import org.slf4j.LoggerFactory;
  * at most {@code window} outstanding, and picks each piece's server among the eligible ones;</li>
  * <li>trust stays here: banned, demoted and avoided peers serve nobody, claims count only where no proven
  * holder can serve, and a peer serves at most its slots (from {@code maxServing} and its upload cap);
- * when capacity is short, a file's clients furthest behind are planned first (free riders, with next to no
- * upload, after those that serve; the better upload ratio among equals);</li>
+ * when capacity is short, clients with the better upload ratio are planned first;</li>
  * <li>every verification report frees a slot, credits the uploader, measures its upload (bytes the
  * clients it served verified, per second of the time it was serving), makes the reporter a holder
  * and offers the piece to waiting clients; failures and liars trigger reassignment.</li>

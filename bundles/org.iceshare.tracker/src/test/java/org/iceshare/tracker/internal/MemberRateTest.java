@@ -91,8 +91,7 @@ class MemberRateTest {
         Member slow = member();
         Member fast = member();
         int piece = 256 * 1024;
-        assertThat(slow.servingSlots(piece, 12)).as("not measured, no cap declared: a few until measured")
-                .isEqualTo(Member.UNMEASURED_SLOTS);
+        assertThat(slow.servingSlots(piece, 12)).as("not measured: the declared cap (none) allows all").isEqualTo(12);
         // 0.5 MiB/s moves 2 pieces a second, plus one to let a low measurement grow
         slow.serve(piece, 0);
         slow.served(piece, 500 * MS);
@@ -105,19 +104,5 @@ class MemberRateTest {
         fast.delivered(piece);
         fast.sampleRate(62 * MS);
         assertThat(fast.servingSlots(piece, 12)).isEqualTo(12);
-    }
-
-    @Test
-    void theSourceAndADeclaredCapKeepTheirSlotsUntilMeasured() {
-        int piece = 256 * 1024;
-        ClientSession s = new ClientSession(null);
-        s.id = PeerId.random();
-        Member source = new Member(s, Member.Held.of(new Bitfield(8)), Member.Held.of(new Bitfield(8)),
-                Member.Held.of(new Bitfield(8)), true);
-        assertThat(source.servingSlots(piece, 12)).isEqualTo(12);
-        Member capped = member();
-        capped.session.uploadCap = 4L << 20;
-        // 4 MiB/s over the 2 s planning horizon: 32 pieces, bounded by the 12 allowed
-        assertThat(capped.servingSlots(piece, 12)).isEqualTo(12);
     }
 }

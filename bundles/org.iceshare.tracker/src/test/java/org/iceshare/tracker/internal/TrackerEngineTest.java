@@ -305,8 +305,6 @@ class TrackerEngineTest {
         liar.send(new Verified(m.id(), 1, liar.id, m.piece(1).hash()));
         await().until(() -> tracker.peers(m.id()).stream().anyMatch(p -> p.id().equals(liar.id) && p.pieces() == 2));
         Client victim = new Client(5002);
-        // a fast uplink in its own words: all its serving slots before a delivery measures it
-        victim.send(new Rates(FAST, 0, 0, 0));
         victim.send(new Join("b.ogg"));
         Assign first = victim.next(Assign.class);
         Set<PeerId> sources = new HashSet<>();
@@ -344,8 +342,6 @@ class TrackerEngineTest {
         source.send(new Publish(m));
         source.next(Published.class);
         Client liar = new Client(5001);
-        // a fast uplink in its own words: all its serving slots before a delivery measures it
-        liar.send(new Rates(FAST, 0, 0, 0));
         liar.send(new Join("d.ogg"));
         liar.next(Assign.class);
         // it claims every piece, from nobody it was sent to: a candidate, and complete in its own words
@@ -399,9 +395,6 @@ class TrackerEngineTest {
                 .satisfies(e -> assertThat(e.source()).isEqualTo(source.id));
     }
 
-    /** An upload cap, in bytes per second, high enough that only {@code maxServing} bounds the slots. */
-    private static final long FAST = 1L << 30;
-
     /** No assignment reaches the client within 300 ms of its last message. */
     private static void noAssign(Client c) throws InterruptedException {
         IcetMessage more;
@@ -417,8 +410,6 @@ class TrackerEngineTest {
         source.send(new Publish(m));
         source.next(Published.class);
         Client holder = new Client(5001);
-        // a fast uplink in its own words: all its serving slots before a delivery measures it
-        holder.send(new Rates(FAST, 0, 0, 0));
         holder.send(new Join("c.ogg"));
         holder.next(Assign.class);
         holder.send(new Verified(m.id(), 0, source.id, m.piece(0).hash()));
