@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import org.iceshare.api.swarm.Endpoint;
-import org.iceshare.api.swarm.Manifest;
-import org.iceshare.api.swarm.PeerId;
-import org.iceshare.api.swarm.PeerInfo;
-import org.iceshare.api.swarm.PieceInfo;
 import org.iceshare.api.planner.ContentView;
 import org.iceshare.api.planner.MemberView;
 import org.iceshare.api.planner.PieceOrder;
 import org.iceshare.api.planner.Planner;
 import org.iceshare.api.planner.ServerChoice;
+import org.iceshare.api.swarm.Endpoint;
+import org.iceshare.api.swarm.Manifest;
+import org.iceshare.api.swarm.PeerId;
+import org.iceshare.api.swarm.PeerInfo;
+import org.iceshare.api.swarm.PieceInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,12 +30,11 @@ import org.junit.jupiter.api.Test;
 class FileContentTest {
     private static final int PIECES = 4;
 
+    private TrackerSettings settings;
     private TrackerEngine tracker;
     private Manifest manifest;
     private FileContent content;
     private int port = 6000;
-
-    private TrackerSettings settings;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -181,5 +180,35 @@ class FileContentTest {
         java.util.List<Integer> added = new ArrayList<>(member(b).assigned.keySet());
         member(a).assigned.keySet().stream().filter(p -> !inFlight.contains(p)).forEach(added::add);
         assertThat(added).hasSize(1).doesNotContainAnyElementsOf(inFlight);
+    }
+
+    /**
+     * A piece another member holds is left to the plan: the source's freed slot is not offered it, even where
+     * the planner would let the source serve it again (here {@code rarest}: the other holder has not served
+     * yet, so nobody counts as busy).
+     */
+    @Test
+    void refillOffersTheSourceNoPieceAnotherMemberHolds() throws Exception {
+        tracker.close();
+        tracker = new TrackerEngine(settings, List.of(), org.iceshare.planner.rarest.internal.RarestPlanner::new);
+        content(2);
+        ClientSession source = session(0);
+        content.publish(source);
+        // a member with one serving slot fetches both pieces from the source
+        ClientSession holder = session(1);
+        content.join(holder);
+        content.verified(holder, 0, source.id, manifest.piece(0).hash());
+        content.verified(holder, 1, source.id, manifest.piece(1).hash());
+        assertThat(member(source).serving).isZero();
+        ClientSession b = session(0);
+        content.join(b);
+        // the plan gave b one piece from the holder; the other waits (the holder's slot is taken, and the source
+        // does not serve a piece that was verified a moment ago: it is spreading)
+        assertThat(assignedFrom(b, holder)).isEqualTo(1);
+        assertThat(assignedFrom(b, source)).isZero();
+        // later, once the piece no longer counts as spreading, rarest would let the source serve it (the
+        // holder has not served yet, so it is not counted busy): refill does not offer it the piece
+        content.refill(member(source), System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2));
+        assertThat(assignedFrom(b, source)).isZero();
     }
 }
