@@ -100,6 +100,36 @@ final class Sampler {
             }
             idle += low * 2 > seconds ? 1 : 0;
         }
+        if (Boolean.getBoolean("lab.trace")) {
+            trace(s);
+        }
         return new Summary((double) busy / seconds, idle, seconds);
+    }
+
+    /**
+     * With {@code -Dlab.trace=true}: one line per second, the share of its cap the source and each class of
+     * peers (their mean) sent in that second, to see where the swarm's upload goes unused.
+     */
+    private void trace(List<Shaper.Counters> s) {
+        List<String> groups = new ArrayList<>(new java.util.LinkedHashSet<>(
+                profile.peers().stream().map(LabProfile.Link::group).toList()));
+        System.out.println("lab: trace: second, source %, then per class the mean % of the cap: " + groups);
+        InetAddress src = profile.source().address();
+        for (int i = 1; i < s.size(); i++) {
+            StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "lab: trace %3d src %3.0f",
+                    i, 100.0 * (s.get(i).sent(src) - s.get(i - 1).sent(src)) / profile.source().upload()));
+            for (String g : groups) {
+                double sum = 0;
+                int n = 0;
+                for (LabProfile.Link l : profile.peers()) {
+                    if (l.group().equals(g)) {
+                        sum += (s.get(i).sent(l.address()) - s.get(i - 1).sent(l.address())) / l.upload();
+                        n++;
+                    }
+                }
+                line.append(String.format(java.util.Locale.ROOT, " | %s %3.0f", g, 100 * sum / n));
+            }
+            System.out.println(line);
+        }
     }
 }

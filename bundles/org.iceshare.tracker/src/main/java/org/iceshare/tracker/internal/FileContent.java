@@ -206,17 +206,34 @@ final class FileContent extends Content {
     /** How many waiting members one freed slot looks at: bounds the cost of one verification. */
     static final int REFILL_CANDIDATES = 8;
 
-    /** The rarest piece {@code server} holds on evidence that {@code m} neither holds, claims nor was assigned; -1: none. */
+    /**
+     * The rarest piece {@code server} holds that {@code m} neither holds, claims nor was assigned; -1: none.
+     * Held: on evidence, or fetched under an assignment and verified (a claim that weighs like a holding
+     * until a member it serves proves it): a member that fetched a piece from the source has served nobody
+     * that piece yet, and its freed slot would otherwise go unused until the next plan of someone lacking it.
+     */
     private int rarestFrom(Member server, Member m, long now) {
         int best = -1;
         int bestAvailability = Integer.MAX_VALUE;
+        int ties = 0;
         for (int i = 0; i < slots.length; i++) {
-            if (server.have.has(i) && !m.have.has(i) && !m.claimed.has(i) && !m.assigned.containsKey(i)
-                    && !m.avoids(i, server.id, now)) {
+            boolean held = server.have.has(i) || server.claimed.has(i) && !server.unasked.has(i);
+            // the source sends a piece once: its freed slot is offered only pieces nobody else holds and it is
+            // not already sending (one on its way is as rare as an unsent one: every waiting member looked at
+            // took it and was refused, and the slot stayed empty for half a second in the shaped lab's first
+            // seconds; a piece others hold is left to the plan, whose planner decides whether the source serves
+            // it again)
+            if (held && !(server.source && (slots[i].seeding > 0 || slots[i].servers() > 1))
+                    && !m.have.has(i) && !m.claimed.has(i)
+                    && !m.assigned.containsKey(i) && !m.avoids(i, server.id, now)) {
                 int availability = slots[i].availability();
                 if (availability < bestAvailability) {
                     best = i;
                     bestAvailability = availability;
+                    ties = 1;
+                } else if (availability == bestAvailability && random.nextInt(++ties) == 0) {
+                    // random among the equally rare, so that the members looked at are not all offered one piece
+                    best = i;
                 }
             }
         }

@@ -64,8 +64,9 @@ class NeighbourhoodSwarmTest {
                 assertThat(SwarmFixture.sameBytes(media, swarm.dataFile(p, published.content())))
                         .as("copy at %s", p.name()).isTrue();
             }
-            LOG.info("file, bound {}: at most {} peers linked to one peer; source linked to {} at the end", BOUND,
-                    most.get(), LiveSwarmRun.linkedPeers(source));
+            LOG.info("file, bound {}: at most {} peers linked to one peer; source linked to {} at the end; SUF {}",
+                    BOUND, most.get(), LiveSwarmRun.linkedPeers(source),
+                    swarm.tracker().content("tone.ogg").orElseThrow().sourceUploadFactor());
             assertThat(most.get()).as("other peers one peer is connected to: its neighbours and the source")
                     .isLessThanOrEqualTo(BOUND + 1);
             // the peers served each other: a bound of 4 still spreads the file
