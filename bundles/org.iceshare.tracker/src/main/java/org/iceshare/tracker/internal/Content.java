@@ -126,7 +126,7 @@ abstract class Content implements ContentView {
     long sourceUploaded;
     long totalUploaded;
     /** Smoothed time from an assignment to its verification by the member served, in ns (0: none yet). */
-    private double verifyNanos;
+    double verifyNanos;
     /** Who may fetch from whom: the bounded neighbourhoods (eligibility, not the plan's choice). */
     final Neighbourhoods neighbourhoods;
 

@@ -197,8 +197,12 @@ class FileContentTest {
         // a member with one serving slot fetches both pieces from the source
         ClientSession holder = session(1);
         content.join(holder);
+        // fetches measured at 400 ms: a verified piece counts as spreading for the longest wait
+        // (1 s), so that a loaded machine cannot let the spreading end between these steps
+        content.verifyNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(400);
         content.verified(holder, 0, source.id, manifest.piece(0).hash());
         content.verified(holder, 1, source.id, manifest.piece(1).hash());
+        content.verifyNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(400);
         assertThat(member(source).serving).isZero();
         ClientSession b = session(0);
         content.join(b);
