@@ -29,6 +29,7 @@ import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.peer.PeerSettings;
+import org.iceshare.engine.internal.Identity;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 
@@ -69,6 +70,11 @@ final class ClientPeer implements AutoCloseable {
 
     /** Locks the data folder, starts the peer and registers the Ctrl-C hook. */
     static ClientPeer start(CommonOptions o, ClientConfig config, String command) throws ClientException {
+        // the first Ed25519 use loads and runs the JDK's provider cold (a few hundred ms on a small machine):
+        // done on a spare thread now, it overlaps the transport's start instead of delaying the handshake
+        Thread warmUp = new Thread(Identity::warmUp, "iceshare-crypto-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         long up = o.up != null ? option("--up", () -> Values.rate(o.up)) : config.rate("up");
         long down = o.down != null ? option("--down", () -> Values.rate(o.down)) : config.rate("down");
         int port = o.port != null ? option("--port", () -> Values.port(o.port)) : config.port("peer.port", 0);

@@ -139,6 +139,21 @@ public final class Identity {
         return Signatures.verify(rawPublicKey, message, signature);
     }
 
+    /**
+     * Checks RFC 8032's first Ed25519 test vector (an empty message), so that the JDK's provider is loaded
+     * and its code has run once. A short-lived program (the listener's client) calls it on a spare thread
+     * while it starts: its first handshake with a tracker then does not wait for that. True when the vector
+     * checks, as it must.
+     */
+    public static boolean warmUp() {
+        return verify(HexFormat.of().parseHex(RFC8032_TEST1_KEY), new byte[0],
+                HexFormat.of().parseHex(RFC8032_TEST1_SIGNATURE));
+    }
+
+    private static final String RFC8032_TEST1_KEY = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    private static final String RFC8032_TEST1_SIGNATURE = "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e0652249"
+            + "01555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
+
     private static byte[] raw(PublicKey key) {
         byte[] encoded = key.getEncoded();
         if (encoded.length != X509_PREFIX.length + 32
