@@ -225,6 +225,11 @@ final class Playback {
         return anchored;
     }
 
+    /** Whether playback ever started (it may be waiting again, for the start point it skipped to). */
+    boolean played() {
+        return startupMillis >= 0;
+    }
+
     /** The next piece to play: the first whose deadline has not passed (the start piece before playing). */
     int playing() {
         return nextToCount;

@@ -399,7 +399,8 @@ final class Swarm implements UploadQueue.Held {
             return;
         }
         playback.count(now, state.end());
-        if (live && playback.started()) {
+        // once playing (still waiting for the start point of a skip counts: it may fall behind again)
+        if (live && playback.played()) {
             catchUp(now);
         }
         // until playback starts, the player's reads move the playhead (headers, the tail, the first data

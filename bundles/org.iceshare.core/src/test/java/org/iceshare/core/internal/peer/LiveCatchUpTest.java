@@ -141,6 +141,7 @@ class LiveCatchUpTest {
         assertThat(playback.floor()).isEqualTo(500);
         assertThat(playback.deadlineMillis(499, now)).as("skipped: no longer wanted").isEqualTo(Long.MAX_VALUE);
         assertThat(playback.started()).as("the target is not here yet: the player rebuffers").isFalse();
+        assertThat(playback.played()).as("but it played: it may skip again while it waits").isTrue();
 
         // the target arrives: playback re-anchors there, on time from then on
         here.add(500);
