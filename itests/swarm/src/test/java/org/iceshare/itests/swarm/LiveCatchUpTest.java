@@ -91,6 +91,8 @@ class LiveCatchUpTest {
                 assertThat(q.continuity()).isLessThan(1.0);
 
                 byte[] out = capture.bytes();
+                assertThat(skippedInOutput(out, edge)).as("the player's output jumps over pieces the source cut")
+                        .isGreaterThan(0);
                 int last = LiveHttpTest.lastIndexOfPage(out);
                 Path played = Files.write(tmp.resolve("played.ogg"), Arrays.copyOf(out, last));
                 String errors = TestMedia.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", played.toString(),
@@ -123,6 +125,30 @@ class LiveCatchUpTest {
             }
         }
         return false;
+    }
+
+    /** How many pieces still in the source's window are missing from the output between two that are in it. */
+    private static int skippedInOutput(byte[] out, LiveWindow edge) throws Exception {
+        int first = -1;
+        int last = -1;
+        List<Integer> missing = new java.util.ArrayList<>();
+        for (int p = edge.firstPiece(); p < edge.end(); p++) {
+            if (!edge.has(p)) {
+                continue;
+            }
+            ByteBuffer b = edge.read(p);
+            byte[] piece = new byte[b.remaining()];
+            b.get(piece);
+            if (LiveHttpTest.indexOf(out, piece, 0) >= 0) {
+                first = first < 0 ? p : first;
+                last = p;
+            } else {
+                missing.add(p);
+            }
+        }
+        int f = first;
+        int l = last;
+        return (int) missing.stream().filter(p -> p > f && p < l).count();
     }
 
     /** Reads a player's live output on its own thread, as a player would, until stopped. */
