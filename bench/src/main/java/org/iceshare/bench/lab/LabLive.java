@@ -458,6 +458,10 @@ public final class LabLive {
                 + "%d ms p95 %d ms%n", run, stayers, churn.isEmpty() ? "joined" : "stayed", o.stayContinuity[0],
                 o.stayContinuity[1], o.belowTarget, percentile(startup, 50), percentile(startup, 95),
                 percentile(lat, 50), percentile(lat, 95));
+        long skips = Arrays.stream(o.quality).filter(q -> q != null).mapToLong(SwarmStatus.Quality::skips).sum();
+        long skippers = Arrays.stream(o.quality).filter(q -> q != null && q.skips() > 0).count();
+        System.out.printf(Locale.ROOT, "run %d engine: %d skips ahead to the live edge by %d peers%n", run, skips,
+                skippers);
         if (!churn.isEmpty()) {
             boolean[] churned = new boolean[peers];
             for (int i = 0; i < peers; i++) {

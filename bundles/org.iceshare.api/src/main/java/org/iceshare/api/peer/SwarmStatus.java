@@ -56,11 +56,21 @@ public record SwarmStatus(ContentId content, IcetUrl url, URI playerUrl, boolean
      * @param bufferNeededMillis the startup delay a player starting at join would have needed to play
      *        every piece so far without a stall (the latest any piece arrived relative to its media time),
      *        or -1
+     * @param skips live: how often the peer fell more than its max lag behind the live edge and skipped
+     *        ahead to a recent start point; the pieces it skipped count as late in the continuity
+     *        (since 1.4)
      * @since 1.1
      */
     public record Quality(double continuity, long piecesDue, long piecesLate, long startupMillis,
-            long latencyP50Millis, long latencyP95Millis, boolean onAir, long bufferNeededMillis) {
-        public static final Quality NONE = new Quality(1.0, 0, 0, -1, -1, -1, true, -1);
+            long latencyP50Millis, long latencyP95Millis, boolean onAir, long bufferNeededMillis, long skips) {
+        public static final Quality NONE = new Quality(1.0, 0, 0, -1, -1, -1, true, -1, 0);
+
+        /** Figures without skips (a file, or a live peer that never skipped). */
+        public Quality(double continuity, long piecesDue, long piecesLate, long startupMillis, long latencyP50Millis,
+                long latencyP95Millis, boolean onAir, long bufferNeededMillis) {
+            this(continuity, piecesDue, piecesLate, startupMillis, latencyP50Millis, latencyP95Millis, onAir,
+                    bufferNeededMillis, 0);
+        }
     }
 
     public enum State {

@@ -16,6 +16,7 @@ import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.Joined;
 import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Seek;
 import org.iceshare.api.swarm.ChainLink;
 import org.iceshare.api.swarm.Manifest;
 import org.iceshare.api.swarm.PieceInfo;
@@ -305,6 +306,31 @@ final class LiveContent extends Content {
         }
         int firstLink = pieces.firstEntry().getValue().info.link();
         links.headMap(Math.min(firstLink, links.isEmpty() ? firstLink : links.lastKey())).clear();
+    }
+
+    /**
+     * A member skipped ahead to a start point (its player fell more than its max lag behind the live
+     * edge): it fetches from there on, like a late joiner, and what it was sent to fetch before that
+     * point is freed for others. Only forward, and only to a start point in the window.
+     */
+    void seek(ClientSession s, Seek k) {
+        Member m = members.get(s.id);
+        if (m == null || m.source || k.piece() <= m.start) {
+            return;
+        }
+        LiveSlot slot = pieces.get(k.piece());
+        if (slot == null || !slot.info.startPoint()) {
+            return;
+        }
+        m.start = k.piece();
+        for (var it = m.assigned.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey() < m.start) {
+                release(e.getKey(), e.getValue().from());
+                it.remove();
+            }
+        }
+        plan(m, System.nanoTime());
     }
 
     private int newestStartPoint() {

@@ -465,8 +465,8 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             Content c = byId.get(k.content());
             if (c instanceof FileContent file) {
                 file.seek(s, k);
-            } else if (c != null) {
-                LOG.debug("tracker: seek in live stream {} ignored", k.content().shortHex());
+            } else if (c instanceof LiveContent live && k.piece() >= 0) {
+                live.seek(s, k);
             }
         } else if (m instanceof Leave l) {
             Content c = byId.get(l.content());

@@ -227,6 +227,12 @@ class LiveHttpTest {
         return -1;
     }
 
+    /** Where the last Ogg page of a capture begins (it may be cut short), or the capture's length. */
+    static int lastIndexOfPage(byte[] c) {
+        int last = lastIndexOf(c, "OggS".getBytes(StandardCharsets.US_ASCII));
+        return last > 0 ? last : c.length;
+    }
+
     private static int lastIndexOf(byte[] hay, byte[] needle) {
         for (int i = hay.length - needle.length; i >= 0; i--) {
             if (Arrays.equals(Arrays.copyOfRange(hay, i, i + needle.length), needle)) {

@@ -117,11 +117,16 @@ final class LiveStreamer {
         }
     }
 
-    /** The piece we wanted left the window: resume at the next start point. */
+    /**
+     * The piece we wanted left the window, or the peer skipped ahead past it (it fell too far behind the
+     * live edge): resume at the next start point from there. The player sees a gap in the pages, which a
+     * decoder takes (same headers, a clean page boundary).
+     */
     private void skipAhead() {
         LOG.debug("{} fell behind on {} at piece {}; skipping to the next start point",
                 ctx.channel().remoteAddress(), content.shortHex(), next);
-        int from = Math.max(next, window.firstPiece());
+        int floor = source.liveFloor(content);
+        int from = Math.max(Math.max(next, window.firstPiece()), floor);
         for (int p = from; p < window.end(); p++) {
             PieceInfo info = window.info(p);
             if (info != null && info.startPoint() && window.has(p)) {
@@ -132,6 +137,16 @@ final class LiveStreamer {
                 pump();
                 return;
             }
+        }
+        // the peer skipped to a start point that is not here yet: wait for it there
+        PieceInfo at = floor >= from ? window.info(floor) : null;
+        if (at != null && at.startPoint()) {
+            next = floor;
+            if (at.link() != link) {
+                link = -1;
+            }
+            pump();
+            return;
         }
         start();
     }

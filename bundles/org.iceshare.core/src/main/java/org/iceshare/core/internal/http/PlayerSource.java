@@ -47,6 +47,12 @@ public interface PlayerSource {
     /** Live: completes with a verified start point a new player can begin at. */
     CompletableFuture<Integer> awaitLiveStart(ContentId content);
 
+    /**
+     * Live: the start point the peer last skipped ahead to because it fell too far behind the live edge
+     * (nothing before it is fetched any more), or -1.
+     */
+    int liveFloor(ContentId content);
+
     /** A player reads from this piece on: the swarm fetches from there first. */
     void playhead(ContentId content, int piece);
 

@@ -49,6 +49,7 @@ final class StatsJson {
                     .append(",\"latencyP50Millis\":").append(q.latencyP50Millis())
                     .append(",\"latencyP95Millis\":").append(q.latencyP95Millis())
                     .append(",\"bufferNeededMillis\":").append(q.bufferNeededMillis())
+                    .append(",\"skips\":").append(q.skips())
                     .append(",\"onAir\":").append(q.onAir())
                     .append("},\"error\":").append(str(s.error())).append('}');
         }

@@ -29,6 +29,14 @@ final class Playback {
     /** The playout buffer: a piece is on time when it is here this long before it plays. */
     static final long BUFFER_MICROS = 1_000_000;
     private static final int LATENCY_SAMPLES = 1024;
+    /**
+     * Live: how far (media time) the piece the player needs next may lie behind the newest piece
+     * before the peer skips ahead. A late joiner starts at the newest start point and the tracker's
+     * start burst fetches the few seconds from there quickly; a peer further behind than this has no
+     * chance to catch up by fetching every stale piece in order. System property
+     * {@code iceshare.live.maxLagMillis}; 0 or less turns skipping off.
+     */
+    static final long MAX_LAG_MICROS = Long.getLong("iceshare.live.maxLagMillis", 8_000) * 1000;
 
     private final Pieces window;
     private final IntPredicate headersHere;
@@ -37,6 +45,9 @@ final class Playback {
     private final long[] latencies = new long[LATENCY_SAMPLES];
     private int latencyCount;
     private int startPiece = -1;
+    /** Live: the start point of the last skip ahead, or -1: nothing below it is fetched or played. */
+    private int skippedTo = -1;
+    private long skips;
     private boolean anchored;
     private long anchorNanos;
     private long anchorMicros;
@@ -67,6 +78,87 @@ final class Playback {
 
     int startPiece() {
         return startPiece;
+    }
+
+    /** The first piece playback still wants: the start point, or where it last skipped to. */
+    int floor() {
+        return Math.max(startPiece, skippedTo);
+    }
+
+    /**
+     * The catch-up rule: when the first piece from {@code from} on that is not here lies more than
+     * {@code maxLagMicros} (media time) behind the newest announced piece, the newest announced start
+     * point whose chain link's headers are here (where a late joiner would start); otherwise -1.
+     *
+     * @param from the first piece the peer still fetches
+     * @param end one past the newest announced piece
+     */
+    static int catchUpTarget(Pieces window, int from, int end, IntPredicate headersHere, long maxLagMicros) {
+        if (maxLagMicros <= 0 || from < 0) {
+            return -1;
+        }
+        int needed = from;
+        while (needed < end && window.has(needed)) {
+            needed++;
+        }
+        if (needed >= end) {
+            return -1;
+        }
+        long newestMicros = -1;
+        int target = -1;
+        for (int p = end - 1; p > needed; p--) {
+            PieceInfo info = window.info(p);
+            if (info == null || info.startMicros() < 0) {
+                continue;
+            }
+            newestMicros = Math.max(newestMicros, info.startMicros());
+            if (info.startPoint() && headersHere.test(info.link())) {
+                target = p;
+                break;
+            }
+        }
+        PieceInfo need = window.info(needed);
+        if (target < 0 || need == null || need.startMicros() < 0 || newestMicros - need.startMicros() <= maxLagMicros) {
+            return -1;
+        }
+        return target;
+    }
+
+    /**
+     * Playback skips ahead to the start point {@code target}: every piece not yet counted before it is
+     * counted as due and late (skipped media was not played: the continuity must not hide it), and the
+     * clock re-anchors at the target (now if it is here, else when it arrives), as a player that
+     * rebuffers at a new position does.
+     */
+    void skipTo(int target, long nowNanos) {
+        if (target <= floor()) {
+            return;
+        }
+        skips++;
+        skippedTo = target;
+        if (nextToCount <= target) {
+            for (int p = Math.max(nextToCount, 0); p < target; p++) {
+                PieceInfo info = window.info(p);
+                if (info == null || info.startMicros() >= 0) {
+                    due++;
+                    late++;
+                }
+            }
+            nextToCount = target;
+        }
+        arrivedAt.keySet().removeIf(p -> p < target);
+        if (nextToCount > target) {
+            return; // the clock already plays past the target: only what is fetched moves
+        }
+        anchored = false;
+        PieceInfo at = window.info(target);
+        if (at != null && window.has(target) && at.startMicros() >= 0 && headersHere.test(at.link())) {
+            anchor(at, nowNanos);
+        }
+    }
+
+    long skips() {
+        return skips;
     }
 
     /** The source came back on air: re-anchor at the next start point that arrives. */
@@ -133,6 +225,11 @@ final class Playback {
         return anchored;
     }
 
+    /** Whether playback ever started (it may be waiting again, for the start point it skipped to). */
+    boolean played() {
+        return startupMillis >= 0;
+    }
+
     /** The next piece to play: the first whose deadline has not passed (the start piece before playing). */
     int playing() {
         return nextToCount;
@@ -140,12 +237,12 @@ final class Playback {
 
     /** Milliseconds until the piece is needed (for the deadline scheduler). */
     long deadlineMillis(int piece, long nowNanos) {
-        if (startPiece < 0 || piece < startPiece) {
+        if (startPiece < 0 || piece < floor()) {
             return Long.MAX_VALUE;
         }
         if (!anchored) {
             // not playing yet: a piece is needed its media time after the one playback starts from
-            int from = Math.max(startPiece, nextToCount);
+            int from = Math.max(floor(), nextToCount);
             PieceInfo info = window.info(piece);
             PieceInfo start = window.info(from);
             if (info != null && start != null && info.startMicros() >= 0 && start.startMicros() >= 0) {
@@ -210,6 +307,7 @@ final class Playback {
             p50 = sorted[(n - 1) / 2];
             p95 = sorted[(int) Math.ceil(0.95 * n) - 1];
         }
-        return new SwarmStatus.Quality(continuity, due, late, startupMillis, p50, p95, onAir, bufferNeededMillis);
+        return new SwarmStatus.Quality(continuity, due, late, startupMillis, p50, p95, onAir, bufferNeededMillis,
+                skips);
     }
 }

@@ -78,6 +78,8 @@ final class Swarm implements UploadQueue.Held {
     private boolean scheduleQueued;
     /** Live playback figures of a following peer; null for a file or a source. */
     Playback playback;
+    /** Live: the first piece players may still be given (where the peer last skipped to), for the endpoint. */
+    volatile int liveFloor = -1;
     volatile boolean onAir = true;
     /** The feed of a live stream this peer is the source of, or null. */
     LiveSourceFeed feed;
@@ -373,7 +375,7 @@ final class Swarm implements UploadQueue.Held {
     void slideWindow() {
         int first = window.evict();
         if (playback != null) {
-            first = Math.max(first, Math.max(0, playback.startPiece()));
+            first = Math.max(first, Math.max(0, playback.floor()));
         }
         cancel(state.slide(first));
         for (var it = waiters.entrySet().iterator(); it.hasNext();) {
@@ -397,6 +399,10 @@ final class Swarm implements UploadQueue.Held {
             return;
         }
         playback.count(now, state.end());
+        // once playing (still waiting for the start point of a skip counts: it may fall behind again)
+        if (live && playback.played()) {
+            catchUp(now);
+        }
         // until playback starts, the player's reads move the playhead (headers, the tail, the first data
         // pieces, each asked for with a Seek while it waits): the clock would pull it back to the start
         if (!live && playback.started()) {
@@ -407,6 +413,29 @@ final class Swarm implements UploadQueue.Held {
                 scheduleSoon();
             }
         }
+    }
+
+    /**
+     * Live: a peer that fell more than the max lag behind the live edge skips ahead to the newest start
+     * point, as a late joiner would start, instead of fetching every stale piece in order (it would never
+     * catch up). Its requests below the point are cancelled, players waiting there skip ahead too, and
+     * the tracker hears the new start (a Seek to the piece) so it plans from there.
+     */
+    private void catchUp(long now) {
+        int target = Playback.catchUpTarget(window, state.firstPiece(), state.end(), window::hasHeaders,
+                Playback.MAX_LAG_MICROS);
+        if (target < 0) {
+            return;
+        }
+        LOG.info("{}: fell more than {} ms behind the live edge at piece {}; skipping ahead to start point {}",
+                manifest.name(), Playback.MAX_LAG_MICROS / 1000, state.firstPiece(), target);
+        playback.skipTo(target, now);
+        liveFloor = target;
+        slideWindow();
+        if (tracker != null) {
+            tracker.send(Seek.toPiece(manifest.id(), target));
+        }
+        scheduleSoon();
     }
 
     /**

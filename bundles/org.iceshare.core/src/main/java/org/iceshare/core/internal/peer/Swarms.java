@@ -506,6 +506,12 @@ final class Swarms implements PlayerSource {
         return CompletableFuture.supplyAsync(s::awaitStart, engine.exec()).thenCompose(f -> f);
     }
 
+    @Override
+    public int liveFloor(ContentId content) {
+        Swarm s = map.get(content);
+        return s == null ? -1 : s.liveFloor;
+    }
+
     /**
      * A player plays a file from its start in real time: the swarm keeps a playback clock (deadlines
      * for the scheduler, the playhead for the tracker, the startup delay it needed). Any thread.

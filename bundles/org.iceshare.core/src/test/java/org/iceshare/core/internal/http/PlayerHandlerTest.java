@@ -516,6 +516,11 @@ class PlayerHandlerTest {
         }
 
         @Override
+        public int liveFloor(ContentId content) {
+            return -1;
+        }
+
+        @Override
         public void playhead(ContentId content, int piece) {
             playheads.add(piece);
         }
