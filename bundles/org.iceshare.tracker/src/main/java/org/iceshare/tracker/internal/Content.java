@@ -609,7 +609,7 @@ abstract class Content implements ContentView {
             return;
         }
         Planner planner = tracker.planner();
-        if (planner == null || !anyFreeServer(m)) {
+        if (planner == null) {
             return;
         }
         int[] wanted = wanted(m);
@@ -636,32 +636,9 @@ abstract class Content implements ContentView {
             if (server != null) {
                 assign(m, piece, server, now, batch);
                 room--;
-                if (!anyFreeServer(m)) {
-                    break; // every piece left would ask every holder in vain
-                }
             }
         }
         batch.send();
-    }
-
-    /** The length of the shortest piece: a server's slots are counted for it, so no slot is missed. */
-    abstract int shortestPiece();
-
-    /**
-     * Whether any member {@code m} may fetch from holds or claims something and has a free serving slot. When
-     * none has, no piece can be
-     * assigned, and a plan stops before asking each wanted piece's holders in turn: with one busy source and
-     * thousands of pieces that was most of a tracker's work after every verification.
-     */
-    final boolean anyFreeServer(Member m) {
-        int length = shortestPiece();
-        for (Member h : members.values()) {
-            if (h != m && h.canServe() && m.mayFetchFrom(h) && (h.have.count() > 0 || h.claimed.count() > 0)
-                    && h.serving < slots(h, length)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -150,11 +150,6 @@ final class FileContent extends Content {
     }
 
     @Override
-    int shortestPiece() {
-        return slots.length == 0 ? 1 : slots[slots.length - 1].length;
-    }
-
-    @Override
     void afterVerified(Member m, int piece, long now) {
         if (complete(m)) {
             LOG.info("tracker: {} completed {}", m.session, name());

@@ -364,12 +364,6 @@ final class LiveContent extends Content {
         return pieces.isEmpty() ? 0 : pieces.lastEntry().getValue().length;
     }
 
-    /** Live pieces differ in length from piece to piece; counted as one byte, a plan never stops early. */
-    @Override
-    int shortestPiece() {
-        return 1;
-    }
-
     /**
      * The piece has one more holder: its neighbours, the only members that may fetch from it, can be served
      * now. Planning every member after every verification cost the tracker's thread O(members²) plans per
