@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.core.internal.peer.PeerEngine;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
@@ -36,6 +35,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommonOptions o = new CommonOptions();
         o.configureLogging();
+        StartWarmUp.run();
         Path tmp = Files.createTempDirectory("iceshare-cds-training");
         try {
             ClientConfig config = ClientConfig.load(Map.of("XDG_DATA_HOME", tmp.resolve("data").toString(),
@@ -52,7 +52,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
                     // refused or no answer: the classes are loaded either way
                 }
             }
-            new CommandLine(new Main()).getUsageMessage();
+            Main.commandLine().getUsageMessage();
+            Main.commandLine("play").getUsageMessage();
             Values.rate("1.5M");
             Values.duration("1h30m");
             Values.mediaTime("1:30");

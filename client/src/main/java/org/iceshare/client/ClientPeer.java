@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,7 +30,6 @@ import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.peer.PeerSettings;
-import org.iceshare.engine.internal.Identity;
 import org.iceshare.icet.internal.NettyTransport;
 import org.iceshare.icet.internal.TransportSettings;
 
@@ -70,11 +70,6 @@ final class ClientPeer implements AutoCloseable {
 
     /** Locks the data folder, starts the peer and registers the Ctrl-C hook. */
     static ClientPeer start(CommonOptions o, ClientConfig config, String command) throws ClientException {
-        // the first Ed25519 use loads and runs the JDK's provider cold (a few hundred ms on a small machine):
-        // done on a spare thread now, it overlaps the transport's start instead of delaying the handshake
-        Thread warmUp = new Thread(Identity::warmUp, "iceshare-crypto-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
         long up = o.up != null ? option("--up", () -> Values.rate(o.up)) : config.rate("up");
         long down = o.down != null ? option("--down", () -> Values.rate(o.down)) : config.rate("down");
         int port = o.port != null ? option("--port", () -> Values.port(o.port)) : config.port("peer.port", 0);
@@ -106,6 +101,7 @@ final class ClientPeer implements AutoCloseable {
             release(lock, ch);
             throw new ClientException(ExitCodes.USAGE, e.getMessage());
         }
+        StartTrace.mark("peer: data folder locked");
         NettyTransport transport = NettyTransport.tcp(TransportSettings.DEFAULTS);
         PeerEngine engine = new PeerEngine(s, List.of(transport), new ClientPlugins());
         try {
@@ -243,8 +239,14 @@ final class ClientPeer implements AutoCloseable {
         p.setProperty("urls", String.join(" ", urls));
         Path file = config.runtimeFile();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        // Properties.store would add the date in the local time zone's name, whose lookup costs ~20 ms of a
+        // cold start; the lines it writes are simple enough to write here ("started" has the time)
+        StringBuilder b = new StringBuilder("# the running iceshare client (iceshare status reads this)\n");
+        for (String k : new TreeSet<>(p.stringPropertyNames())) {
+            b.append(k).append('=').append(escaped(p.getProperty(k))).append('\n');
+        }
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(w, "the running iceshare client (iceshare status reads this)");
+            w.write(b.toString());
         } catch (IOException e) {
             return; // status will not see this client; nothing else depends on it
         }
@@ -253,6 +255,12 @@ final class ClientPeer implements AutoCloseable {
         } catch (IOException e) {
             // as above
         }
+    }
+
+    /** A value as {@link Properties#load(java.io.Reader)} reads it back. */
+    static String escaped(String value) {
+        String v = value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+        return v.startsWith(" ") || v.startsWith("\t") ? "\\" + v : v;
     }
 
     /** Whether the JVM is shutting down on a signal. */

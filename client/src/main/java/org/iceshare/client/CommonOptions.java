@@ -42,6 +42,9 @@ public final class CommonOptions {
     @Option(names = "--log-file", paramLabel = "FILE", description = "Write the log to FILE instead of stderr.")
     Path logFile;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     /**
      * Points slf4j-simple at stderr (or the log file) at the chosen level. Must run before the first
      * logger is made: slf4j-simple reads its settings once.
@@ -49,8 +52,12 @@ public final class CommonOptions {
     void configureLogging() {
         System.setProperty("org.slf4j.simpleLogger.logFile", logFile != null ? logFile.toString() : "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : verbose ? "info" : "warn");
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        if (verbose || debug || logFile != null) {
+            // wall-clock times on a log someone reads; a date format costs ~50 ms of a cold start (the
+            // calendar's locale providers), which a quiet 'play' does not pay for lines it rarely writes
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+            System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        }
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         // Netty's own chatter (native transports, leak detector) is for developers
@@ -58,5 +65,6 @@ public final class CommonOptions {
             System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
         }
         Main.debug = debug;
+        StartWarmUp.loggingConfigured();
     }
 }

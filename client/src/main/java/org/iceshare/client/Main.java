@@ -1,48 +1,79 @@
 package org.iceshare.client;
 
 import java.io.PrintStream;
+import java.util.List;
 
 import org.iceshare.api.swarm.IcetUrl;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code iceshare}: the listener's client. Each failure the user can act on ends the program with one
- * line on stderr and an exit code ({@link ExitCodes}); a stack trace only with {@code --debug}.
+ * line on stderr and an exit code ({@link ExitCodes}); a stack trace only with {@code --debug}. The command
+ * line itself is {@link IceshareCommand} and its subcommands.
  */
-@Command(name = "iceshare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Listen to IceShare streams and files, and share them while you listen.",
-        subcommands = {GetCommand.class, PlayCommand.class, PublishCommand.class, SeedCommand.class,
-                StatusCommand.class, CommandLine.HelpCommand.class, CdsTrainingCommand.class},
-        footer = {"", "Exit codes: 0 done, 1 internal error, 2 bad usage or value,",
-                "3 tracker unreachable, 4 tracker refused (unknown content),",
-                "5 file missing or not Ogg, 6 local trouble (data folder in use, cannot write),",
-                "7 no player found, 8 transfer failed, 130 Ctrl-C. See docs/client.md."})
-public final class Main implements Runnable {
+public final class Main {
     /** Set by {@code --debug}: failures show their stack trace. */
     static volatile boolean debug;
 
-    @Spec
-    CommandSpec spec;
+    private Main() {
+    }
 
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: get, play, publish, seed or status"
-                + " (iceshare --help)");
+    /** The subcommands, in the order the help lists them. */
+    private static final List<String> COMMANDS = List.of("get", "play", "publish", "seed", "status", "help",
+            "cds-training");
+
+    /** A subcommand's object (a switch, not a table of constructor references: those cost a cold start ~20 ms). */
+    private static Object command(String name) {
+        switch (name) {
+            case "get":
+                return new GetCommand();
+            case "play":
+                return new PlayCommand();
+            case "publish":
+                return new PublishCommand();
+            case "seed":
+                return new SeedCommand();
+            case "status":
+                return new StatusCommand();
+            case "help":
+                return new CommandLine.HelpCommand();
+            case "cds-training":
+                return new CdsTrainingCommand();
+            default:
+                throw new IllegalArgumentException(name);
+        }
     }
 
     public static void main(String[] args) {
+        StartTrace.mark("main");
+        if (args.length > 0 && StartWarmUp.WANTED_BY.contains(args[0])) {
+            StartWarmUp.begin();
+        }
         System.exit(run(args));
     }
 
     /** Runs a command line and gives the exit code. */
     static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(args).execute(args);
+    }
+
+    /** The command line that runs {@code args}, with its error handling. */
+    static CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(new IceshareCommand(), Main::instantiate);
+        // set here, not in the annotation: picocli would make the provider with its default factory, whose
+        // first use looks for Groovy on the class path
+        cl.getCommandSpec().versionProvider(new Version());
+        // picocli models a command by reflection, the costliest part of parsing at start: a command line that
+        // names its command gets only that one; help, usage errors and a bare 'iceshare' get them all
+        String named = args.length > 0 ? args[0] : null;
+        boolean all = named == null || named.equals("help") || !COMMANDS.contains(named);
+        for (String c : COMMANDS) {
+            if (all || named.equals(c)) {
+                cl.addSubcommand(c, command(c));
+            }
+        }
         cl.setParameterExceptionHandler((e, a) -> {
             error(e.getMessage());
             return ExitCodes.USAGE;
@@ -65,7 +96,18 @@ public final class Main implements Runnable {
             }
             return ExitCodes.INTERNAL;
         });
-        return cl.execute(args);
+        return cl;
+    }
+
+    /**
+     * Makes picocli's helper objects (version provider, converters) with their no-argument constructor.
+     * picocli's default factory would first look for Groovy on the class path, a miss that opens every jar
+     * of the client at each start.
+     */
+    private static <K> K instantiate(Class<K> type) throws Exception {
+        var c = type.getDeclaredConstructor();
+        c.setAccessible(true);
+        return c.newInstance();
     }
 
     /** One line on stderr, however the message was built. */

@@ -52,13 +52,16 @@ final class PlayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StartTrace.mark("play: parsed");
         common.configureLogging();
         IcetUrl u = Main.url(url);
         Double at = start == null ? null : ClientPeer.option("--start", () -> Values.mediaTime(start));
         ClientConfig config = ClientConfig.load(System.getenv(), common.dataDir);
         List<String> command = stdout ? null : playerCommand(config);
         try (ClientPeer peer = ClientPeer.start(common, config, "play " + u)) {
+            StartTrace.mark("play: peer started");
             SwarmStatus s = peer.join(u);
+            StartTrace.mark("play: joined");
             URI local = s.playerUrl();
             if (local == null) {
                 throw new ClientException(ExitCodes.LOCAL, "the local player endpoint is disabled");
@@ -137,6 +140,7 @@ final class PlayCommand implements Callable<Integer> {
             c = (HttpURLConnection) local.toURL().openConnection();
             c.setConnectTimeout(5_000);
             int code = c.getResponseCode();
+            StartTrace.mark("play: local stream answered " + code);
             if (code != 200 && code != 206) {
                 InputStream e = c.getErrorStream();
                 String body = e == null ? "" : new String(e.readNBytes(300), StandardCharsets.UTF_8).strip();
@@ -151,6 +155,7 @@ final class PlayCommand implements Callable<Integer> {
         @SuppressWarnings("resource") // stdout stays open for the JVM
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         byte[] buf = new byte[16_384];
+        boolean first = true;
         try (in) {
             while (true) {
                 int n;
@@ -161,6 +166,10 @@ final class PlayCommand implements Callable<Integer> {
                 }
                 if (n < 0) {
                     return ExitCodes.OK;
+                }
+                if (first) {
+                    StartTrace.mark("play: first " + n + " bytes");
+                    first = false;
                 }
                 try {
                     out.write(buf, 0, n);
