@@ -58,6 +58,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
             Values.duration("1h30m");
             Values.mediaTime("1:30");
             loadIceShareClasses();
+            markInstallation();
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -71,6 +72,16 @@ final class CdsTrainingCommand implements Callable<Integer> {
         try (InputStream in = c.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * Names the installation folder the archive is made for (its real path, as the launcher computes it) in
+     * lib/iceshare.jsa.home: the launcher maps the archive only there.
+     */
+    private static void markInstallation() throws Exception {
+        Path lib = Path.of(CdsTrainingCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getParent().toRealPath();
+        Files.writeString(lib.resolve("iceshare.jsa.home"), lib.getParent() + "\n", StandardCharsets.UTF_8);
     }
 
     /** Loads (without initialising) every class of the IceShare jars beside the client's. */

@@ -68,6 +68,7 @@ final class ClientProcess implements AutoCloseable {
     static void environment(Map<String, String> env, Path home) {
         env.put("XDG_DATA_HOME", home.resolve("data").toString());
         env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+        env.put("XDG_CACHE_HOME", home.resolve("cache").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
     }
 

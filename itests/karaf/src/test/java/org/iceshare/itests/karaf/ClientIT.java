@@ -74,10 +74,16 @@ public class ClientIT extends IceShareTestSupport {
         Map<String, String> env = get.environment();
         env.put("XDG_DATA_HOME", work.resolve("data").toString());
         env.put("XDG_CONFIG_HOME", work.resolve("config").toString());
+        env.put("XDG_CACHE_HOME", work.resolve("cache").toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         Processes.Result r = Processes.run(get, Duration.ofMinutes(2));
         assertEquals("iceshare get: " + r.output, 0, r.exit);
         assertTrue(r.output, r.output.contains("complete: saved " + copy));
         assertEquals("first differing byte of the client's copy", -1L, Files.mismatch(media, copy));
+        // unpacked away from where it was built, the first run made the user's own class-data sharing archive
+        try (Stream<Path> s = Files.list(work.resolve("cache/iceshare"))) {
+            assertTrue("a cds-*.jsa in the cache folder",
+                s.anyMatch(p -> p.getFileName().toString().matches("cds-\\d+\\.jsa")));
+        }
     }
 }
