@@ -35,7 +35,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommonOptions o = new CommonOptions();
         o.configureLogging();
-        StartWarmUp.run();
+        StartWarmUp.run(false);
         Path tmp = Files.createTempDirectory("iceshare-cds-training");
         try {
             ClientConfig config = ClientConfig.load(Map.of("XDG_DATA_HOME", tmp.resolve("data").toString(),

@@ -31,7 +31,6 @@ import org.iceshare.api.swarm.IcetUrl;
 import org.iceshare.core.internal.peer.PeerEngine;
 import org.iceshare.core.internal.peer.PeerSettings;
 import org.iceshare.icet.internal.NettyTransport;
-import org.iceshare.icet.internal.TransportSettings;
 
 /**
  * The client's one peer: a {@link PeerEngine} with its own TCP transport and the {@link ClientPlugins},
@@ -102,8 +101,9 @@ final class ClientPeer implements AutoCloseable {
             throw new ClientException(ExitCodes.USAGE, e.getMessage());
         }
         StartTrace.mark("peer: data folder locked");
-        NettyTransport transport = NettyTransport.tcp(TransportSettings.DEFAULTS);
+        NettyTransport transport = StartWarmUp.transport();
         PeerEngine engine = new PeerEngine(s, List.of(transport), new ClientPlugins());
+        StartTrace.mark("peer: transport made");
         try {
             engine.start();
         } catch (IOException | RuntimeException e) {

@@ -56,7 +56,9 @@ final class PlayCommand implements Callable<Integer> {
         common.configureLogging();
         IcetUrl u = Main.url(url);
         Double at = start == null ? null : ClientPeer.option("--start", () -> Values.mediaTime(start));
+        StartTrace.mark("play: url");
         ClientConfig config = ClientConfig.load(System.getenv(), common.dataDir);
+        StartTrace.mark("play: config");
         List<String> command = stdout ? null : playerCommand(config);
         try (ClientPeer peer = ClientPeer.start(common, config, "play " + u)) {
             StartTrace.mark("play: peer started");

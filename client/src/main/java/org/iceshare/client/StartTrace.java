@@ -1,23 +1,21 @@
 package org.iceshare.client;
 
-import java.time.Instant;
-
 /**
  * With {@code -Diceshare.trace.start=true} (in JAVA_OPTS), one line on stderr per step of a start, in
- * milliseconds since the process began (the launcher script's exec keeps its process): where a slow start
- * goes, without a profiler. Off, each mark is one volatile read.
+ * milliseconds since {@code main} began (the JVM's own start before it is not counted: asking the OS when the
+ * process began costs more than the steps measured): where a slow start goes, without a profiler. Off, each
+ * mark is one read of a constant.
  */
 final class StartTrace {
     private static final boolean ON = Boolean.getBoolean("iceshare.trace.start");
-    private static final long BEGAN = ON ? ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)
-            .orElse(System.currentTimeMillis()) : 0;
+    private static final long BEGAN = System.nanoTime();
 
     private StartTrace() {
     }
 
     static void mark(String step) {
         if (ON) {
-            System.err.println("iceshare: start +" + (System.currentTimeMillis() - BEGAN) + " ms " + step
+            System.err.println("iceshare: start +" + (System.nanoTime() - BEGAN) / 1_000_000 + " ms " + step
                     + " [" + Thread.currentThread().getName() + "]");
         }
     }

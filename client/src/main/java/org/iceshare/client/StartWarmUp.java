@@ -3,11 +3,16 @@ package org.iceshare.client;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.engine.internal.Identity;
+import org.iceshare.icet.internal.NettyTransport;
+import org.iceshare.icet.internal.TransportSettings;
 
 import io.netty.buffer.ByteBufAllocator;
 
@@ -23,6 +28,12 @@ final class StartWarmUp {
     static final Set<String> WANTED_BY = Set.of("play", "get", "seed", "publish");
 
     private static final CountDownLatch LOGGING = new CountDownLatch(1);
+    /**
+     * The peer's TCP transport (its event loops; it binds nothing until the peer listens), made here ahead of
+     * the main thread, which takes it in {@link ClientPeer#start}. It depends on no option.
+     */
+    private static final CompletableFuture<NettyTransport> TRANSPORT = new CompletableFuture<>();
+    private static volatile boolean started;
 
     private StartWarmUp() {
     }
@@ -33,19 +44,47 @@ final class StartWarmUp {
     }
 
     static void begin() {
-        Thread t = new Thread(StartWarmUp::run, "iceshare-warm-up");
+        started = true;
+        Thread t = new Thread(() -> run(true), "iceshare-warm-up");
         t.setDaemon(true);
         t.start();
     }
 
-    static void run() {
+    /**
+     * The transport the warm-up made, or a new one if it did not start, failed, or is not done within a
+     * second (then it closes its own when it is).
+     */
+    static NettyTransport transport() {
+        if (started) {
+            try {
+                return TRANSPORT.get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // make one below
+            }
+            TRANSPORT.completeExceptionally(new IllegalStateException("made by the main thread"));
+        }
+        return NettyTransport.tcp(TransportSettings.DEFAULTS);
+    }
+
+    /** Runs the warm-up here; with {@code transport}, makes the transport {@link #transport()} hands out. */
+    static void run(boolean transport) {
         try {
             // in the order the start needs them: the identity's key pair, and the handshake's signatures
             Identity.warmUp();
             StartTrace.mark("warm-up: signatures");
             // Netty logs through SLF4J, which reads its settings once: not before the command set them
             if (!LOGGING.await(5, TimeUnit.SECONDS)) {
+                TRANSPORT.completeExceptionally(new IllegalStateException("logging never configured"));
                 return;
+            }
+            if (transport) {
+                NettyTransport t = NettyTransport.tcp(TransportSettings.DEFAULTS);
+                if (!TRANSPORT.complete(t)) {
+                    t.close(); // the main thread gave up waiting and made its own
+                }
+                StartTrace.mark("warm-up: transport");
             }
             // Netty's platform probes and its buffer allocator, first used by the transport's listening socket
             ByteBufAllocator.DEFAULT.buffer(64).release();
@@ -58,9 +97,11 @@ final class StartWarmUp {
             URI.create("http://127.0.0.1:1/").toURL().openConnection();
             StartTrace.mark("warm-up: done");
         } catch (InterruptedException e) {
+            TRANSPORT.completeExceptionally(e);
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException | LinkageError ignored) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             // a warm-up only: the main thread meets the same failure where it matters, and reports it
+            TRANSPORT.completeExceptionally(e);
         }
     }
 }
