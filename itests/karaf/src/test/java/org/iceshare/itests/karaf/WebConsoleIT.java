@@ -225,7 +225,8 @@ public class WebConsoleIT extends IceShareTestSupport {
         // the streaming scheduler (a file played as it arrives), not the file scheduler just switched. (This
         // used to wait for the leech to use the file scheduler or stop downloading: only the end of the capped
         // download, about two minutes, could end it. That a file scheduler switch reaches running transfers is
-        // CustomSchedulerIT's threeSwitchesDuringOneTransferIncludingAHotDeployedScheduler.)
+        // asserted by StatsIT's schedulersAreListedAndSelectedAtRunTime and CustomSchedulerIT's
+        // threeSwitchesDuringOneTransferIncludingAHotDeployedScheduler.)
         SwarmStatus leeching = leech.swarm(content).orElseThrow();
         if (leeching.state() == SwarmStatus.State.DOWNLOADING) {
             assertEquals("the leech's swarm, played in the page, uses the streaming scheduler: " + leeching,
