@@ -8,14 +8,17 @@ import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,8 +44,13 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
  * The operator's view in the distribution: after a small transfer between two peers of the
@@ -52,6 +60,11 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * {@code iceshare:transport} lists the transports, each peer's preference, endpoints and connections,
  * refuses unknown names, writes nothing for a transport already first, and (when a second transport is
  * installed) puts it first in a peer's preference at run time without restarting the peer.
+ *
+ * <p>Typed configuration (was ConfigIT; one Karaf boot for both, as each test puts back what it changed):
+ * every IceShare component has a metatype form with a description for each field (what the web console's
+ * Configuration page and {@code config:edit} show), and an invalid value is refused while the running
+ * component keeps its old configuration.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -62,13 +75,16 @@ public class StatsIT extends IceShareTestSupport {
     @Override
     public Option[] config() {
         Path media;
+        Path small;
         try {
             media = TestMedia.vorbis(40, 4);
+            small = TestMedia.vorbis(5, 2);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         return new Option[] {composite(super.config()),
-            systemProperty("iceshare.itest.vorbis").value(media.toAbsolutePath().toString())};
+            systemProperty("iceshare.itest.vorbis").value(media.toAbsolutePath().toString()),
+            systemProperty("iceshare.itest.vorbis.small").value(small.toAbsolutePath().toString())};
     }
 
     @Test
@@ -369,6 +385,95 @@ public class StatsIT extends IceShareTestSupport {
             assertTrue(back, back.contains("-> tcp," + name));
         }
         waitUntil("the default peer prefers tcp again", () -> "tcp".equals(peer.endpoints().get(0).transport()));
+    }
+
+    // ------------------------------------------------------------------ typed configuration (was ConfigIT)
+
+    private static final Set<String> PIDS = Set.of("org.iceshare.peer", "org.iceshare.tracker", "org.iceshare.scheduler",
+        "org.iceshare.transport.tcp", "org.iceshare.media.ogg");
+
+    @Test
+    public void everyComponentHasAFormWithDescriptions() throws Exception {
+        MetaTypeService metatype = getOsgiService(MetaTypeService.class, SERVICE_TIMEOUT_MILLIS);
+        List<String> found = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Bundle b : bundleContext.getBundles()) {
+            if (b.getSymbolicName() == null || !b.getSymbolicName().startsWith("org.iceshare.")) {
+                continue;
+            }
+            MetaTypeInformation info = metatype.getMetaTypeInformation(b);
+            List<String> pids = new ArrayList<>(List.of(info.getPids()));
+            pids.addAll(List.of(info.getFactoryPids()));
+            for (String pid : pids) {
+                found.add(pid);
+                ObjectClassDefinition ocd = info.getObjectClassDefinition(pid, null);
+                if (ocd.getDescription() == null || ocd.getDescription().isBlank()) {
+                    problems.add(pid + " has no description");
+                }
+                for (AttributeDefinition a : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+                    if (a.getDescription() == null || a.getDescription().isBlank()) {
+                        problems.add(pid + "." + a.getID() + " has no description");
+                    }
+                }
+            }
+        }
+        assertTrue("forms for " + PIDS + ", found " + found, found.containsAll(PIDS));
+        assertTrue(problems("form problem(s)", problems), problems.isEmpty());
+    }
+
+    @Test
+    public void invalidValuesAreRefusedAndTheRunningConfigurationStays() throws Exception {
+        // what this test changes, put back at the end: the other tests of the class use these configurations
+        org.osgi.service.cm.Configuration trackerConfig = configAdmin.getConfiguration("org.iceshare.tracker", null);
+        org.osgi.service.cm.Configuration peerConfig = configAdmin.listConfigurations(
+            "(&(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=org.iceshare.peer)(name=default))")[0];
+        org.osgi.service.cm.Configuration schedulerConfig = configAdmin.getConfiguration("org.iceshare.scheduler", null);
+        Dictionary<String, Object> trackerBefore = trackerConfig.getProperties();
+        Dictionary<String, Object> peerBefore = peerConfig.getProperties();
+        Dictionary<String, Object> schedulerBefore = schedulerConfig.getProperties();
+        assertNotNull("the distribution ships etc/org.iceshare.tracker.cfg", trackerBefore);
+        assertNotNull("the distribution ships etc/org.iceshare.peer-default.cfg", peerBefore);
+        assertNotNull("the distribution ships etc/org.iceshare.scheduler.cfg", schedulerBefore);
+        try {
+            Tracker tracker = getOsgiService(Tracker.class, SERVICE_TIMEOUT_MILLIS);
+            InetSocketAddress before = tracker.address();
+            assertNotNull(before);
+            update("org.iceshare.tracker", Map.of("port", 99999));
+            waitUntil("the tracker still listens where it did", () -> before.equals(tracker.address()));
+
+            Peer peer = getOsgiService(Peer.class, "(name=default)", SERVICE_TIMEOUT_MILLIS);
+            InetSocketAddress peerAddress = peer.address();
+            Dictionary<String, Object> props = peerConfig.getProperties();
+            props.put("slotsPerPeer", 1000);
+            peerConfig.update(props);
+            waitUntil("the default peer keeps running", () -> peerAddress.equals(peer.address()));
+
+            update("org.iceshare.scheduler", Map.of("name", "no-such-scheduler"));
+            // a swarm shows the scheduler in use: publish something small and look
+            Peer again = getOsgiService(Peer.class, "(name=default)", SERVICE_TIMEOUT_MILLIS);
+            Path file = Files.createTempFile("tone", ".ogg");
+            Files.copy(Path.of(System.getProperty("iceshare.itest.vorbis.small", "")), file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            IcetUrl url = again.publish(file, "config-check.ogg", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            try {
+                assertEquals("rarest", again.swarms().stream().filter(s -> s.url().name().equals("config-check.ogg"))
+                    .findFirst().orElseThrow().scheduler());
+            } finally {
+                again.swarms().stream().filter(s -> s.url().equals(url)).findFirst()
+                    .ifPresent(s -> again.stop(s.content()));
+            }
+        } finally {
+            trackerConfig.update(trackerBefore);
+            peerConfig.update(peerBefore);
+            schedulerConfig.update(schedulerBefore);
+        }
+    }
+
+    private void update(String pid, Map<String, Object> changes) throws Exception {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(pid, null);
+        Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        changes.forEach(props::put);
+        c.update(props);
     }
 
     /** Whether one line of {@code text} contains every one of {@code parts}. */

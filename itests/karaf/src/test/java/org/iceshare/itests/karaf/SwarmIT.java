@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.iceshare.api.media.MediaFormat;
 import org.iceshare.api.peer.Peer;
@@ -38,7 +40,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 
 /**
- * Swarms inside one container (one Karaf boot for what were SwarmIT, MediaFormatsIT and LiveIT):
+ * Swarms inside one container (one Karaf boot for what were SwarmIT, MediaFormatsIT, LiveIT and ClientIT):
  *
  * <ul>
  * <li>the tracker, the default peer publishing a real Ogg Vorbis file (made by oggenc) through the
@@ -48,7 +50,10 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * format and a file of random bytes to the raw format, as the stored manifests and the player
  * endpoint's Content-Type show, and a second peer fetches both byte-identically;</li>
  * <li>live: install the live source, start a live stream from a file with {@code iceshare:live}, play
- * it on a second peer of the container, and see its figures in {@code iceshare:status}.</li>
+ * it on a second peer of the container, and see its figures in {@code iceshare:status};</li>
+ * <li>the listener's client (was ClientIT): the default peer publishes an Ogg file through the shell, and
+ * the client archive the build made (client/target/*.tar.gz), unpacked and run as a process of its own,
+ * {@code iceshare get}s a byte-identical copy.</li>
  * </ul>
  */
 @RunWith(PaxExam.class)
@@ -62,9 +67,11 @@ public class SwarmIT extends IceShareTestSupport {
     public Option[] config() {
         Path media;
         Path formats;
+        Path client;
         try {
             media = TestMedia.vorbis(40, 4);
             formats = TestMedia.vorbis(20, 4);
+            client = TestMedia.vorbis(30, 4);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -74,7 +81,9 @@ public class SwarmIT extends IceShareTestSupport {
                 Integer.toString(freePort(new HashSet<>()))),
             systemProperty("iceshare.itest.vorbis").value(media.toAbsolutePath().toString()),
             // another file for the media formats test, so it publishes content the swarm test did not
-            systemProperty("iceshare.itest.vorbis.formats").value(formats.toAbsolutePath().toString())};
+            systemProperty("iceshare.itest.vorbis.formats").value(formats.toAbsolutePath().toString()),
+            // and one for the client, content no other test of the class publishes
+            systemProperty("iceshare.itest.client.media").value(client.toAbsolutePath().toString())};
     }
 
     @Test
@@ -265,5 +274,49 @@ public class SwarmIT extends IceShareTestSupport {
         // the continuity figure itself depends on how busy the machine is (the live benchmark measures it)
         assertTrue("playback figures in: " + status, Pattern.compile("CI [01]\\.\\d{4}").matcher(status).find());
         assertTrue("the live source in: " + status, status.contains("radio") && status.contains("Live sources"));
+    }
+
+    // ------------------------------------------------------------------ the listener's client (was ClientIT)
+
+    @Test
+    public void theClientGetsAFileTheDistributionPublished() throws Exception {
+        Path media = Path.of(System.getProperty("iceshare.itest.client.media"));
+        String archive = System.getProperty("iceshare.client.archive");
+        assertTrue("-Diceshare.client.archive names the client archive: " + archive,
+            archive != null && Files.isRegularFile(Path.of(archive)));
+
+        String published = executeCommand("iceshare:publish " + media);
+        Matcher m = ICET.matcher(published);
+        assertTrue("publish printed no icet:// URL: " + published, m.find());
+        String url = m.group();
+
+        Path work = Files.createTempDirectory("iceshare-client-it");
+        Processes.Result untar = Processes.run(new ProcessBuilder("tar", "xzf", archive, "-C", work.toString()),
+            Duration.ofSeconds(60));
+        assertEquals(untar.output, 0, untar.exit);
+        Path launcher;
+        try (Stream<Path> s = Files.list(work)) {
+            launcher = s.filter(p -> p.getFileName().toString().startsWith("iceshare-client-")).findFirst()
+                .orElseThrow(() -> new AssertionError("no iceshare-client-*/ in " + archive)).resolve("bin/iceshare");
+        }
+        assertTrue(launcher + " is executable", Files.isExecutable(launcher));
+
+        Path copy = work.resolve("copy.ogg");
+        ProcessBuilder get = new ProcessBuilder(launcher.toString(), "get", url, "-o", copy.toString())
+            .directory(work.toFile());
+        Map<String, String> env = get.environment();
+        env.put("XDG_DATA_HOME", work.resolve("data").toString());
+        env.put("XDG_CONFIG_HOME", work.resolve("config").toString());
+        env.put("XDG_CACHE_HOME", work.resolve("cache").toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        Processes.Result r = Processes.run(get, Duration.ofMinutes(2));
+        assertEquals("iceshare get: " + r.output, 0, r.exit);
+        assertTrue(r.output, r.output.contains("complete: saved " + copy));
+        assertEquals("first differing byte of the client's copy", -1L, Files.mismatch(media, copy));
+        // unpacked away from where it was built, the first run made the user's own class-data sharing archive
+        try (Stream<Path> s = Files.list(work.resolve("cache/iceshare"))) {
+            assertTrue("a cds-*.jsa in the cache folder",
+                s.anyMatch(p -> p.getFileName().toString().matches("cds-\\d+\\.jsa")));
+        }
     }
 }
