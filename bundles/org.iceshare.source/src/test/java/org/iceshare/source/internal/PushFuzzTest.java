@@ -407,6 +407,10 @@ class PushFuzzTest {
         }
 
         @Override
+        public void metadata(long micros, String title, String artist) {
+        }
+
+        @Override
         public long uploaded() {
             return 0;
         }
