@@ -104,9 +104,9 @@ class TimedMetadataTest {
                 // real time from here: a page goes out when its last sample is due
                 long t0 = System.nanoTime();
                 long base = pages.get(next - 1).endMicros();
-                long[] updateAt = {19_200_000, 20_400_000, 21_700_000};
+                long[] updateAt = {19_000_000, 19_800_000, 20_700_000};
                 List<Long> edges = new ArrayList<>();
-                while (next < pages.size() && pages.get(next).endMicros() <= 22_500_000) {
+                while (next < pages.size() && pages.get(next).endMicros() <= 21_200_000) {
                     Page p = pages.get(next++);
                     // pacing an encoder's output in real time (what is measured), not waiting for a result
                     LockSupport.parkNanos(t0 + (p.endMicros() - base) * 1000 - System.nanoTime());
