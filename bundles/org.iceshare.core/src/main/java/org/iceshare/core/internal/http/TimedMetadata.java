@@ -30,11 +30,18 @@ final class TimedMetadata {
 
     /** The items of the window, in time order (a chain link before an update at the same time). */
     static List<Item> items(LiveWindow window) {
+        long start = windowStart(window);
         List<Item> all = new ArrayList<>();
-        for (LiveWindow.Link l : window.links()) {
+        List<LiveWindow.Link> links = window.links();
+        // newest first, down to the link in effect at the window's start: older links' headers are not read
+        for (int k = links.size() - 1; k >= 0; k--) {
+            LiveWindow.Link l = links.get(k);
             if (l.headers().hasRemaining() && l.link().startMicros() >= 0) {
                 OggComments.Tags t = OggComments.of(l.headers());
                 all.add(new Item(l.link().startMicros(), "chain", t.title(), t.artist()));
+                if (l.link().startMicros() <= start) {
+                    break;
+                }
             }
         }
         for (LiveWindow.TitleChange t : window.titleChanges()) {
@@ -42,7 +49,6 @@ final class TimedMetadata {
         }
         all.sort(Comparator.comparingLong(Item::micros).thenComparing(i -> i.source().equals("chain") ? 0 : 1));
         // from the one in effect at the window's start on
-        long start = windowStart(window);
         int from = 0;
         for (int i = 0; i < all.size(); i++) {
             if (all.get(i).micros() <= start) {

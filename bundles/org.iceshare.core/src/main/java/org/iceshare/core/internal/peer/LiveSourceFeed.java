@@ -173,7 +173,7 @@ final class LiveSourceFeed implements LiveFeed {
                 LOG.warn("{}: title '{}' not sent: the tracker speaks IceT {}, title changes need {}",
                         swarm.manifest.name(), title, version, METADATA_VERSION);
             } // not connected: sent with the window when the tracker connection is back (reannounce)
-            LOG.info("{}: title '{}'{} at {} s on the stream's timeline", swarm.manifest.name(), title,
+            LOG.debug("{}: title '{}'{} at {} s on the stream's timeline", swarm.manifest.name(), title,
                     artist.isEmpty() ? "" : " by '" + artist + "'", micros / 1e6);
         });
     }
