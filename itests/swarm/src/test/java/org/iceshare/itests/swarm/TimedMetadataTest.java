@@ -170,6 +170,16 @@ class TimedMetadataTest {
                     assertThat(Math.abs(error)).as("update %d: listener says %d us, the live edge was %d us",
                             k + 1, updates.get(k).micros(), edges.get(k)).isLessThanOrEqualTo(TOLERANCE_MICROS);
                 }
+                // a listener who joins now gets the updates the tracker kept, with the same times, and the title
+                // of the link it starts in from that link's headers
+                PeerEngine late = swarm.addPeer("late");
+                URI lateMetadata = URI.create(late.get(engine.streams().get(0).url()).toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS).playerUrl() + "/metadata");
+                await("the late listener's metadata").atMost(Duration.ofSeconds(30)).until(() -> items(lateMetadata)
+                        .stream().filter(i -> i.source().equals("icecast")).count() == 3);
+                assertThat(items(lateMetadata)).filteredOn(i -> i.source().equals("icecast")).isEqualTo(updates);
+                assertThat(items(lateMetadata)).filteredOn(i -> i.source().equals("chain")).last().isEqualTo(chain.get(2));
+
                 LOG.info("timed metadata errors at the listener (item time - true time):{} worst {} ms; slowest "
                         + "update round trip {} ms", report, worst / 1000, slowest / 1_000_000);
             } finally {

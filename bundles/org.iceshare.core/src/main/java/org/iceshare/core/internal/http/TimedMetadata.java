@@ -15,8 +15,10 @@ import org.iceshare.core.internal.storage.LiveWindow;
  * seconds on the stream's timeline, the clock of the pieces' times: a chain link's title takes effect at the
  * link's first sample.
  *
- * <p>The answer names the items of the window (and the one in effect at its start), the live edge here (the
- * end of the newest piece this peer has verified) and the item in effect there ({@code current}).
+ * <p>The answer names the recent items (those of the last window of the stream, the manifest's window
+ * behind the newest piece announced, and the one in effect at its start; a chain link's only when this
+ * peer has its headers), the live edge here (the end of the newest piece this peer has verified) and the
+ * item in effect there ({@code current}).
  *
  * <p><b>Threading:</b> stateless; reads the window, which is safe from any thread.
  */
@@ -30,10 +32,10 @@ final class TimedMetadata {
 
     /** The items of the window, in time order (a chain link before an update at the same time). */
     static List<Item> items(LiveWindow window) {
-        long start = windowStart(window);
+        long start = horizon(window);
         List<Item> all = new ArrayList<>();
         List<LiveWindow.Link> links = window.links();
-        // newest first, down to the link in effect at the window's start: older links' headers are not read
+        // newest first, down to the link in effect at the horizon: older links' headers are not read
         for (int k = links.size() - 1; k >= 0; k--) {
             LiveWindow.Link l = links.get(k);
             if (l.headers().hasRemaining() && l.link().startMicros() >= 0) {
@@ -48,7 +50,7 @@ final class TimedMetadata {
             all.add(new Item(t.micros(), "icecast", t.title(), t.artist()));
         }
         all.sort(Comparator.comparingLong(Item::micros).thenComparing(i -> i.source().equals("chain") ? 0 : 1));
-        // from the one in effect at the window's start on
+        // from the one in effect at the horizon on
         int from = 0;
         for (int i = 0; i < all.size(); i++) {
             if (all.get(i).micros() <= start) {
@@ -58,12 +60,15 @@ final class TimedMetadata {
         return List.copyOf(all.subList(from, all.size()));
     }
 
-    /** The start time of the window's first piece, or -1. */
-    private static long windowStart(LiveWindow window) {
-        for (int p = window.firstPiece(); p < window.end(); p++) {
+    /**
+     * Where recent items begin: one window (the manifest's) behind the newest piece announced, wherever this
+     * peer started, so a late joiner lists the updates of that window too; -1 before any piece.
+     */
+    private static long horizon(LiveWindow window) {
+        for (int p = window.end() - 1; p >= window.firstPiece(); p--) {
             PieceInfo i = window.info(p);
-            if (i != null && i.startMicros() >= 0) {
-                return i.startMicros();
+            if (i != null && i.endMicros() >= 0) {
+                return Math.max(0, i.endMicros() - window.manifest().windowMicros());
             }
         }
         return -1;

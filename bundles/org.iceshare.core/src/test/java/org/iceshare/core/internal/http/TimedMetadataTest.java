@@ -56,6 +56,21 @@ class TimedMetadataTest {
     }
 
     @Test
+    void recentItemsAreTheLastWindowOfTheStreamAndTheOneInEffectAtItsStart() {
+        LiveWindow w = new LiveWindow(Manifest.live(ContentId.random(), "radio", "audio/ogg", "ogg", "sha-256",
+                5_000_000L));
+        w.link(new ChainLink(0, 0, 0, 0, -1, "opus"), ByteBuffer.wrap(new byte[] {'O', 'g', 'g', 'S'}));
+        w.announce(new PieceInfo(11, 110L, 10, new byte[32], 11_000_000L, 12_000_000L, true, 0), 0);
+        for (long t : new long[] {1_000_000L, 3_000_000L, 8_000_000L}) {
+            w.titleChange(new LiveWindow.TitleChange(t, "at " + t, ""));
+        }
+        // the window: 5 s behind the newest piece's end (12 s), so from 7 s on, and the one in effect at 7 s
+        assertThat(TimedMetadata.items(w)).extracting(TimedMetadata.Item::micros).containsExactly(3_000_000L,
+                8_000_000L);
+        assertThat(TimedMetadata.liveEdge(w)).as("nothing verified here yet").isEqualTo(-1);
+    }
+
+    @Test
     void anEmptyWindowHasNoEdgeAndNoCurrentItem() {
         LiveWindow w = new LiveWindow(Manifest.live(ContentId.random(), "radio", "audio/ogg", "ogg", "sha-256",
                 60_000_000L));
