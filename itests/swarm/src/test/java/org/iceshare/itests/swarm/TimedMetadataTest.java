@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * sent while it plays. A listener peer's {@code <player path>/metadata} must name every chain link's title
  * within 0.5 s of where the link really starts in the audio, and every update within 0.5 s of the live edge
  * when the source took it: the test is the encoder, so it knows the media time at any moment (the pages go
- * out in real time), and the source took the update between sending and answer (taken at the midpoint).
+ * out in real time), and the source took the update at some moment between sending and answer (the figure
+ * logged is the error against the midpoint; the test fails when no moment of the round trip is within 0.5 s).
  *
  * <p>To stay quick, the first 18.5 s go out at once (a source's burst), then the pages go out in real time
  * (each when its last sample is due, as an encoder sends them) across the third link's start at 20 s;
@@ -167,8 +168,14 @@ class TimedMetadataTest {
                     report.append(String.format(" update %d: %+.3f s (round trip %d ms);", k + 1, error / 1e6,
                             (answered[k] - sent[k]) / 1_000_000));
                     assertThat(updates.get(k).title()).isEqualTo("News " + (k + 1));
-                    assertThat(Math.abs(error)).as("update %d: listener says %d us, the live edge was %d us",
-                            k + 1, updates.get(k).micros(), edges.get(k)).isLessThanOrEqualTo(TOLERANCE_MICROS);
+                    // the source took it at some moment of the round trip: it fails only when it is more than
+                    // 0.5 s from the media time of every moment of it (on a busy machine a round trip can take
+                    // a second, and which moment it was is not known)
+                    long earliest = base + (sent[k] - t0) / 1000;
+                    long latest = base + (answered[k] - t0) / 1000;
+                    assertThat(updates.get(k).micros()).as("update %d: listener says %d us, the live edge was %d..%d "
+                            + "us during its round trip", k + 1, updates.get(k).micros(), earliest, latest)
+                            .isBetween(earliest - TOLERANCE_MICROS, latest + TOLERANCE_MICROS);
                 }
                 // a listener who joins now gets the updates the tracker kept, with the same times, and the title
                 // of the link it starts in from that link's headers
