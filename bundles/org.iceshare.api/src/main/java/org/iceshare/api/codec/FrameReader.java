@@ -28,6 +28,7 @@ import org.iceshare.api.icet.Ping;
 import org.iceshare.api.icet.Pong;
 import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Reject;
 import org.iceshare.api.icet.Request;
@@ -124,6 +125,8 @@ final class FrameReader {
             case RATES -> new Rates(u63("uploadCap"), u63("downloadCap"), u63("uploadRate"), u63("downloadRate"));
             case SEEK -> new Seek(contentId("content"), i64("micros"), i32("piece"));
             case ANNOUNCE -> announce();
+            case METADATA -> new Metadata(contentId("content"), i64("micros"), string("title"), string("artist"),
+                    fixed(Signatures.SIGNATURE_LENGTH, "metadata signature"));
         };
     }
 

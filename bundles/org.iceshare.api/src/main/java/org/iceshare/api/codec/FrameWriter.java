@@ -22,6 +22,7 @@ import org.iceshare.api.icet.Ping;
 import org.iceshare.api.icet.Pong;
 import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Published;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.icet.Rates;
 import org.iceshare.api.icet.Reject;
 import org.iceshare.api.icet.Request;
@@ -75,6 +76,7 @@ final class FrameWriter {
             case ASSIGN -> 32 + FrameReader.ASSIGN_ENTRY_SIZE * ((Assign) message).entries().size();
             case ANNOUNCE -> announceSize((Announce) message);
             case PEERS -> 16 + 64 * ((Peers) message).peers().size();
+            case METADATA -> 160 + 3 * (((Metadata) message).title().length() + ((Metadata) message).artist().length());
             default -> 64;
         };
     }
@@ -168,6 +170,14 @@ final class FrameWriter {
                 i64(m.downloadCap());
                 i64(m.uploadRate());
                 i64(m.downloadRate());
+            }
+            case METADATA -> {
+                Metadata m = (Metadata) message;
+                bytes(m.content().toBytes());
+                i64(m.micros());
+                string(m.title());
+                string(m.artist());
+                signature(m.signature(), m);
             }
             case SEEK -> {
                 Seek m = (Seek) message;

@@ -25,6 +25,8 @@ public enum MessageType {
     ANNOUNCE(0x1C),
     /** @since 1.3 */
     RATES(0x1D),
+    /** @since 1.8 */
+    METADATA(0x1E),
     REQUEST(0x20),
     PIECE(0x21),
     REJECT(0x22),

@@ -32,6 +32,19 @@ public interface LiveFeed extends AutoCloseable {
      */
     void onAir(boolean onAir, String reason);
 
+    /**
+     * A title change out of band (an Icecast-style metadata update at the source), taking effect at media
+     * time {@code micros} on the stream's timeline (the times of its pieces). It reaches the stream's
+     * listeners through the tracker, signed like the pieces; the stream's pages are not touched.
+     *
+     * @param micros when it takes effect: the live edge when the update reached the source, >= 0
+     * @param title the title, at most {@link org.iceshare.api.icet.IcetMessage#MAX_STRING} UTF-8 bytes
+     * @param artist the artist, or empty
+     * @throws IllegalArgumentException for a negative time or a string too long
+     * @since 1.5
+     */
+    void metadata(long micros, String title, String artist);
+
     /** Bytes this source uploaded to peers so far (for its upload factor). */
     long uploaded();
 

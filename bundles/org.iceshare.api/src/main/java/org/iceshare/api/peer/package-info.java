@@ -3,7 +3,7 @@
  * publishes files, fetches {@code icet://} URLs and reports on its swarms.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.iceshare.api.peer;
 
 import org.osgi.annotation.bundle.Export;

@@ -205,6 +205,30 @@ class IcetCodecDecodeTest {
     }
 
     @Test
+    void malformedMetadata() {
+        byte[] signature = new byte[64];
+        assertMalformed(body(0x1E, CONTENT, new byte[] {(byte) 0xff, -1, -1, -1, -1, -1, -1, -1}, "title", "",
+                signature), "METADATA: micros must be >= 0, got -1");
+        assertMalformed(body(0x1E, CONTENT, new byte[8], "title", "", new byte[63]),
+                "truncated METADATA: need 64 bytes for metadata signature, 63 left");
+        assertMalformed(body(0x1E, CONTENT, new byte[8], "title"),
+                "truncated METADATA: need 2 bytes for artist length, 0 left");
+        // an unsigned update never goes on the wire: the tracker could not pass it on as the source's
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IcetCodec.encode(
+                new org.iceshare.api.icet.Metadata(CONTENT, 0, "t", ""))).hasMessageContaining("unsigned");
+    }
+
+    @Test
+    void metadataSignatureCoversEveryField() {
+        var m = Samples.signed(new org.iceshare.api.icet.Metadata(CONTENT, 10_000_000L, "A", "B"));
+        assertThat(m.signatureValid(Samples.PUBLISHER_KEY)).isTrue();
+        var moved = new org.iceshare.api.icet.Metadata(CONTENT, 10_000_001L, "A", "B", m.signature());
+        var retitled = new org.iceshare.api.icet.Metadata(CONTENT, 10_000_000L, "AB", "", m.signature());
+        assertThat(moved.signatureValid(Samples.PUBLISHER_KEY)).isFalse();
+        assertThat(retitled.signatureValid(Samples.PUBLISHER_KEY)).isFalse();
+    }
+
+    @Test
     void badEndpoints() {
         assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 9), "HELLO: 9 endpoints, limit 8");
         assertMalformed(body(HELLO, 2, 2, ALICE, "", u16(7741), "", 2, ep("tcp", 7741)),

@@ -116,6 +116,10 @@ final class Samples {
         return l.signed(sign(PUBLISHER, Signatures.liveLink(content, l.link(), l.headers())));
     }
 
+    static org.iceshare.api.icet.Metadata signed(org.iceshare.api.icet.Metadata m) {
+        return m.signed(sign(PUBLISHER, m.signable()));
+    }
+
     static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
@@ -164,6 +168,7 @@ final class Samples {
                         List.of(signed(CONTENT, new Announce.Link(new org.iceshare.api.swarm.ChainLink(3, 1200, 0,
                                 600_000_000L, -1, "vorbis"), data(4200, 3)))), true),
                 new org.iceshare.api.icet.Rates(2_500_000L, 0L, 1_234_567L, 987_654L),
+                signed(new org.iceshare.api.icet.Metadata(CONTENT, 612_345_678L, "Nachtmusik – Satz 2", "Orchester")),
                 new Request(CONTENT, 42),
                 new Piece(CONTENT, 42, data(256 * 1024, 42)),
                 new Reject(CONTENT, 43, ErrorCode.BUSY, "12 uploads in progress, limit 12"),

@@ -352,32 +352,7 @@ public final class LiveSourceEngine implements LiveSources, LiveStream.Registrar
             throw new PushRefusal(405, "this is an IceShare source push server: send a stream with PUT or SOURCE",
                     Map.of("Allow", "PUT, SOURCE"));
         }
-        String who = remote == null ? "?" : remote.getHostAddress();
-        long locked = remote == null ? 0 : throttle.lockedFor(remote);
-        if (locked > 0) {
-            refused(Refusals.PUSH_THROTTLED);
-            long seconds = (locked + 999) / 1000;
-            throw new PushRefusal(429, "too many wrong passwords from " + who + ": try again in " + seconds + " s",
-                    Map.of("Retry-After", Long.toString(seconds)));
-        }
-        String header = r.header("authorization");
-        if (!authorized(header, s.pushPassword())) {
-            refused(Refusals.PUSH_PASSWORD);
-            if (remote != null && isGuess(header)) {
-                long lockout = throttle.failed(remote);
-                if (lockout > 0) {
-                    LOG.info("push server: wrong password from {} ({} {}): {} guesses in a row, locked out for {} ms "
-                            + "({} wrong passwords and {} locked-out pushes refused so far)", who, r.method(),
-                            r.target(), PushThrottle.FREE_FAILURES, lockout, count(Refusals.PUSH_PASSWORD),
-                            count(Refusals.PUSH_THROTTLED));
-                }
-            }
-            throw new PushRefusal(401, "wrong or missing credentials (user '" + SOURCE_USER + "')",
-                    Map.of("WWW-Authenticate", "Basic realm=\"" + REALM + "\""));
-        }
-        if (remote != null) {
-            throttle.succeeded(remote);
-        }
+        authenticate(r, remote);
         String mount;
         try {
             mount = Manifest.checkName(mountName(path(r.target())));
@@ -424,6 +399,113 @@ public final class LiveSourceEngine implements LiveSources, LiveStream.Registrar
             takenOver.close();
         }
         return claim;
+    }
+
+    /**
+     * Checks a request's credentials (user {@value #SOURCE_USER}, the push password), throttling wrong
+     * passwords per remote address.
+     */
+    private void authenticate(SourceRequest r, InetAddress remote) throws PushRefusal {
+        SourceSettings s = settings;
+        String who = remote == null ? "?" : remote.getHostAddress();
+        long locked = remote == null ? 0 : throttle.lockedFor(remote);
+        if (locked > 0) {
+            refused(Refusals.PUSH_THROTTLED);
+            long seconds = (locked + 999) / 1000;
+            throw new PushRefusal(429, "too many wrong passwords from " + who + ": try again in " + seconds + " s",
+                    Map.of("Retry-After", Long.toString(seconds)));
+        }
+        String header = r.header("authorization");
+        if (!authorized(header, s.pushPassword())) {
+            refused(Refusals.PUSH_PASSWORD);
+            if (remote != null && isGuess(header)) {
+                long lockout = throttle.failed(remote);
+                if (lockout > 0) {
+                    LOG.info("push server: wrong password from {} ({} {}): {} guesses in a row, locked out for {} ms "
+                            + "({} wrong passwords and {} locked-out pushes refused so far)", who, r.method(),
+                            r.target(), PushThrottle.FREE_FAILURES, lockout, count(Refusals.PUSH_PASSWORD),
+                            count(Refusals.PUSH_THROTTLED));
+                }
+            }
+            throw new PushRefusal(401, "wrong or missing credentials (user '" + SOURCE_USER + "')",
+                    Map.of("WWW-Authenticate", "Basic realm=\"" + REALM + "\""));
+        }
+        if (remote != null) {
+            throttle.succeeded(remote);
+        }
+    }
+
+    /** The path of Icecast's metadata update. */
+    static final String METADATA_PATH = "/admin/metadata";
+
+    @Override
+    public String metadata(SourceRequest r, InetAddress remote) throws PushRefusal {
+        if (!r.method().equals("GET")) {
+            throw new PushRefusal(405, METADATA_PATH + " takes GET", Map.of("Allow", "GET"));
+        }
+        authenticate(r, remote);
+        Map<String, String> query = query(r.target());
+        if (!"updinfo".equals(query.get("mode"))) {
+            throw new PushRefusal(400, "only mode=updinfo is supported, not " + query.get("mode"));
+        }
+        String mount = query.get("mount");
+        if (mount == null || mount.isBlank()) {
+            throw new PushRefusal(400, "no mount=");
+        }
+        // Icecast's updinfo takes song ("Artist - Title" as one string); title and artist are taken as well
+        String title = query.getOrDefault("song", query.get("title"));
+        if (title == null) {
+            throw new PushRefusal(400, "no song= (or title=)");
+        }
+        String artist = query.containsKey("song") ? "" : query.getOrDefault("artist", "");
+        String name = mountName(path(mount));
+        LiveStream stream = streams.get(name);
+        if (stream == null) {
+            throw new PushRefusal(404, "no live stream on mount " + mount);
+        }
+        long micros;
+        try {
+            micros = stream.metadata(title, artist);
+        } catch (IllegalStateException e) {
+            throw new PushRefusal(409, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new PushRefusal(400, e.getMessage());
+        }
+        LOG.info("live stream '{}': title '{}'{} at {} s (metadata update from {})", name, title,
+                artist.isEmpty() ? "" : " by '" + artist + "'", micros / 1e6, remote == null ? "?" : remote.getHostAddress());
+        return "Metadata update successful";
+    }
+
+    /**
+     * The query of a request target, decoded (a later repeat of a parameter wins). Values are UTF-8 (what
+     * Icecast assumes for Ogg mounts) unless {@code charset=} names another.
+     */
+    static Map<String, String> query(String target) throws PushRefusal {
+        int q = target.indexOf('?');
+        Map<String, String> raw = new java.util.HashMap<>();
+        if (q >= 0) {
+            for (String pair : target.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                if (!pair.isEmpty()) {
+                    raw.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+                }
+            }
+        }
+        java.nio.charset.Charset charset = StandardCharsets.UTF_8;
+        String named = raw.get("charset");
+        try {
+            if (named != null) {
+                charset = java.nio.charset.Charset.forName(java.net.URLDecoder.decode(named, StandardCharsets.UTF_8));
+            }
+            Map<String, String> out = new java.util.HashMap<>();
+            for (Map.Entry<String, String> e : raw.entrySet()) {
+                out.put(java.net.URLDecoder.decode(e.getKey(), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(e.getValue(), charset));
+            }
+            return out;
+        } catch (IllegalArgumentException e) {
+            throw new PushRefusal(400, "malformed query: " + e.getMessage());
+        }
     }
 
     @Override

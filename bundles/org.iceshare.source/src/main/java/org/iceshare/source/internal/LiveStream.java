@@ -88,6 +88,10 @@ final class LiveStream {
     private boolean stalled;
     private long lastInputNanos;
     private long goneSinceNanos = -1;
+    /** The end (stream time) of the newest data piece handed on, when it was, and its duration; -1 before one. */
+    private long edgeMicros = -1;
+    private long edgeNanos;
+    private long edgeSpanMicros;
     private long pieces;
     private long problems;
     private boolean closed;
@@ -226,6 +230,11 @@ final class LiveStream {
             return;
         }
         pieces++;
+        if (!p.header() && p.endMicros() >= 0) {
+            edgeMicros = p.endMicros();
+            edgeNanos = nanos.getAsLong();
+            edgeSpanMicros = p.startMicros() < 0 ? 0 : Math.max(0, p.endMicros() - p.startMicros());
+        }
         if (feed == null) {
             if (pending.size() >= MAX_PENDING) {
                 LivePiece dropped = pending.stream().filter(q -> !q.header()).findFirst().orElse(null);
@@ -286,6 +295,31 @@ final class LiveStream {
             return;
         }
         registered.complete(info());
+    }
+
+    /**
+     * An out-of-band title change (an Icecast-style metadata update) stamped with the stream's live edge now,
+     * and handed to the feed, which sends it to the listeners. The live edge is the end of the newest piece
+     * handed on plus the time since it was: an input on air delivers in real time, and a piece goes out as
+     * soon as the page that completes it came, so between pieces the input is that far ahead. At most the
+     * last piece's duration is added (the next piece is due by then; later, the input is late), and nothing
+     * while off air.
+     *
+     * @return the media time it was stamped with, in microseconds on the stream's timeline
+     * @throws IllegalStateException when the stream has no audio yet, is not registered yet, or is closed
+     * @throws IllegalArgumentException when a string is too long for the message
+     */
+    synchronized long metadata(String title, String artist) {
+        if (closed) {
+            throw new IllegalStateException("live stream '" + name + "' is stopped");
+        }
+        if (feed == null || edgeMicros < 0) {
+            throw new IllegalStateException("live stream '" + name + "' has no audio on air yet");
+        }
+        long ahead = onAir ? Math.min((nanos.getAsLong() - edgeNanos) / 1_000, edgeSpanMicros) : 0;
+        long micros = edgeMicros + Math.max(0, ahead);
+        feed.metadata(micros, title, artist);
+        return micros;
     }
 
     /** Marks the stream off air (once; repeated calls keep the first reason). */

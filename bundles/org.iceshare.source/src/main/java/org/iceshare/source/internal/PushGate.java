@@ -33,6 +33,15 @@ interface PushGate {
     /** The push ended (disconnect, end of body, refusal); releases the claim. */
     void ended(PushClaim claim, String reason);
 
+    /**
+     * An Icecast-style metadata update ({@code GET /admin/metadata?mount=/x.ogg&mode=updinfo&song=...}),
+     * with the push's credentials: the title goes to the mount's stream, stamped with its live edge.
+     *
+     * @return what to answer with 200 OK
+     * @throws PushRefusal with the status to answer (401, 429, 400, 404, 409)
+     */
+    String metadata(SourceRequest request, InetAddress remote) throws PushRefusal;
+
     /** How long a push may send nothing before it is stalled (and a head that long is dropped). */
     long stallTimeoutMillis();
 }

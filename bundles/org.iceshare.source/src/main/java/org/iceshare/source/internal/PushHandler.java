@@ -99,8 +99,12 @@ final class PushHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, r.status(), r.problem(), Map.of());
             return;
         }
+        InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        if (isMetadataUpdate(r.target())) {
+            metadata(ctx, r, address);
+            return;
+        }
         try {
-            InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
             claim = gate.admit(r, address, () -> ctx.channel().close());
         } catch (PushRefusal e) {
             refuse(ctx, e.status(), e.getMessage(), e.headers());
@@ -178,6 +182,28 @@ final class PushHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether a request is Icecast's metadata update rather than a push. */
+    static boolean isMetadataUpdate(String target) {
+        return target.equals(LiveSourceEngine.METADATA_PATH) || target.startsWith(LiveSourceEngine.METADATA_PATH + "?");
+    }
+
+    /**
+     * Icecast's metadata update: answered at once (200 with Icecast's XML answer, or a refusal), then the
+     * connection is closed as after a refusal; no body is read.
+     */
+    private void metadata(ChannelHandlerContext ctx, SourceRequest r, InetAddress address) {
+        String message;
+        try {
+            message = gate.metadata(r, address);
+        } catch (PushRefusal e) {
+            refuse(ctx, e.status(), e.getMessage(), e.headers());
+            return;
+        }
+        String xml = "<?xml version=\"1.0\"?>\n<iceresponse><message>" + message
+                + "</message><return>1</return></iceresponse>\n";
+        answer(ctx, 200, "text/xml; charset=utf-8", xml, Map.of());
+    }
+
     private void decide(ChannelHandlerContext ctx) {
         ByteBuffer head = ByteBuffer.wrap(probe.toByteArray());
         probe.reset();
@@ -229,12 +255,20 @@ final class PushHandler extends ChannelInboundHandlerAdapter {
         } else {
             LOG.info("refusing push {} from {}: {} {}", target, remote, status, reason);
         }
+        answer(ctx, status, "text/plain; charset=utf-8", reason + "\n", headers);
+    }
+
+    /** Writes a complete answer, then lingers reading and dropping input before closing (see the class comment). */
+    private void answer(ChannelHandlerContext ctx, int status, String type, String text, Map<String, String> headers) {
+        cancelTimers();
+        state = State.DONE;
+        answered = true;
         String version = request == null ? "HTTP/1.1" : request.answerVersion();
-        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder().append(version).append(' ').append(status).append(' ')
                 .append(phrase(status)).append("\r\n");
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-        head.append("Server: IceShare\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ")
+        head.append("Server: IceShare\r\nContent-Type: ").append(type).append("\r\nContent-Length: ")
                 .append(body.length).append("\r\nConnection: close\r\n\r\n");
         ByteBuf out = Unpooled.buffer(head.length() + body.length);
         out.writeCharSequence(head, StandardCharsets.ISO_8859_1);
@@ -260,6 +294,7 @@ final class PushHandler extends ChannelInboundHandlerAdapter {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
+            case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
             case 409 -> "Conflict";

@@ -104,6 +104,58 @@ class PushServerTest {
         assertThat(feeds.feeds()).isEmpty();
     }
 
+    private HttpResponse<String> metadata(String query, String auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort()
+                + "/admin/metadata?" + query)).timeout(Duration.ofSeconds(10));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void metadataUpdatesTakeThePushCredentialsAndAreStampedWithTheLiveEdge() throws Exception {
+        start(5000, 60_000, 16);
+        String auth = RawSource.basic("source", PASSWORD);
+        String update = "mount=/m.ogg&mode=updinfo&song=Caf%C3%A9+del+Mar";
+        assertThat(metadata(update, RawSource.basic("source", "wrong")).statusCode()).isEqualTo(401);
+        assertThat(metadata(update, null).statusCode()).isEqualTo(401);
+        assertThat(metadata(update, auth).statusCode()).as("no such mount yet").isEqualTo(404);
+        try (RawSource raw = new RawSource(server)) {
+            raw.head("PUT /m.ogg HTTP/1.1", "Authorization: " + auth, "Content-Type: audio/ogg");
+            raw.send(ogg, 0, ogg.length); // the connection stays open: the stream stays on air
+            await().atMost(Duration.ofSeconds(30)).until(() -> feeds.feed("m").map(f -> f.pieces().stream()
+                    .mapToLong(LivePiece::endMicros).max().orElse(0) >= 2_900_000).orElse(false));
+            RecordingFeed feed = feeds.feed("m").orElseThrow();
+            assertThat(metadata("mount=/m.ogg&mode=updinfo", auth).statusCode()).as("no song").isEqualTo(400);
+            assertThat(metadata("mount=/m.ogg&mode=fallback&song=x", auth).statusCode()).isEqualTo(400);
+            assertThat(metadata("mount=/m.ogg&mode=updinfo&song=x&charset=no-such-charset", auth).statusCode())
+                    .isEqualTo(400);
+            try (RawSource bad = new RawSource(server)) { // a client that sends a malformed escape
+                bad.head("GET /admin/metadata?mount=/m.ogg&mode=updinfo&song=%ZZ HTTP/1.1", "Authorization: " + auth);
+                assertThat(bad.answer()).startsWith("HTTP/1.1 400 Bad Request\r\n");
+            }
+            assertThat(feed.titles()).isEmpty();
+
+            List<LivePiece> pieces = feed.pieces();
+            LivePiece last = pieces.get(pieces.size() - 1);
+            HttpResponse<String> ok = metadata(update, auth);
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).contains("<return>1</return>");
+            HttpResponse<String> titled = metadata("mount=/m.ogg&mode=updinfo&title=T&artist=A", auth);
+            assertThat(titled.statusCode()).isEqualTo(200);
+            // the live edge: the newest piece's end, plus at most one piece's time since it went out
+            assertThat(feed.titles()).hasSize(2);
+            RecordingFeed.Title t = feed.titles().get(0);
+            assertThat(t.title()).isEqualTo("Café del Mar");
+            assertThat(t.artist()).isEmpty();
+            assertThat(t.micros()).isBetween(last.endMicros(), last.endMicros() + (last.endMicros()
+                    - last.startMicros()));
+            assertThat(feed.titles().get(1)).extracting(RecordingFeed.Title::title, RecordingFeed.Title::artist)
+                    .containsExactly("T", "A");
+        }
+    }
+
     @Test
     void passwordGuessesAreThrottledPerAddressAndCounted() throws Exception {
         start(5000, 60_000, 16);

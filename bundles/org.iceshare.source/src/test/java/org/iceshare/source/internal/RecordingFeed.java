@@ -21,6 +21,10 @@ final class RecordingFeed implements LiveFeed {
     record AirEvent(boolean onAir, String reason, int piecesBefore, long nanos) {
     }
 
+    /** One out-of-band title change as received, with the monotonic time it came. */
+    record Title(long micros, String title, String artist, long nanos) {
+    }
+
     final String name;
     final String mediaType;
     final long windowMicros;
@@ -30,6 +34,7 @@ final class RecordingFeed implements LiveFeed {
     private volatile boolean overlapped;
     private final List<Received> pieces = new ArrayList<>();
     private final List<AirEvent> air = new ArrayList<>();
+    private final List<Title> titles = new ArrayList<>();
     private long streamed;
     private boolean closed;
     private volatile boolean pieceAfterClose;
@@ -78,6 +83,15 @@ final class RecordingFeed implements LiveFeed {
     @Override
     public synchronized void onAir(boolean onAir, String reason) {
         air.add(new AirEvent(onAir, reason, pieces.size(), System.nanoTime()));
+    }
+
+    @Override
+    public synchronized void metadata(long micros, String title, String artist) {
+        titles.add(new Title(micros, title, artist, System.nanoTime()));
+    }
+
+    synchronized List<Title> titles() {
+        return List.copyOf(titles);
     }
 
     @Override

@@ -50,6 +50,12 @@ final class ClientSession implements ConnectionHandler {
     /** When the tracker last logged that this client went over an allowance (0: never). */
     long lastLimitLogNanos;
 
+    /** The IceT version of this session (the lower of both sides'), or 0 before the client's Hello. */
+    int version() {
+        org.iceshare.api.icet.Hello h = handshake == null ? null : handshake.theirs();
+        return h == null ? 0 : Math.min(h.version(), org.iceshare.api.icet.IcetMessage.PROTOCOL_VERSION);
+    }
+
     static final double JOINS_PER_SECOND = 10;
     static final double JOINS_BURST = 50;
     static final double REPORTS_PER_SECOND = 100;

@@ -12,6 +12,7 @@ import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.FetchFailed;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Join;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.icet.Publish;
 import org.iceshare.api.icet.Seek;
 import org.iceshare.api.transport.Connection;
@@ -40,7 +41,7 @@ final class Guard {
 
     /**
      * True when the client may have {@code m} handled now. A PUBLISH or JOIN beyond its allowance is
-     * answered BUSY (every one gets exactly one answer, in order); a report or seek beyond it is dropped.
+     * answered BUSY (every one gets exactly one answer, in order); a report, seek or title change beyond it is dropped.
      */
     boolean admits(ClientSession s, IcetMessage m, long now) {
         if ((m instanceof Publish || m instanceof Join) && !s.joins.take(now)) {
@@ -49,8 +50,9 @@ final class Guard {
                     + (int) ClientSession.JOINS_PER_SECOND + " a second"));
             return false;
         }
-        if ((m instanceof BadPiece || m instanceof FetchFailed || m instanceof Seek) && !s.reports.take(now)) {
-            limited(s, "report-rate", now, "reports and seeks beyond its allowance");
+        if ((m instanceof BadPiece || m instanceof FetchFailed || m instanceof Seek || m instanceof Metadata)
+                && !s.reports.take(now)) {
+            limited(s, "report-rate", now, "reports, seeks and title changes beyond its allowance");
             return false;
         }
         return true;

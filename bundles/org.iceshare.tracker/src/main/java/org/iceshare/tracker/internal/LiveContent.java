@@ -15,6 +15,7 @@ import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.Joined;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.icet.Published;
 import org.iceshare.api.icet.Seek;
 import org.iceshare.api.swarm.ChainLink;
@@ -65,6 +66,12 @@ final class LiveContent extends Content {
     private final TreeMap<Integer, Announce.Link> links = new TreeMap<>();
     private boolean onAir = true;
     long streamed;
+    /** The latest title changes from the source, for members who join later (oldest first). */
+    private final java.util.ArrayDeque<Metadata> titles = new java.util.ArrayDeque<>();
+    /** Title changes kept for late joiners. */
+    static final int KEPT_TITLES = 4;
+    /** The first IceT version that carries {@link Metadata}. */
+    static final int METADATA_VERSION = 6;
 
     LiveContent(TrackerEngine tracker, Manifest manifest, TrackerSettings settings, Random random) {
         super(tracker, manifest, settings);
@@ -137,6 +144,9 @@ final class LiveContent extends Content {
         } else if (!onAir) {
             m.session.send(new Announce(id(), List.of(), List.of(), false));
         }
+        if (s.version() >= METADATA_VERSION) {
+            titles.forEach(s::send);
+        }
         plan(m, System.nanoTime());
     }
 
@@ -199,6 +209,37 @@ final class LiveContent extends Content {
         long now = System.nanoTime();
         planAll(now);
         seedUnsent(now);
+    }
+
+    /**
+     * An out-of-band title change from the source (IceT 6): passed on unchanged to every member that speaks
+     * IceT 6 (older ones would take the new message type for a malformed frame), and kept for those who join
+     * later. Only the source's, and only signed by the stream's publisher, as pieces are.
+     */
+    void metadata(ClientSession s, Metadata md) {
+        Member source = members.get(s.id);
+        if (source == null || !source.source) {
+            LOG.warn("tracker: {} sent a title change for {} but is not its source; ignored", s, name());
+            return;
+        }
+        if (!md.signatureValid(manifest.publisherKey())) {
+            tracker.guard.refused("metadata-bad-signature");
+            LOG.warn("tracker: refusing {}'s title change for {}: not signed by the stream's publisher", s, name());
+            s.send(ErrorReport.of(ErrorCode.INVALID, "title change refused: not signed by the stream's publisher"));
+            return;
+        }
+        if (titles.contains(md)) {
+            return; // sent again after a reconnection: the members have it
+        }
+        titles.addLast(md);
+        while (titles.size() > KEPT_TITLES) {
+            titles.removeFirst();
+        }
+        for (Member m : members.values()) {
+            if (!m.source && m.session.version() >= METADATA_VERSION) {
+                m.session.send(md);
+            }
+        }
     }
 
     /**

@@ -29,6 +29,7 @@ import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.ErrorReport;
 import org.iceshare.api.icet.FetchFailed;
 import org.iceshare.api.icet.Hello;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Join;
 import org.iceshare.api.icet.Leave;
@@ -445,6 +446,10 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         } else if (m instanceof Announce a) {
             if (byId.get(a.content()) instanceof LiveContent live) {
                 live.announce(s, a);
+            }
+        } else if (m instanceof Metadata md) {
+            if (byId.get(md.content()) instanceof LiveContent live) {
+                live.metadata(s, md);
             }
         } else if (m instanceof Verified v) {
             Content c = byId.get(v.content());

@@ -26,6 +26,7 @@ import org.iceshare.api.icet.FetchFailed;
 import org.iceshare.api.icet.Hello;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Join;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.icet.Joined;
 import org.iceshare.api.icet.Peers;
 import org.iceshare.api.icet.Ping;
@@ -730,6 +731,57 @@ class TrackerEngineTest {
         assertThat(passed.links()).singleElement().satisfies(l ->
                 assertThat(l.signatureValid(stream, source.identity.publicKey())).isTrue());
         assertThat(tracker.refusals().count("announce-bad-signature")).isEqualTo(1);
+    }
+
+    /**
+     * IceT 6: a live source's out-of-band title change is passed on unchanged to the members that speak
+     * version 6, and to those who join later, but never to a version 5 member (it would take the new type for
+     * a malformed frame); one not signed by the stream's publisher is refused and passed on to nobody.
+     */
+    @Test
+    void titleChangesArePassedOnSignedToMembersOnIceT6Only() throws Exception {
+        Client source = new Client(5000);
+        ContentId stream = ContentId.random();
+        source.send(new Publish(Manifest.live(stream, "radio.ogg", "audio/ogg", "ogg", "sha-256", 60_000_000L)));
+        source.next(Published.class);
+        Client listener = new Client(5001);
+        listener.send(new Join("radio.ogg"));
+        listener.next(Joined.class);
+        Client old = new Client(Identity.generate(), 5002, transport, tracker.address(), false);
+        byte[] nonce = new byte[32];
+        nonce[0] = 5;
+        old.send(new Hello(5, Role.CLIENT, old.id, "", 5002, "old", List.of(new Endpoint("tcp", 5002)),
+                old.identity.publicKey(), nonce));
+        old.send(new Auth(old.identity.sign(Auth.signedBytes(old.trackers.nonce(), nonce, Role.CLIENT))));
+        old.next(Auth.class);
+        old.send(new Join("radio.ogg"));
+        old.next(Joined.class);
+
+        Metadata title = new Metadata(stream, 12_500_000L, "News", "Radio");
+        source.send(title.signed(Identity.generate().sign(title.signable())));
+        assertThat(source.next(ErrorReport.class).code()).isEqualTo(ErrorCode.INVALID);
+        assertThat(tracker.refusals().count("metadata-bad-signature")).isEqualTo(1);
+
+        Metadata signed = title.signed(source.identity.sign(title.signable()));
+        source.send(signed);
+        Metadata passed = listener.next(Metadata.class);
+        assertThat(passed).isEqualTo(signed);
+        assertThat(passed.signatureValid(source.identity.publicKey())).isTrue();
+
+        Client late = new Client(5003);
+        late.send(new Join("radio.ogg"));
+        assertThat(late.next(Metadata.class)).isEqualTo(signed);
+
+        // the version 5 member: the next announcement comes with no title change before it
+        ChainLink link = new ChainLink(0, 0, 0, 0, -1, "vorbis");
+        source.send(new Announce(stream, List.of(signed(stream, new Announce.Entry(new PieceInfo(0, 0, 100, hash(0, 1),
+                0, 20_000, true, 0), 1L), source.identity)), List.of(signed(stream, new Announce.Link(link,
+                        ByteBuffer.wrap(new byte[] {'O', 'g', 'g', 'S'})), source.identity)), true));
+        IcetMessage m;
+        while (!((m = old.next()) instanceof Announce)) {
+            assertThat(m).isNotInstanceOf(Metadata.class);
+        }
+        assertThat(old.closedReason).isNull();
     }
 
     /**

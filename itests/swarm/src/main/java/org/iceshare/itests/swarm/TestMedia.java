@@ -161,6 +161,28 @@ public final class TestMedia {
         });
     }
 
+    /**
+     * A chain of {@code links} Vorbis links of {@code secondsEach} seconds each (44.1 kHz stereo, oggenc -q 3),
+     * link {@code i} tagged {@code TITLE=Title i} and {@code ARTIST=Artist i}: a live stream whose title
+     * changes every {@code secondsEach} seconds.
+     */
+    public static Path titledVorbisChain(int links, int secondsEach) throws IOException {
+        Path[] parts = new Path[links];
+        for (int i = 0; i < links; i++) {
+            int serial = 6100 + i;
+            int frequency = 330 + 110 * i;
+            String title = "Title " + i;
+            String artist = "Artist " + i;
+            parts[i] = cached("vorbis-" + secondsEach + "s-titled-" + i + ".ogg", out -> {
+                Path wav = wav("vorbis-titled-" + serial + "-" + secondsEach, secondsEach, 44_100, 2, frequency);
+                run(List.of("oggenc", "-Q", "--serial", Integer.toString(serial), "-q", "3", "-t", title, "-a",
+                        artist, "-o", out.toString(), wav.toString()));
+                Files.delete(wav);
+            });
+        }
+        return chained("chained-vorbis-titled-" + links + "x" + secondsEach + "s.ogg", parts);
+    }
+
     /** A 22.05 kHz mono Vorbis file: the second link of {@link #chainedVorbis}. */
     public static Path chainedVorbisSecondLink(int seconds) throws IOException {
         return cached("vorbis-" + seconds + "s-22k-mono.ogg", out -> {

@@ -165,6 +165,24 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         LOG.debug("{} {} {}", ctx.channel().remoteAddress(), req.method(), req.uri());
         LiveWindow window = source.liveWindow(id);
+        if (isMetadata(rest)) {
+            if (window == null) {
+                sendError(ctx, HttpResponseStatus.NOT_FOUND, "no live stream " + id + " on this peer: timed metadata "
+                        + "is for live streams", keepAlive);
+                return;
+            }
+            DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(TimedMetadata.json(window), StandardCharsets.UTF_8));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                    .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+            if (head) {
+                r.content().clear();
+            }
+            finish(ctx, r, keepAlive);
+            return;
+        }
         if (window != null) {
             live(ctx, id, window, head);
             return;
@@ -188,6 +206,15 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Manifest m = store.manifest();
             serve(ctx, r, new long[] {0, m.length()}, null);
         }
+    }
+
+    /**
+     * Whether a path after the prefix is a live stream's timed metadata: {@code <id>/<name>/metadata}, beside
+     * the player URL {@code <id>/<name>} (a name holds no slash, so a stream named "metadata" still plays).
+     */
+    static boolean isMetadata(String rest) {
+        int first = rest.indexOf('/');
+        return first >= 0 && rest.indexOf('/', first + 1) >= 0 && rest.endsWith("/metadata");
     }
 
     /** What an answer about a file content needs from its request (which is released when channelRead0 returns). */

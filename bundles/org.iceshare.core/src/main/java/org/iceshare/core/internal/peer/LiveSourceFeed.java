@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.iceshare.api.icet.Announce;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.media.LivePiece;
 import org.iceshare.api.peer.LiveFeed;
 import org.iceshare.api.swarm.ChainLink;
@@ -39,6 +40,12 @@ final class LiveSourceFeed implements LiveFeed {
     private long linkStartMicros = -1;
     private Announce.Link current;
     private boolean currentAnnounced;
+    /** The latest out-of-band title changes, signed, sent again after a tracker reconnection. Engine thread. */
+    private final java.util.ArrayDeque<Metadata> titles = new java.util.ArrayDeque<>();
+    /** Title changes sent again to a tracker that reconnects (and so to the members who join after). */
+    static final int RESENT_TITLES = 4;
+    /** The first IceT version that carries {@link Metadata}. */
+    static final int METADATA_VERSION = 6;
     private volatile long streamed;
     private volatile long pieces;
 
@@ -143,6 +150,32 @@ final class LiveSourceFeed implements LiveFeed {
             }
         }
         swarm.tracker.send(new Announce(swarm.manifest.id(), entries, links, swarm.onAir));
+        if (swarm.tracker.version() >= METADATA_VERSION) {
+            titles.forEach(swarm.tracker::send);
+        }
+    }
+
+    @Override
+    public void metadata(long micros, String title, String artist) {
+        Metadata unsigned = new Metadata(content(), micros, title, artist); // checks the arguments here
+        engine.execute(() -> {
+            Metadata m = unsigned.signed(engine.sign(unsigned.signable()));
+            titles.addLast(m);
+            while (titles.size() > RESENT_TITLES) {
+                titles.removeFirst();
+            }
+            swarm.window.titleChange(new org.iceshare.core.internal.storage.LiveWindow.TitleChange(micros, title,
+                    artist));
+            int version = swarm.tracker.version();
+            if (version >= METADATA_VERSION) {
+                swarm.tracker.send(m);
+            } else if (version > 0) {
+                LOG.warn("{}: title '{}' not sent: the tracker speaks IceT {}, title changes need {}",
+                        swarm.manifest.name(), title, version, METADATA_VERSION);
+            } // not connected: sent with the window when the tracker connection is back (reannounce)
+            LOG.debug("{}: title '{}'{} at {} s on the stream's timeline", swarm.manifest.name(), title,
+                    artist.isEmpty() ? "" : " by '" + artist + "'", micros / 1e6);
+        });
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.BadPiece;
 import org.iceshare.api.icet.Cancel;
 import org.iceshare.api.icet.FetchFailed;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.icet.Request;
 import org.iceshare.api.icet.Seek;
 import org.iceshare.api.icet.Verified;
@@ -358,6 +359,20 @@ final class Swarm implements UploadQueue.Held {
             playback.rebuffer();
         }
         scheduleSoon();
+    }
+
+    /**
+     * Live: an out-of-band title change the tracker passed on (IceT 6). Kept with the window for the player
+     * endpoint's metadata only when the stream's publisher signed it, as pieces are.
+     */
+    void onMetadata(Metadata m) {
+        if (!m.signatureValid(manifest.publisherKey())) {
+            LOG.warn("{}: dropped a title change from tracker {} whose signature is not the publisher's",
+                    manifest.name(), tracker == null ? "?" : tracker.key);
+            return;
+        }
+        window.titleChange(new LiveWindow.TitleChange(m.micros(), m.title(), m.artist()));
+        LOG.debug("{}: title '{}' at {} us", manifest.name(), m.title(), m.micros());
     }
 
     /** The first start point of an announcement whose link headers are here. */

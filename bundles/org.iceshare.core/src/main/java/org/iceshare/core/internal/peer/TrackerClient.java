@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.iceshare.api.icet.Announce;
 import org.iceshare.api.icet.Assign;
 import org.iceshare.api.icet.Hello;
+import org.iceshare.api.icet.Metadata;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Peers;
 import org.iceshare.api.icet.Rates;
@@ -169,6 +170,11 @@ final class TrackerClient implements TrackerLink.Owner {
             Swarm s = swarms.get(a.content());
             if (s != null && s.live && !s.source) {
                 s.onAnnounce(a);
+            }
+        } else if (m instanceof Metadata md) {
+            Swarm s = swarms.get(md.content());
+            if (s != null && s.live && !s.source) {
+                s.onMetadata(md);
             }
         } else if (m instanceof Revoke r) {
             Swarm s = swarms.get(r.content());

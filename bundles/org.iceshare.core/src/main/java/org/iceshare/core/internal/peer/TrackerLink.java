@@ -155,6 +155,15 @@ final class TrackerLink implements ConnectionHandler {
         return ready && connection != null;
     }
 
+    /**
+     * The IceT version of the open connection (the lower of both sides'), or 0 while not ready: a message a
+     * version added goes only to a tracker that speaks it. Engine thread.
+     */
+    int version() {
+        Hello h = handshake == null ? null : handshake.theirs();
+        return ready() && h != null ? Math.min(h.version(), org.iceshare.api.icet.IcetMessage.PROTOCOL_VERSION) : 0;
+    }
+
     /** How often this link backed off before reconnecting. Engine thread. */
     long backoffs() {
         return backoffs;

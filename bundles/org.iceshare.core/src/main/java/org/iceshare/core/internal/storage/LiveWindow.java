@@ -2,6 +2,7 @@ package org.iceshare.core.internal.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +42,18 @@ public final class LiveWindow implements Pieces {
         }
     }
 
+    /**
+     * A title change sent out of band (an Icecast-style metadata update at the source), at its media time on
+     * the stream's timeline.
+     */
+    public record TitleChange(long micros, String title, String artist) {
+    }
+
+    /** Out-of-band title changes kept, the newest. */
+    public static final int MAX_TITLE_CHANGES = 32;
+
     private final Manifest manifest;
+    private final ConcurrentSkipListMap<Long, TitleChange> titles = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<Integer, Slot> pieces = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<Integer, Link> links = new ConcurrentSkipListMap<>();
     private final AtomicInteger verified = new AtomicInteger();
@@ -77,6 +89,27 @@ public final class LiveWindow implements Pieces {
             ByteBuffer copy = ByteBuffer.allocate(headers.remaining()).put(headers.duplicate()).flip();
             links.put(link.index(), new Link(link, copy.asReadOnlyBuffer()));
         }
+    }
+
+    /**
+     * Records an out-of-band title change (a later one at the same time replaces it); the oldest beyond
+     * {@value #MAX_TITLE_CHANGES} are dropped.
+     */
+    public void titleChange(TitleChange t) {
+        titles.put(t.micros(), t);
+        while (titles.size() > MAX_TITLE_CHANGES) {
+            titles.pollFirstEntry();
+        }
+    }
+
+    /** The out-of-band title changes kept, in time order. */
+    public List<TitleChange> titleChanges() {
+        return List.copyOf(titles.values());
+    }
+
+    /** The links known, in index order. */
+    public List<Link> links() {
+        return List.copyOf(links.values());
     }
 
     /** A link, or null when unknown. */

@@ -111,6 +111,16 @@ class PlayerHandlerTest {
     }
 
     @Test
+    void timedMetadataIsForLiveStreamsOnly() {
+        Response r = get(url(timed) + "/metadata");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.text()).contains("timed metadata is for live streams");
+        // beside the player path <id>/<name>: a stream named "metadata" still plays at <id>/metadata
+        assertThat(PlayerHandler.isMetadata("c0ffee/metadata")).isFalse();
+        assertThat(PlayerHandler.isMetadata("c0ffee/radio/metadata")).isTrue();
+    }
+
+    @Test
     void onlyGetAndHeadAreAllowed() {
         Response r = send(HttpMethod.POST, url(timed), Map.of());
         assertThat(r.status()).isEqualTo(405);

@@ -28,6 +28,22 @@ public final class Encoders {
         return out;
     }
 
+    /**
+     * An Ogg Opus file of {@code seconds} of a tone (opusenc), tagged with a title, an artist and a comment
+     * {@code PADDING} of {@code paddingBytes} bytes (a large one makes the OpusTags packet span pages).
+     */
+    public static Path opusTagged(Path dir, int seconds, String title, String artist, int paddingBytes)
+            throws IOException {
+        Path wav = dir.resolve("opus-tone-" + seconds + ".wav");
+        Path out = dir.resolve("opus-tagged-" + seconds + "-" + paddingBytes + ".opus");
+        run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=48000:duration=" + seconds, "-c:a", "pcm_s16le", wav.toString()));
+        run(List.of("opusenc", "--quiet", "--serial", "778", "--title", title, "--artist", artist, "--comment",
+                "PADDING=" + "x".repeat(paddingBytes), wav.toString(), out.toString()));
+        Files.delete(wav);
+        return out;
+    }
+
     private static void run(List<String> command) throws IOException {
         Process p;
         try {

@@ -313,6 +313,26 @@
     $('iceshare-now-playing').textContent = '– ' + s.name + ' at ' + s.peer;
     const p = media.play();
     if (p && p.catch) { p.catch((e) => say($('iceshare-now-playing'), '– cannot play: ' + e.message, true)); }
+    titleBase = null;
+    $('iceshare-player-title').textContent = '';
+    clearTimeout(titleTimer);
+    if (s.live) { showTitle(media.src, media); }
+  }
+
+  // ---- a live stream's title: the item of <player URL>/metadata in effect at the player's position. The
+  // player starts at the peer's live edge, so its position 0 is taken as the live edge the first time it plays.
+  let titleTimer = null;
+  let titleBase = null;
+  function showTitle(url, media) {
+    fetch(url + '/metadata').then((r) => r.json()).then((m) => {
+      if (titleBase === null && m.liveEdge !== null && media.currentTime > 0) { titleBase = m.liveEdge - media.currentTime; }
+      const at = titleBase === null ? m.liveEdge : titleBase + media.currentTime;
+      let now = null;
+      m.items.forEach((i) => { if (at !== null && i.time <= at) { now = i; } });
+      $('iceshare-player-title').textContent = now ? (now.artist ? now.artist + ' – ' : '') + now.title : '';
+    }).catch(() => {}).finally(() => {
+      if (media.src === url) { titleTimer = setTimeout(() => showTitle(url, media), 1000); }
+    });
   }
   ['iceshare-audio', 'iceshare-video'].forEach((id) => $(id).addEventListener('timeupdate', (e) => {
     $('iceshare-player-time').textContent = e.target.currentTime.toFixed(1);
