@@ -2,6 +2,8 @@ package org.iceshare.client;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +11,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.iceshare.api.codec.Framing;
+import org.iceshare.api.codec.IcetCodec;
+import org.iceshare.api.icet.Auth;
+import org.iceshare.api.icet.Hello;
+import org.iceshare.api.icet.IcetMessage;
+import org.iceshare.api.icet.Join;
+import org.iceshare.api.icet.Role;
 import org.iceshare.api.swarm.Endpoint;
 import org.iceshare.engine.internal.Identity;
 import org.iceshare.icet.internal.NettyTransport;
@@ -88,8 +97,14 @@ final class StartWarmUp {
             }
             // Netty's platform probes and its buffer allocator, first used by the transport's listening socket
             ByteBufAllocator.DEFAULT.buffer(64).release();
-            // the generated equals/hashCode/toString of records (the messages and keys of the tracker link)
+            // the tracker handshake's messages through the IceT codec, and the generated equals/hashCode/toString
+            // of records (the messages and keys of the tracker link)
             Endpoint e = new Endpoint("tcp", 1);
+            for (IcetMessage m : List.of(Hello.of(Role.CLIENT, new byte[Hello.KEY_LENGTH], new byte[Hello.NONCE_LENGTH],
+                    "warm-up", List.of(e)), new Auth(new byte[Auth.SIGNATURE_LENGTH]), new Join("warm-up.ogg"))) {
+                ByteBuffer frame = IcetCodec.encode(m).copy();
+                IcetCodec.decode(frame.position(Framing.LENGTH_FIELD_SIZE));
+            }
             if (e.equals(new Endpoint("tcp", 2)) || e.hashCode() == 0 || e.toString().isEmpty()) {
                 return;
             }
