@@ -134,6 +134,15 @@ final class LiveContent extends Content {
                 entries.add(slot.entry);
             }
             send(m, entries);
+            // then the older pieces of the window: a player may start a burst behind the live edge there
+            // (the member fetches them only after a Seek back to one of their start points)
+            List<Announce.Entry> older = new ArrayList<>();
+            for (LiveSlot slot : pieces.headMap(start, false).values()) {
+                older.add(slot.entry);
+            }
+            if (!older.isEmpty()) {
+                send(m, older);
+            }
         } else if (!onAir) {
             m.session.send(new Announce(id(), List.of(), List.of(), false));
         }
@@ -309,13 +318,15 @@ final class LiveContent extends Content {
     }
 
     /**
-     * A member skipped ahead to a start point (its player fell more than its max lag behind the live
-     * edge): it fetches from there on, like a late joiner, and what it was sent to fetch before that
-     * point is freed for others. Only forward, and only to a start point in the window.
+     * A member moves its start to a start point in the window. Forward: it skipped ahead (its player fell
+     * more than its max lag behind the live edge): it fetches from there on, like a late joiner, and what
+     * it was sent to fetch before that point is freed for others. Back: a player there starts a burst
+     * behind the live edge: the older pieces from there are planned for it too, nearest deadline (the
+     * oldest) first.
      */
     void seek(ClientSession s, Seek k) {
         Member m = members.get(s.id);
-        if (m == null || m.source || k.piece() <= m.start) {
+        if (m == null || m.source || k.piece() == m.start || k.piece() < 0) {
             return;
         }
         LiveSlot slot = pieces.get(k.piece());

@@ -511,8 +511,13 @@ class PlayerHandlerTest {
         }
 
         @Override
-        public CompletableFuture<Integer> awaitLiveStart(ContentId content) {
+        public CompletableFuture<Integer> awaitLiveStart(ContentId content, long burstMicros) {
             return CompletableFuture.failedFuture(new IOException("no live stream here"));
+        }
+
+        @Override
+        public long defaultLiveBurstMicros() {
+            return 0;
         }
 
         @Override
