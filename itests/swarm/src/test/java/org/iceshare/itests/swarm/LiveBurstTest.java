@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.iceshare.api.peer.LiveFeed;
@@ -57,9 +58,13 @@ class LiveBurstTest {
                 PeerEngine listener = swarm.addPeer("listener", s -> s.withLiveBurst(Duration.ofSeconds(4)));
                 SwarmStatus joined = listener.get(feed.url()).toCompletableFuture().get(60, TimeUnit.SECONDS);
                 URI url = joined.playerUrl();
+                LiveWindow listenerWindow = listener.liveWindow(feed.content());
 
-                long delayDefault = firstPieceDelay(url, sourceWindow, 4_000_000L);
-                long delayAsked = firstPieceDelay(URI.create(url + "?burst=10"), sourceWindow, 10_000_000L);
+                long delayDefault = firstPieceDelay(url, sourceWindow, listenerWindow, 4_000_000L);
+                long delayAsked = firstPieceDelay(URI.create(url + "?burst=10"), sourceWindow, listenerWindow,
+                        10_000_000L);
+                long delayDecoded = decodedDelay(URI.create(url + "?burst=10"), sourceWindow, listenerWindow,
+                        10_000_000L);
                 assertThat(listener.swarms().get(0).quality().skips())
                         .as("a 10 s burst is not caught up by the 8 s max lag").isZero();
 
@@ -70,8 +75,9 @@ class LiveBurstTest {
                 HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(url + "?burst=soon")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(bad.statusCode()).isEqualTo(400);
-                LOG.info("start bursts: 4 s (the peer's default) -> {} ms behind the live edge, 10 s (asked) -> {} ms",
-                        delayDefault / 1000, delayAsked / 1000);
+                LOG.info("start bursts: 4 s (the peer's default) -> {} ms behind the live edge, 10 s (asked) -> {} ms;"
+                        + " ffmpeg's first decoded frame on ?burst=10 -> {} ms", delayDefault / 1000,
+                        delayAsked / 1000, delayDecoded / 1000);
             }
         }
     }
@@ -82,8 +88,9 @@ class LiveBurstTest {
      * the end of the newest piece the source cut, read just before the request and just after the
      * piece arrived: the start point was chosen in between.
      */
-    private static long firstPieceDelay(URI url, LiveWindow sourceWindow, long burstMicros) throws Exception {
-        long edgeBefore = edge(sourceWindow);
+    private static long firstPieceDelay(URI url, LiveWindow sourceWindow, LiveWindow listenerWindow,
+            long burstMicros) throws Exception {
+        long edgeBefore = freshEdge(sourceWindow, listenerWindow);
         HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(url).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
@@ -121,6 +128,49 @@ class LiveBurstTest {
         assertThat(info.endMicros()).as("within one piece: the next piece starts less than the burst behind")
                 .isGreaterThan(edgeBefore - burstMicros);
         return edgeBefore - start;
+    }
+
+    /**
+     * A real decoder on the player URL: ffmpeg's first decoded frame's presentation time (the stream's
+     * media time, from the pages' granule positions) against the live edge when it connected; the burst
+     * within one piece (the longest piece of the window).
+     */
+    private static long decodedDelay(URI url, LiveWindow sourceWindow, LiveWindow listenerWindow, long burstMicros)
+            throws Exception {
+        long edgeBefore = freshEdge(sourceWindow, listenerWindow);
+        // -copyts: the frames keep the stream's own times; framecrc: "#tb 0: 1/RATE", then "0, dts, pts, ..."
+        String out = TestMedia.run(List.of("ffmpeg", "-v", "error", "-copyts", "-i", url.toString(), "-frames:a", "1",
+                "-f", "framecrc", "-"));
+        long edgeAfter = edge(sourceWindow);
+        String tb = out.lines().filter(l -> l.startsWith("#tb 0:")).findFirst().orElseThrow().substring(6).trim();
+        String frame = out.lines().filter(l -> l.startsWith("0,")).findFirst().orElseThrow();
+        long ptsTicks = Long.parseLong(frame.split(",")[2].trim());
+        String[] rate = tb.split("/");
+        long pts = ptsTicks * 1_000_000L * Long.parseLong(rate[0].trim()) / Long.parseLong(rate[1].trim());
+        long piece = 0;
+        for (int p = sourceWindow.firstPiece(); p < sourceWindow.end(); p++) {
+            PieceInfo i = sourceWindow.info(p);
+            piece = Math.max(piece, i == null ? 0 : i.endMicros() - i.startMicros());
+        }
+        LOG.info("ffmpeg on {}: first frame at {} ms, live edge {}..{} ms", url, pts / 1000, edgeBefore / 1000,
+                edgeAfter / 1000);
+        assertThat(edgeAfter - pts).as("the decoded delay is the burst within one piece")
+                .isGreaterThan(burstMicros - piece);
+        assertThat(edgeBefore - pts).as("the decoded delay is the burst within one piece")
+                .isLessThan(burstMicros + piece);
+        return edgeBefore - pts;
+    }
+
+    /**
+     * The live edge just after it moved, once the listener's peer heard of it too (the endpoint chooses
+     * the start point by the newest piece announced to it): the next piece is a whole piece away, so the
+     * edge the start point is chosen at is, most likely, this one. The tracker's announcement delay is
+     * not part of the burst.
+     */
+    private static long freshEdge(LiveWindow source, LiveWindow listener) {
+        long now = edge(source);
+        await().atMost(Duration.ofSeconds(5)).until(() -> edge(source) > now && edge(listener) == edge(source));
+        return edge(source);
     }
 
     /** The end (media time) of the newest piece in the window, or -1. */
