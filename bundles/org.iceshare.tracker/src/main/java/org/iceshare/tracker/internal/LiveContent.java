@@ -42,6 +42,12 @@ final class LiveContent extends Content {
     private static final Logger LOG = LoggerFactory.getLogger(LiveContent.class);
     /** A live assignment neither verified nor reported failed this long is given to someone else. */
     static final long ASSIGNMENT_TIMEOUT_NANOS = 3_000_000_000L;
+    /**
+     * How far behind the live edge a joiner hears the window's older pieces: the reference peer's largest
+     * start burst (60 s) and the 2 s it leaves, so a 1 h window does not cost every joiner thousands of
+     * entries.
+     */
+    static final long BURST_REACH_MICROS = 62_000_000L;
     /** Hard cap on the pieces kept, whatever their times say. */
     static final int MAX_WINDOW_PIECES = 4096;
 
@@ -134,11 +140,14 @@ final class LiveContent extends Content {
                 entries.add(slot.entry);
             }
             send(m, entries);
-            // then the older pieces of the window: a player may start a burst behind the live edge there
-            // (the member fetches them only after a Seek back to one of their start points)
+            // then the older pieces of the window, as far back as a peer's largest start burst reaches: a
+            // player may start there (the member fetches them only after a Seek back to a start point)
+            long newest = pieces.lastEntry().getValue().info.endMicros();
             List<Announce.Entry> older = new ArrayList<>();
             for (LiveSlot slot : pieces.headMap(start, false).values()) {
-                older.add(slot.entry);
+                if (newest < 0 || slot.info.endMicros() >= newest - BURST_REACH_MICROS) {
+                    older.add(slot.entry);
+                }
             }
             if (!older.isEmpty()) {
                 send(m, older);
