@@ -615,8 +615,8 @@ final class Swarm implements UploadQueue.Held {
             if (i == null || !i.startPoint() || i.startMicros() < 0 || !window.hasHeaders(i.link())) {
                 continue;
             }
-            if (start >= 0 && p < state.end() - Swarm.LIVE_CAPACITY + 1) {
-                break; // the peer's window cannot hold more
+            if (start >= 0 && state.end() - p > LIVE_CAPACITY) {
+                break; // the peer's window (SwarmState's ring) cannot reach further back
             }
             start = p;
             if (i.startMicros() <= target) {
