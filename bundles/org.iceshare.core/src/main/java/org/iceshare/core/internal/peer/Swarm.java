@@ -639,6 +639,21 @@ final class Swarm implements UploadQueue.Held {
         return start;
     }
 
+    /**
+     * Live: the pieces of the window here or fetched here, for the status's piece count: the older pieces a
+     * joiner hears of for start bursts count only once a player made the peer fetch them (or they arrived).
+     */
+    private int liveWanted() {
+        int base = state.firstPiece();
+        int n = 0;
+        for (int p = window.firstPiece(); p < window.end(); p++) {
+            if (p >= base ? window.info(p) != null : window.has(p)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Live: completes with a verified start point (the newest now, or the next to arrive). */
     CompletableFuture<Integer> awaitStart() {
         int newest = window.newestStartPoint();
@@ -721,7 +736,7 @@ final class Swarm implements UploadQueue.Held {
             SwarmStatus.Quality q = playback == null ? new SwarmStatus.Quality(1.0, 0, 0, -1, -1, -1, onAir, -1)
                     : playback.quality(onAir);
             return new SwarmStatus(manifest.id(), url, engine.playerUrl(this), source, status, store.verifiedCount(),
-                    window.size(), -1, links, uploaded, downloaded, scheduler, state.requestsByScheduler(), error,
+                    liveWanted(), -1, links, uploaded, downloaded, scheduler, state.requestsByScheduler(), error,
                     true, q);
         }
         return new SwarmStatus(manifest.id(), url, engine.playerUrl(this), source, status, store.verifiedCount(),
