@@ -214,7 +214,10 @@ final class Swarm implements UploadQueue.Held {
                 Long asked = seekAsked.get(piece);
                 if (asked == null || now - asked >= SEEK_AGAIN_NANOS) {
                     seekAsked.put(piece, now);
-                    tracker.send(Seek.toPiece(manifest.id(), piece));
+                    // live, with a burst player here: never move the tracker's start past the burst's
+                    // (a start point above it would end the plan of the older pieces that player reads)
+                    int at = live && burstFloor < piece ? burstFloor : piece;
+                    tracker.send(Seek.toPiece(manifest.id(), at));
                     seekAgainLater();
                 }
             }
@@ -448,6 +451,7 @@ final class Swarm implements UploadQueue.Held {
                 manifest.name(), maxLag / 1000, state.firstPiece(), target);
         playback.skipTo(target, now);
         liveFloor = target;
+        burstFloor = Integer.MAX_VALUE; // a burst player here skips ahead with the peer
         slideWindow();
         if (tracker != null) {
             tracker.send(Seek.toPiece(manifest.id(), target));
