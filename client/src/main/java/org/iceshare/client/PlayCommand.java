@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 
 import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.swarm.IcetUrl;
+import org.iceshare.core.internal.http.LiveBurst;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +48,10 @@ final class PlayCommand implements Callable<Integer> {
     @Option(names = "--start", paramLabel = "TIME", description = "Start a file at this media time: 1:30, 90.")
     String start;
 
+    @Option(names = "--burst", paramLabel = "SECONDS", description = "Start a live stream this far behind its live"
+            + " edge (the peer's default otherwise); at most the stream's window less 2 s, and 60 s.")
+    String burst;
+
     @Mixin
     CommonOptions common;
 
@@ -56,6 +61,7 @@ final class PlayCommand implements Callable<Integer> {
         common.configureLogging();
         IcetUrl u = Main.url(url);
         Double at = start == null ? null : ClientPeer.option("--start", () -> Values.mediaTime(start));
+        Double behind = burst == null ? null : ClientPeer.option("--burst", () -> Values.mediaTime(burst));
         StartTrace.mark("play: url");
         ClientConfig config = ClientConfig.load(System.getenv(), common.dataDir);
         StartTrace.mark("play: config");
@@ -78,6 +84,19 @@ final class PlayCommand implements Callable<Integer> {
             }
             if (at != null) {
                 local = URI.create(local + "?t=" + String.format(Locale.ROOT, "%.3f", at));
+            }
+            if (behind != null) {
+                // the endpoint would refuse a burst beyond the window with a 400, which a player hides
+                var window = peer.engine().liveWindow(s.content());
+                if (window == null) {
+                    throw new ClientException(ExitCodes.USAGE, "--burst is for live streams");
+                }
+                long max = LiveBurst.maxMicros(window.manifest().windowMicros());
+                if (behind * 1e6 > max) {
+                    throw new ClientException(ExitCodes.USAGE, "--burst " + burst + " is beyond the live window of "
+                            + u + ": at most " + max / 1e6 + " s");
+                }
+                local = URI.create(local + "?burst=" + String.format(Locale.ROOT, "%.3f", behind));
             }
             if (stdout) {
                 return copyToStdout(local);

@@ -375,9 +375,20 @@ public final class LabLive {
         }
     }
 
-    /** The node's settings: with {@code --declare}, its upload cap set to that share of its kernel cap. */
+    /**
+     * The catch-up's max lag of every peer, when {@code -Diceshare.live.maxLagMillis} is given (0 turns
+     * skipping off): a peer setting now, the lab keeps the property its earlier runs were made with.
+     */
+    private static final Long MAX_LAG_MILLIS = Long.getLong("iceshare.live.maxLagMillis");
+
+    /**
+     * The node's settings: with {@code --declare}, its upload cap set to that share of its kernel cap; the
+     * max lag of {@link #MAX_LAG_MILLIS}.
+     */
     private UnaryOperator<org.iceshare.core.internal.peer.PeerSettings> declared(LabProfile.Link l) {
-        return declare > 0 ? s -> s.withUploadRate(Math.round(l.upload() * declare)) : UnaryOperator.identity();
+        UnaryOperator<org.iceshare.core.internal.peer.PeerSettings> lag = MAX_LAG_MILLIS == null
+                ? UnaryOperator.identity() : s -> s.withLiveMaxLag(java.time.Duration.ofMillis(MAX_LAG_MILLIS));
+        return declare > 0 ? s -> lag.apply(s.withUploadRate(Math.round(l.upload() * declare))) : lag;
     }
 
     /** This process's CPU time so far, in nanoseconds (-1 where the JVM does not tell). */

@@ -43,6 +43,12 @@ final class LiveContent extends Content {
     private static final Logger LOG = LoggerFactory.getLogger(LiveContent.class);
     /** A live assignment neither verified nor reported failed this long is given to someone else. */
     static final long ASSIGNMENT_TIMEOUT_NANOS = 3_000_000_000L;
+    /**
+     * How far behind the live edge a joiner hears the window's older pieces: the reference peer's largest
+     * start burst (60 s) and the 2 s it leaves, so a 1 h window does not cost every joiner thousands of
+     * entries.
+     */
+    static final long BURST_REACH_MICROS = 62_000_000L;
     /** Hard cap on the pieces kept, whatever their times say. */
     static final int MAX_WINDOW_PIECES = 4096;
 
@@ -141,6 +147,18 @@ final class LiveContent extends Content {
                 entries.add(slot.entry);
             }
             send(m, entries);
+            // then the older pieces of the window, as far back as a peer's largest start burst reaches: a
+            // player may start there (the member fetches them only after a Seek back to a start point)
+            long newest = pieces.lastEntry().getValue().info.endMicros();
+            List<Announce.Entry> older = new ArrayList<>();
+            for (LiveSlot slot : pieces.headMap(start, false).values()) {
+                if (newest < 0 || slot.info.endMicros() >= newest - BURST_REACH_MICROS) {
+                    older.add(slot.entry);
+                }
+            }
+            if (!older.isEmpty()) {
+                send(m, older);
+            }
         } else if (!onAir) {
             m.session.send(new Announce(id(), List.of(), List.of(), false));
         }
@@ -350,13 +368,15 @@ final class LiveContent extends Content {
     }
 
     /**
-     * A member skipped ahead to a start point (its player fell more than its max lag behind the live
-     * edge): it fetches from there on, like a late joiner, and what it was sent to fetch before that
-     * point is freed for others. Only forward, and only to a start point in the window.
+     * A member moves its start to a start point in the window. Forward: it skipped ahead (its player fell
+     * more than its max lag behind the live edge): it fetches from there on, like a late joiner, and what
+     * it was sent to fetch before that point is freed for others. Back: a player there starts a burst
+     * behind the live edge: the older pieces from there are planned for it too, nearest deadline (the
+     * oldest) first.
      */
     void seek(ClientSession s, Seek k) {
         Member m = members.get(s.id);
-        if (m == null || m.source || k.piece() <= m.start) {
+        if (m == null || m.source || k.piece() == m.start || k.piece() < 0) {
             return;
         }
         LiveSlot slot = pieces.get(k.piece());

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A live member that skipped ahead (issue 11) tells the tracker with a Seek to a start point: the tracker
- * plans it from there and frees what it had assigned before. Driven directly, without sockets.
+ * plans it from there and frees what it had assigned before. A member whose player starts a burst behind
+ * the live edge (issue 13) moves its start back the same way. Driven directly, without sockets.
  */
 class LiveContentSeekTest {
     private TrackerSettings settings;
@@ -83,9 +84,14 @@ class LiveContentSeekTest {
         assertThat(content.members.get(source.id).serving).as("the source's slots hold only what is still wanted")
                 .isEqualTo(m.assigned.size());
 
-        content.seek(listener, Seek.toPiece(id, 4));
-        assertThat(m.start).as("never back").isEqualTo(8);
         content.seek(listener, Seek.toPiece(id, 9));
         assertThat(m.start).as("only to a start point").isEqualTo(8);
+
+        // a player starts a burst behind the live edge: back to an older start point, planned oldest first
+        content.seek(listener, Seek.toPiece(id, 4));
+        assertThat(m.start).as("back to the burst's start point").isEqualTo(4);
+        assertThat(m.assigned.keySet()).as("the older pieces are planned too").contains(4);
+        content.seek(listener, Seek.toPiece(id, 5));
+        assertThat(m.start).as("only to a start point").isEqualTo(4);
     }
 }

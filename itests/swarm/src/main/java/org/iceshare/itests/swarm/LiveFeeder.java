@@ -123,6 +123,14 @@ public final class LiveFeeder implements AutoCloseable {
      * each a new chain link.
      */
     public LiveFeeder start(int loops) {
+        return start(loops, 0);
+    }
+
+    /**
+     * Starts playing out as if the stream had been on air for {@code headStartMicros} already: that much
+     * media is handed over at once, the rest in real time (a stream with a past, without waiting for it).
+     */
+    public LiveFeeder start(int loops, long headStartMicros) {
         LiveCutter c;
         try {
             c = newCutter();
@@ -132,7 +140,7 @@ public final class LiveFeeder implements AutoCloseable {
         }
         clock.execute(() -> {
             cutter = c;
-            t0 = System.nanoTime();
+            t0 = System.nanoTime() - headStartMicros * 1000;
             origin = t0;
             loopsLeft = loops;
             pump();

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams a live stream to one player: the header pages of the link it joins, then every piece from
- * a start point near the live edge on, as pieces are verified here. At a chain change the new link's
+ * a start point on, as pieces are verified here: near the live edge, or a start burst behind it
+ * ({@link LiveBurst}), whose older pieces the peer fetches first. At a chain change the new link's
  * header pages come first, so the player sees the stream exactly as the source sent it. If the player
  * falls so far behind that a piece leaves the window before it arrived, the stream skips ahead to the
  * next start point (the only place a decoder can pick up again).
@@ -31,13 +32,17 @@ final class LiveStreamer {
     private final ChannelHandlerContext ctx;
     private final ContentId content;
     private final LiveWindow window;
+    /** How far behind the live edge the player starts (µs), 0 for the newest start point. */
+    private final long burstMicros;
     private int next = -1;
     private int link = -1;
     private boolean waiting;
     private boolean done;
 
-    LiveStreamer(PlayerSource source, ChannelHandlerContext ctx, ContentId content, LiveWindow window) {
+    LiveStreamer(PlayerSource source, ChannelHandlerContext ctx, ContentId content, LiveWindow window,
+            long burstMicros) {
         this.source = source;
+        this.burstMicros = burstMicros;
         this.ctx = ctx;
         this.content = content;
         this.window = window;
@@ -45,15 +50,20 @@ final class LiveStreamer {
 
     /** Finds a start point (waiting for one if needed), then streams. */
     void start() {
+        start(burstMicros);
+    }
+
+    private void start(long burst) {
         waiting = true;
-        source.awaitLiveStart(content).whenComplete((piece, err) -> ctx.executor().execute(() -> {
+        source.awaitLiveStart(content, burst).whenComplete((piece, err) -> ctx.executor().execute(() -> {
             waiting = false;
             if (err != null) {
                 end("no start point: " + err.getMessage());
                 return;
             }
             next = piece;
-            LOG.debug("{} plays {} live from piece {}", ctx.channel().remoteAddress(), content.shortHex(), next);
+            LOG.debug("{} plays {} live from piece {} (burst {} ms)", ctx.channel().remoteAddress(),
+                    content.shortHex(), next, burst / 1000);
             pump();
         }));
     }
@@ -148,7 +158,7 @@ final class LiveStreamer {
             pump();
             return;
         }
-        start();
+        start(0);
     }
 
     private void end(String why) {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves one player connection: parses each request and routes it. {@code GET /} lists the
  * contents, {@code GET /stats.json} gives the swarms' figures, and {@code GET
- * /content/<id>/<name>} a content: a live stream through a {@link LiveStreamer}; a file, a byte
+ * /content/<id>/<name>} a content: a live stream through a {@link LiveStreamer} (a start burst behind
+ * the live edge with {@code ?burst=SECONDS}); a file, a byte
  * range of it, or a time start ({@code ?t=SECONDS}, worked out by {@link TimeStart}, with byte ranges
  * over its own body) through a {@link FileStreamer}. {@code HEAD} answers the same headers without
  * the body.
@@ -184,7 +185,10 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (window != null) {
-            live(ctx, id, window, head);
+            long burst = liveBurst(ctx, uri, window, keepAlive);
+            if (burst >= 0) {
+                live(ctx, id, window, head, burst);
+            }
             return;
         }
         PieceStore store = source.store(id);
@@ -221,8 +225,40 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private record Request(ContentId id, PieceStore store, String range, boolean keepAlive, boolean head) {
     }
 
-    /** A live stream: chunked, from a start point near the live edge, until the player leaves. */
-    private void live(ChannelHandlerContext ctx, ContentId id, LiveWindow window, boolean head) {
+    /**
+     * The start burst of a live player (µs): {@code ?burst=SECONDS}, else the peer's default (clamped to
+     * what the stream's window allows). A burst beyond the window, or not a time, is answered with a 400
+     * here: -1.
+     */
+    private long liveBurst(ChannelHandlerContext ctx, QueryStringDecoder uri, LiveWindow window, boolean keepAlive) {
+        long max = LiveBurst.maxMicros(window.manifest().windowMicros());
+        List<String> asked;
+        try {
+            asked = uri.parameters().get("burst");
+        } catch (IllegalArgumentException e) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "malformed query: " + e.getMessage(), keepAlive);
+            return -1;
+        }
+        if (asked == null || asked.isEmpty()) {
+            return Math.min(source.defaultLiveBurstMicros(), max);
+        }
+        long burst = parseSeconds(asked.get(0));
+        if (burst < 0) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "burst must be a time in seconds, 0 or more: "
+                    + asked.get(0), keepAlive);
+            return -1;
+        }
+        if (burst > max) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "burst " + asked.get(0) + " s is beyond the live window: "
+                    + "the peers keep " + window.manifest().windowMicros() / 1_000_000.0 + " s of this stream, "
+                    + "so a burst of at most " + max / 1_000_000.0 + " s", keepAlive);
+            return -1;
+        }
+        return burst;
+    }
+
+    /** A live stream: chunked, from a start point near the live edge (or a burst behind it), until the player leaves. */
+    private void live(ChannelHandlerContext ctx, ContentId id, LiveWindow window, boolean head, long burstMicros) {
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, window.manifest().mediaType())
@@ -238,7 +274,7 @@ final class PlayerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.writeAndFlush(response);
         ctx.channel().config().setAutoRead(false);
         releaseQueued();
-        live = new LiveStreamer(source, ctx, id, window);
+        live = new LiveStreamer(source, ctx, id, window, burstMicros);
         live.start();
     }
 

@@ -44,8 +44,15 @@ public interface PlayerSource {
      */
     CompletableFuture<Void> awaitPiece(ContentId content, int piece);
 
-    /** Live: completes with a verified start point a new player can begin at. */
-    CompletableFuture<Integer> awaitLiveStart(ContentId content);
+    /**
+     * Live: completes with the start point a new player begins at: with no burst (0) a verified one near
+     * the live edge; with one, the newest start point at least {@code burstMicros} behind the live edge
+     * (its pieces are then fetched first), or the oldest the window holds when it is younger.
+     */
+    CompletableFuture<Integer> awaitLiveStart(ContentId content, long burstMicros);
+
+    /** Live: the start burst of a player that asks for none (µs), the peer's setting. */
+    long defaultLiveBurstMicros();
 
     /**
      * Live: the start point the peer last skipped ahead to because it fell too far behind the live edge

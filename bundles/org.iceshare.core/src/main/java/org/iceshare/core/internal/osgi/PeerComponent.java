@@ -109,6 +109,17 @@ public final class PeerComponent implements Peer {
                 + "flight). 0 means no cap. The tracker's neighbourhoods (its 'Max neighbours') bound how many "
                 + "peers a peer talks to.", min = "0")
         int maxPeerConnections() default PeerSettings.DEFAULT_MAX_LINKS;
+
+        @AttributeDefinition(name = "Live start burst", description = "Seconds behind the live edge the player "
+                + "endpoint starts a live player that asks for no burst of its own (?burst=SECONDS on its URL). "
+                + "0 starts at the newest start point (lowest delay). At most 60, and at most the stream's window "
+                + "less 2 s (a longer default is clamped; a longer ?burst is refused).", min = "0", max = "60")
+        double liveBurstSeconds() default 0;
+
+        @AttributeDefinition(name = "Live max lag", description = "Milliseconds of media a peer may fall behind "
+                + "the live edge, beyond the deepest start burst its players play with, before it skips ahead to "
+                + "the newest start point. 0 turns skipping off.", min = "0")
+        long liveMaxLagMillis() default 8_000;
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerComponent.class);
@@ -217,7 +228,16 @@ public final class PeerComponent implements Peer {
         return new PeerSettings(c.name(), c.host(), c.port(), c.httpHost(), c.httpPort(), Path.of(storage),
                 parseTracker(c.tracker()), c.slotsPerPeer(), Duration.ofSeconds(c.requestTimeoutSeconds()),
                 c.uploadRate(), Duration.ofSeconds(15), true, parseTransports(c.transports()),
-                portsOf(c.transportPorts()), c.downloadRate(), c.maxPeerConnections());
+                portsOf(c.transportPorts()), c.downloadRate(), c.maxPeerConnections(),
+                Duration.ofNanos(Math.round(checkBurst(c.liveBurstSeconds()) * 1e9)),
+                Duration.ofMillis(c.liveMaxLagMillis()));
+    }
+
+    private static double checkBurst(double seconds) {
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            throw new IllegalArgumentException("liveBurstSeconds must be a time in seconds, 0 or more: " + seconds);
+        }
+        return seconds;
     }
 
     private static Map<String, Integer> portsOf(String configured) {

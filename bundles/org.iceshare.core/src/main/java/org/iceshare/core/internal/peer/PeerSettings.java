@@ -33,15 +33,27 @@ import org.iceshare.api.swarm.Endpoint;
  * @param maxLinks connections to other peers this peer keeps open; beyond it the longest-idle ones with
  *        nothing in flight either way are closed (one with a piece in flight never is), 0 for no cap.
  *        The tracker's neighbourhoods bound how many peers one peer talks to; this is the peer's own guard.
+ * @param liveBurst live: how far behind the live edge the player endpoint starts a player that asks for no
+ *        burst of its own ({@code ?burst=SECONDS}); zero starts at the newest start point here (the lowest
+ *        delay). At most {@link org.iceshare.core.internal.http.LiveBurst#MAX_MICROS}; a stream whose window
+ *        is shorter clamps it (see {@link org.iceshare.core.internal.http.LiveBurst#maxMicros})
+ * @param liveMaxLag live: how far (media time) a peer may fall behind the live edge beyond the burst its
+ *        players play with before it skips ahead to the newest start point; zero turns skipping off. A
+ *        listener playing a 20 s burst is so skipped only once 20 s + this behind, never at this alone
  */
 public record PeerSettings(String name, String host, int port, String httpHost, int httpPort, Path storage,
         InetSocketAddress tracker, int slotsPerPeer, Duration requestTimeout, long uploadRate, Duration keepAlive,
-        boolean resume, List<String> transports, Map<String, Integer> transportPorts, long downloadRate, int maxLinks) {
+        boolean resume, List<String> transports, Map<String, Integer> transportPorts, long downloadRate, int maxLinks,
+        Duration liveBurst, Duration liveMaxLag) {
 
     /** The transport preference when none is configured: plain TCP first, then TLS. */
     public static final List<String> DEFAULT_TRANSPORTS = List.of("tcp", "tls");
     /** Default {@link #maxLinks}: room for the tracker's default neighbourhood (32) several times over. */
     public static final int DEFAULT_MAX_LINKS = 256;
+    /** Default {@link #liveBurst}: none, players start at the newest start point, as before bursts existed. */
+    public static final Duration DEFAULT_LIVE_BURST = Duration.ZERO;
+    /** Default {@link #liveMaxLag}: 8 s, what the catch-up was measured with in the live lab. */
+    public static final Duration DEFAULT_LIVE_MAX_LAG = Duration.ofSeconds(8);
 
     public PeerSettings {
         Objects.requireNonNull(name, "name");
@@ -71,6 +83,16 @@ public record PeerSettings(String name, String host, int port, String httpHost, 
         if (maxLinks < 0) {
             throw new IllegalArgumentException("max links must be >= 0: " + maxLinks);
         }
+        Objects.requireNonNull(liveBurst, "liveBurst");
+        Objects.requireNonNull(liveMaxLag, "liveMaxLag");
+        if (liveBurst.isNegative()
+                || liveBurst.toNanos() / 1000 > org.iceshare.core.internal.http.LiveBurst.MAX_MICROS) {
+            throw new IllegalArgumentException("live burst out of range 0.."
+                    + org.iceshare.core.internal.http.LiveBurst.MAX_MICROS / 1_000_000 + " s: " + liveBurst);
+        }
+        if (liveMaxLag.isNegative()) {
+            throw new IllegalArgumentException("live max lag must be >= 0: " + liveMaxLag);
+        }
         transports = List.copyOf(transports);
         if (transports.isEmpty()) {
             throw new IllegalArgumentException("the transport preference must name at least one transport");
@@ -88,6 +110,16 @@ public record PeerSettings(String name, String host, int port, String httpHost, 
                 throw new IllegalArgumentException("port of transport " + t + " out of range 0..65535: " + p);
             }
         });
+    }
+
+    /** The settings with the default live burst and max lag. */
+    public PeerSettings(String name, String host, int port, String httpHost, int httpPort, Path storage,
+            InetSocketAddress tracker, int slotsPerPeer, Duration requestTimeout, long uploadRate, Duration keepAlive,
+            boolean resume, List<String> transports, Map<String, Integer> transportPorts, long downloadRate,
+            int maxLinks) {
+        this(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout, uploadRate,
+                keepAlive, resume, transports, transportPorts, downloadRate, maxLinks, DEFAULT_LIVE_BURST,
+                DEFAULT_LIVE_MAX_LAG);
     }
 
     /** The settings with the default {@link #maxLinks}. */
@@ -117,32 +149,48 @@ public record PeerSettings(String name, String host, int port, String httpHost, 
 
     public PeerSettings withUploadRate(long bytesPerSecond) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
-                bytesPerSecond, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks);
+                bytesPerSecond, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks,
+                liveBurst, liveMaxLag);
     }
 
     public PeerSettings withDownloadRate(long bytesPerSecond) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
-                uploadRate, keepAlive, resume, transports, transportPorts, bytesPerSecond, maxLinks);
+                uploadRate, keepAlive, resume, transports, transportPorts, bytesPerSecond, maxLinks,
+                liveBurst, liveMaxLag);
     }
 
     public PeerSettings withTransports(List<String> preference) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
-                uploadRate, keepAlive, resume, preference, transportPorts, downloadRate, maxLinks);
+                uploadRate, keepAlive, resume, preference, transportPorts, downloadRate, maxLinks,
+                liveBurst, liveMaxLag);
     }
 
     public PeerSettings withHttpPort(int port) {
         return new PeerSettings(name, host, this.port, httpHost, port, storage, tracker, slotsPerPeer, requestTimeout,
-                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks);
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks,
+                liveBurst, liveMaxLag);
     }
 
     public PeerSettings withRequestTimeout(Duration timeout) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, timeout,
-                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks);
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks,
+                liveBurst, liveMaxLag);
     }
 
     public PeerSettings withMaxLinks(int links) {
         return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
-                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, links);
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, links,
+                liveBurst, liveMaxLag);
+    }
+
+    public PeerSettings withLiveBurst(Duration burst) {
+        return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks, burst, liveMaxLag);
+    }
+
+    public PeerSettings withLiveMaxLag(Duration maxLag) {
+        return new PeerSettings(name, host, port, httpHost, httpPort, storage, tracker, slotsPerPeer, requestTimeout,
+                uploadRate, keepAlive, resume, transports, transportPorts, downloadRate, maxLinks, liveBurst, maxLag);
     }
 
     /** The settings with the rate caps and the transport preference of {@code other}: what changes without a restart. */

@@ -29,15 +29,6 @@ final class Playback {
     /** The playout buffer: a piece is on time when it is here this long before it plays. */
     static final long BUFFER_MICROS = 1_000_000;
     private static final int LATENCY_SAMPLES = 1024;
-    /**
-     * Live: how far (media time) the piece the player needs next may lie behind the newest piece
-     * before the peer skips ahead. A late joiner starts at the newest start point and the tracker's
-     * start burst fetches the few seconds from there quickly; a peer further behind than this has no
-     * chance to catch up by fetching every stale piece in order. System property
-     * {@code iceshare.live.maxLagMillis}; 0 or less turns skipping off.
-     */
-    static final long MAX_LAG_MICROS = Long.getLong("iceshare.live.maxLagMillis", 8_000) * 1000;
-
     private final Pieces window;
     private final IntPredicate headersHere;
     private final long joinedNanos;

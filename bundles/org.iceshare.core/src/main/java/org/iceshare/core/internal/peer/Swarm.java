@@ -68,6 +68,8 @@ final class Swarm implements UploadQueue.Held {
     private final Map<Integer, List<CompletableFuture<Void>>> waiters = new HashMap<>();
     /** Live players waiting for a first start point. */
     private final List<CompletableFuture<Integer>> startWaiters = new ArrayList<>();
+    /** Live players with a start burst waiting for the first announcement. */
+    private final List<BurstWaiter> burstWaiters = new ArrayList<>();
     private final Set<PeerId> partners = new HashSet<>();
     /**
      * Pieces a Seek was sent for because a player waits and no source was assigned, and when (nanos): the
@@ -81,6 +83,10 @@ final class Swarm implements UploadQueue.Held {
     Playback playback;
     /** Live: the first piece players may still be given (where the peer last skipped to), for the endpoint. */
     volatile int liveFloor = -1;
+    /** Live: the deepest start burst a player here asked for (µs), which the catch-up's lag allows on top. */
+    long burstMicros;
+    /** Live: the oldest start point a burst player here was given, or MAX_VALUE: the window keeps it. */
+    int burstFloor = Integer.MAX_VALUE;
     volatile boolean onAir = true;
     /** The feed of a live stream this peer is the source of, or null. */
     LiveSourceFeed feed;
@@ -209,7 +215,10 @@ final class Swarm implements UploadQueue.Held {
                 Long asked = seekAsked.get(piece);
                 if (asked == null || now - asked >= SEEK_AGAIN_NANOS) {
                     seekAsked.put(piece, now);
-                    tracker.send(Seek.toPiece(manifest.id(), piece));
+                    // live, with a burst player here: never move the tracker's start past the burst's
+                    // (a start point above it would end the plan of the older pieces that player reads)
+                    int at = live && burstFloor < piece ? burstFloor : piece;
+                    tracker.send(Seek.toPiece(manifest.id(), at));
                     seekAgainLater();
                 }
             }
@@ -353,6 +362,16 @@ final class Swarm implements UploadQueue.Held {
             }
         }
         slideWindow();
+        if (!burstWaiters.isEmpty()) {
+            for (var it = burstWaiters.iterator(); it.hasNext();) {
+                BurstWaiter w = it.next();
+                int p = burstStart(w.burstMicros());
+                if (p >= 0) {
+                    it.remove();
+                    w.start().complete(p);
+                }
+            }
+        }
         boolean was = onAir;
         onAir = a.onAir();
         if (playback != null && !was && onAir) {
@@ -390,7 +409,8 @@ final class Swarm implements UploadQueue.Held {
     void slideWindow() {
         int first = window.evict();
         if (playback != null) {
-            first = Math.max(first, Math.max(0, playback.floor()));
+            // not past the start of a player's burst: the window's time span drops those pieces in time
+            first = Math.max(first, Math.min(Math.max(0, playback.floor()), burstFloor));
         }
         cancel(state.slide(first));
         for (var it = waiters.entrySet().iterator(); it.hasNext();) {
@@ -437,20 +457,31 @@ final class Swarm implements UploadQueue.Held {
      * the tracker hears the new start (a Seek to the piece) so it plans from there.
      */
     private void catchUp(long now) {
-        int target = Playback.catchUpTarget(window, state.firstPiece(), state.end(), window::hasHeaders,
-                Playback.MAX_LAG_MICROS);
+        long maxLag = maxLagMicros();
+        int target = Playback.catchUpTarget(window, state.firstPiece(), state.end(), window::hasHeaders, maxLag);
         if (target < 0) {
             return;
         }
         LOG.info("{}: fell more than {} ms behind the live edge at piece {}; skipping ahead to start point {}",
-                manifest.name(), Playback.MAX_LAG_MICROS / 1000, state.firstPiece(), target);
+                manifest.name(), maxLag / 1000, state.firstPiece(), target);
         playback.skipTo(target, now);
         liveFloor = target;
+        burstFloor = Integer.MAX_VALUE; // a burst player here skips ahead with the peer
         slideWindow();
         if (tracker != null) {
             tracker.send(Seek.toPiece(manifest.id(), target));
         }
         scheduleSoon();
+    }
+
+    /**
+     * The catch-up's lag: the peer's max lag ({@link PeerSettings#liveMaxLag}) on top of the deepest burst a
+     * player here plays with, so that a listener who asked for a 20 s burst is not skipped ahead at 8 s; 0
+     * (skipping off) when the max lag is 0.
+     */
+    long maxLagMicros() {
+        long lag = engine.settings().liveMaxLag().toNanos() / 1000;
+        return lag <= 0 ? 0 : lag + burstMicros;
     }
 
     /**
@@ -560,6 +591,88 @@ final class Swarm implements UploadQueue.Held {
         return f;
     }
 
+    /**
+     * Live: completes with the start point a player begins at. Without a burst, a verified one (the
+     * newest now, or the next to arrive). With one, the newest start point at least {@code burstMicros}
+     * behind the newest piece announced here ({@link #burstStart}), once something is announced: the
+     * window reaches back there again, and the tracker hears it (a Seek to that start point) so that it
+     * plans those older pieces for this peer; the player's waits fetch them first.
+     */
+    CompletableFuture<Integer> awaitStart(long burstMicros) {
+        if (burstMicros > 0) {
+            int p = burstStart(burstMicros);
+            if (p < 0) {
+                CompletableFuture<Integer> f = new CompletableFuture<>();
+                burstWaiters.add(new BurstWaiter(f, burstMicros));
+                return f;
+            }
+            return CompletableFuture.completedFuture(p);
+        }
+        return awaitStart();
+    }
+
+    /** A player waiting for the first announcement to find its burst's start point. */
+    private record BurstWaiter(CompletableFuture<Integer> start, long burstMicros) {
+    }
+
+    /**
+     * Live: the newest start point (its link's headers here) that starts at least {@code burstMicros}
+     * before the end of the newest announced piece, or the oldest one when the window does not reach
+     * back that far yet (a young stream); -1 when none is announced. Moves the window, the catch-up's
+     * lag and the tracker's start for this peer back to it. Swarm executor.
+     */
+    int burstStart(long burstMicros) {
+        int end = window.end();
+        PieceInfo newest = end > 0 ? window.info(end - 1) : null;
+        if (newest == null || newest.endMicros() < 0) {
+            return -1;
+        }
+        long target = newest.endMicros() - burstMicros;
+        int start = -1;
+        for (int p = end - 1; p >= window.firstPiece(); p--) {
+            PieceInfo i = window.info(p);
+            if (i == null || !i.startPoint() || i.startMicros() < 0 || !window.hasHeaders(i.link())) {
+                continue;
+            }
+            if (start >= 0 && state.end() - p > LIVE_CAPACITY) {
+                break; // the peer's window (SwarmState's ring) cannot reach further back
+            }
+            start = p;
+            if (i.startMicros() <= target) {
+                break;
+            }
+        }
+        if (start < 0) {
+            return -1;
+        }
+        this.burstMicros = Math.max(this.burstMicros, burstMicros);
+        if (start < state.firstPiece() && state.rewind(start)) {
+            burstFloor = Math.min(burstFloor, start);
+            if (tracker != null) {
+                tracker.send(Seek.toPiece(manifest.id(), start));
+            }
+        } else if (start >= state.firstPiece()) {
+            burstFloor = Math.min(burstFloor, start);
+        }
+        scheduleSoon();
+        return start;
+    }
+
+    /**
+     * Live: the pieces of the window here or fetched here, for the status's piece count: the older pieces a
+     * joiner hears of for start bursts count only once a player made the peer fetch them (or they arrived).
+     */
+    private int liveWanted() {
+        int base = state.firstPiece();
+        int n = 0;
+        for (int p = window.firstPiece(); p < window.end(); p++) {
+            if (p >= base ? window.info(p) != null : window.has(p)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Live: completes with a verified start point (the newest now, or the next to arrive). */
     CompletableFuture<Integer> awaitStart() {
         int newest = window.newestStartPoint();
@@ -594,6 +707,8 @@ final class Swarm implements UploadQueue.Held {
         waiters.clear();
         startWaiters.forEach(f -> f.completeExceptionally(new IOException(manifest.name() + ": " + reason)));
         startWaiters.clear();
+        burstWaiters.forEach(w -> w.start().completeExceptionally(new IOException(manifest.name() + ": " + reason)));
+        burstWaiters.clear();
     }
 
     @Override
@@ -640,7 +755,7 @@ final class Swarm implements UploadQueue.Held {
             SwarmStatus.Quality q = playback == null ? new SwarmStatus.Quality(1.0, 0, 0, -1, -1, -1, onAir, -1)
                     : playback.quality(onAir);
             return new SwarmStatus(manifest.id(), url, engine.playerUrl(this), source, status, store.verifiedCount(),
-                    window.size(), -1, links, uploaded, downloaded, scheduler, state.requestsByScheduler(), error,
+                    liveWanted(), -1, links, uploaded, downloaded, scheduler, state.requestsByScheduler(), error,
                     true, q);
         }
         return new SwarmStatus(manifest.id(), url, engine.playerUrl(this), source, status, store.verifiedCount(),

@@ -496,14 +496,19 @@ final class Swarms implements PlayerSource {
         return CompletableFuture.supplyAsync(() -> s.await(piece), engine.exec()).thenCompose(f -> f);
     }
 
-    /** Live: completes with a verified start point a new player can begin at. Any thread. */
+    /** Live: completes with the start point a new player begins at, {@code burstMicros} behind the edge. Any thread. */
     @Override
-    public CompletableFuture<Integer> awaitLiveStart(ContentId content) {
+    public CompletableFuture<Integer> awaitLiveStart(ContentId content, long burstMicros) {
         Swarm s = map.get(content);
         if (s == null || !s.live) {
             return CompletableFuture.failedFuture(new IOException("no live stream " + content.shortHex() + " here"));
         }
-        return CompletableFuture.supplyAsync(s::awaitStart, engine.exec()).thenCompose(f -> f);
+        return CompletableFuture.supplyAsync(() -> s.awaitStart(burstMicros), engine.exec()).thenCompose(f -> f);
+    }
+
+    @Override
+    public long defaultLiveBurstMicros() {
+        return engine.settings().liveBurst().toNanos() / 1000;
     }
 
     @Override

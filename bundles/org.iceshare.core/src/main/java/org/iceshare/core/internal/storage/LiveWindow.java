@@ -71,11 +71,21 @@ public final class LiveWindow implements Pieces {
         return manifest;
     }
 
-    /** Records an announced piece; false when it is known already or older than the window. */
+    /**
+     * Records an announced piece; false when it is known already or older than the window. A piece
+     * below the first one here is taken while its time is within the window: a joiner hears the newest
+     * start point's pieces first and the older ones of the window after (a player's start burst).
+     */
     public boolean announce(PieceInfo info, long cutMillis) {
         int first = firstPiece();
-        if (pieces.containsKey(info.index()) || !pieces.isEmpty() && info.index() < first) {
+        if (pieces.containsKey(info.index())) {
             return false;
+        }
+        if (!pieces.isEmpty() && info.index() < first) {
+            long newest = pieces.lastEntry().getValue().info.endMicros();
+            if (newest < 0 || info.endMicros() < 0 || info.endMicros() < newest - manifest.windowMicros()) {
+                return false;
+            }
         }
         pieces.put(info.index(), new Slot(info, cutMillis));
         end = Math.max(end, info.index() + 1);

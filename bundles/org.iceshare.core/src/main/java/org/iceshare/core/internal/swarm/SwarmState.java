@@ -163,6 +163,25 @@ public final class SwarmState {
         return dropped;
     }
 
+    /**
+     * Live: the window reaches back to {@code newBase} again (a player starts that far behind the live
+     * edge). The indices below the old base are free ring slots as long as the window stays within its
+     * capacity; false (nothing changes) when it would not.
+     */
+    public boolean rewind(int newBase) {
+        if (newBase >= base) {
+            return true;
+        }
+        if (!live || newBase < 0 || end - newBase > capacity) {
+            return false;
+        }
+        for (int p = newBase; p < base; p++) {
+            clear(slot(p));
+        }
+        base = newBase;
+        return true;
+    }
+
     private void clear(int s) {
         availability[s] = 0;
         sources[s] = null;

@@ -101,6 +101,34 @@ class PlayerHandlerTest {
     // ---- routing and errors ----
 
     @Test
+    void aLiveBurstIsTheAskedOneOrTheDefaultWithinTheWindowAndOneBeyondItIs400() {
+        Manifest m = Manifest.live(ContentId.random(), "live.ogg", "audio/ogg", "ogg", "sha-256", 10_000_000L);
+        source.live.put(m.id(), new LiveWindow(m));
+        source.defaultBurst = 20_000_000L;
+        Response beyond = get(url(m) + "?burst=8.5");
+        assertThat(beyond.status()).isEqualTo(400);
+        assertThat(beyond.text()).contains("beyond the live window").contains("10.0 s of this stream")
+                .contains("at most 8.0 s");
+        assertThat(get(url(m) + "?burst=-1").status()).isEqualTo(400);
+        assertThat(get(url(m) + "?burst=soon").status()).isEqualTo(400);
+        assertThat(source.bursts).as("no live player was started").isEmpty();
+
+        // each live answer ends with its connection: one channel per player
+        for (String query : List.of("?burst=3", "?burst=8", "")) {
+            EmbeddedChannel ch = new EmbeddedChannel(new PlayerHandler(source));
+            try {
+                ch.writeInbound(request(HttpMethod.GET, url(m) + query, Map.of()));
+                ch.runPendingTasks();
+                assertThat(collect(ch).status()).isEqualTo(200);
+            } finally {
+                ch.finishAndReleaseAll();
+            }
+        }
+        assertThat(source.bursts).as("asked, asked at the largest, the 20 s default clamped to the window's 8 s")
+                .containsExactly(3_000_000L, 8_000_000L, 8_000_000L);
+    }
+
+    @Test
     void unknownPathsAndContentsAre404() {
         assertThat(get("/nothing").status()).isEqualTo(404);
         assertThat(get("/content/not-an-id/x.ogg").status()).isEqualTo(404);
@@ -451,6 +479,10 @@ class PlayerHandlerTest {
         final List<Long> seeks = new ArrayList<>();
         final List<Integer> playheads = new ArrayList<>();
         final PeerId id = PeerId.random();
+        final Map<ContentId, LiveWindow> live = new HashMap<>();
+        /** The bursts live players were started with (µs). */
+        final List<Long> bursts = new ArrayList<>();
+        long defaultBurst;
 
         void add(Manifest m, byte[] bytes, Path dir, boolean complete) throws IOException {
             data.put(m.id(), bytes);
@@ -503,7 +535,7 @@ class PlayerHandlerTest {
 
         @Override
         public LiveWindow liveWindow(ContentId content) {
-            return null;
+            return live.get(content);
         }
 
         @Override
@@ -521,8 +553,14 @@ class PlayerHandlerTest {
         }
 
         @Override
-        public CompletableFuture<Integer> awaitLiveStart(ContentId content) {
+        public CompletableFuture<Integer> awaitLiveStart(ContentId content, long burstMicros) {
+            bursts.add(burstMicros);
             return CompletableFuture.failedFuture(new IOException("no live stream here"));
+        }
+
+        @Override
+        public long defaultLiveBurstMicros() {
+            return defaultBurst;
         }
 
         @Override

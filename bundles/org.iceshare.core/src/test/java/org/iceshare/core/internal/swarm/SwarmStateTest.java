@@ -141,6 +141,27 @@ class SwarmStateTest {
     }
 
     @Test
+    void aLiveWindowRewindsForABurstWithinItsCapacityOnly() {
+        BitSet have = new BitSet();
+        SwarmState live = new SwarmState(m.id(), 4, 0, piece -> 100, have::get, 2, true);
+        live.extend(8);
+        live.slide(7);
+        live.assign(7, a, 1);
+        // a player starts two pieces further back: they are in the window again, clean, the rest kept
+        assertThat(live.rewind(5)).isTrue();
+        assertThat(live.firstPiece()).isEqualTo(5);
+        assertThat(live.inWindow(5)).isTrue();
+        assertThat(live.hasSource(5)).isFalse();
+        assertThat(live.hasSource(7)).isTrue();
+        live.assign(5, b, 1);
+        assertThat(live.hasSource(5)).isTrue();
+        // pieces 3..7 are more than the ring holds (4): refused, nothing changes
+        assertThat(live.rewind(3)).isFalse();
+        assertThat(live.firstPiece()).isEqualTo(5);
+        assertThat(live.hasSource(7)).isTrue();
+    }
+
+    @Test
     void schedulersSeeTheWindow() {
         BitSet have = new BitSet();
         SwarmState live = new SwarmState(m.id(), 4, 0, piece -> 100, have::get, 2, true);
