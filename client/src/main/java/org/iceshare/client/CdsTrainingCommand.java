@@ -53,7 +53,9 @@ final class CdsTrainingCommand implements Callable<Integer> {
                 }
             }
             Main.commandLine().getUsageMessage();
-            Main.commandLine("play").getUsageMessage();
+            for (String c : new String[] {"play", "get", "publish", "seed", "status"}) {
+                Main.commandLine(c).getUsageMessage();
+            }
             Values.rate("1.5M");
             Values.duration("1h30m");
             Values.mediaTime("1:30");

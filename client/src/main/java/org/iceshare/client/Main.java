@@ -1,12 +1,14 @@
 package org.iceshare.client;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 
 import org.iceshare.api.swarm.IcetUrl;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code iceshare}: the listener's client. Each failure the user can act on ends the program with one
@@ -56,29 +58,55 @@ public final class Main {
 
     /** Runs a command line and gives the exit code. */
     static int run(String... args) {
-        return commandLine(args).execute(args);
+        String named = args.length > 0 ? args[0] : null;
+        if (named != null && !named.equals("help") && COMMANDS.contains(named)) {
+            // a command line that names its command gets only that one, parsed on its own: picocli models each
+            // command by reflection and sets up a parser per level, the costliest part of a start's first
+            // 100 ms; usage errors and help say "iceshare <command>" all the same
+            CommandLine cl = handled(new CommandLine(command(named), Handlers.INSTANCE));
+            cl.setCommandName("iceshare " + named);
+            StartTrace.mark("command line built");
+            return cl.execute(Arrays.copyOfRange(args, 1, args.length));
+        }
+        return commandLine().execute(args);
     }
 
-    /** The command line that runs {@code args}, with its error handling. */
-    static CommandLine commandLine(String... args) {
-        CommandLine cl = new CommandLine(new IceshareCommand(), Main::instantiate);
+    /** The whole command line: {@code iceshare} and every command, with its error handling. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new IceshareCommand(), Handlers.INSTANCE);
         // set here, not in the annotation: picocli would make the provider with its default factory, whose
         // first use looks for Groovy on the class path
         cl.getCommandSpec().versionProvider(new Version());
-        // picocli models a command by reflection, the costliest part of parsing at start: a command line that
-        // names its command gets only that one; help, usage errors and a bare 'iceshare' get them all
-        String named = args.length > 0 ? args[0] : null;
-        boolean all = named == null || named.equals("help") || !COMMANDS.contains(named);
         for (String c : COMMANDS) {
-            if (all || named.equals(c)) {
-                cl.addSubcommand(c, command(c));
-            }
+            cl.addSubcommand(c, command(c));
         }
-        cl.setParameterExceptionHandler((e, a) -> {
+        return handled(cl);
+    }
+
+    private static CommandLine handled(CommandLine cl) {
+        cl.setParameterExceptionHandler(Handlers.INSTANCE);
+        cl.setExecutionExceptionHandler(Handlers.INSTANCE);
+        return cl;
+    }
+
+    /**
+     * How a command line fails (one line on stderr and an exit code), and how picocli makes its helper objects
+     * (with their no-argument constructor: picocli's default factory would first look for Groovy on the class
+     * path, a miss that opens every jar of the client at each start). A class, not lambdas: each lambda's
+     * first use costs a cold start a few milliseconds.
+     */
+    private static final class Handlers implements CommandLine.IParameterExceptionHandler,
+            CommandLine.IExecutionExceptionHandler, CommandLine.IFactory {
+        static final Handlers INSTANCE = new Handlers();
+
+        @Override
+        public int handleParseException(ParameterException e, String[] args) {
             error(e.getMessage());
             return ExitCodes.USAGE;
-        });
-        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+        }
+
+        @Override
+        public int handleExecutionException(Exception e, CommandLine c, CommandLine.ParseResult parsed) {
             if (ClientPeer.signalled()) {
                 // Ctrl-C: the peer was closed under the command; the shutdown hook said what there was to say
                 return ExitCodes.INTERRUPTED;
@@ -95,19 +123,21 @@ public final class Main {
                 e.printStackTrace();
             }
             return ExitCodes.INTERNAL;
-        });
-        return cl;
+        }
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            var c = type.getDeclaredConstructor();
+            c.setAccessible(true);
+            return c.newInstance();
+        }
     }
 
-    /**
-     * Makes picocli's helper objects (version provider, converters) with their no-argument constructor.
-     * picocli's default factory would first look for Groovy on the class path, a miss that opens every jar
-     * of the client at each start.
-     */
-    private static <K> K instantiate(Class<K> type) throws Exception {
-        var c = type.getDeclaredConstructor();
-        c.setAccessible(true);
-        return c.newInstance();
+    /** The command line of one command, as {@link #run} runs it (for the class-data sharing archive's training). */
+    static CommandLine commandLine(String command) {
+        CommandLine cl = handled(new CommandLine(command(command), Handlers.INSTANCE));
+        cl.setCommandName("iceshare " + command);
+        return cl;
     }
 
     /** One line on stderr, however the message was built. */

@@ -54,7 +54,13 @@ final class StartWarmUp {
 
     static void begin() {
         started = true;
-        Thread t = new Thread(() -> run(true), "iceshare-warm-up");
+        // a Thread subclass, not a lambda: a lambda's first use costs the main thread a few milliseconds
+        Thread t = new Thread("iceshare-warm-up") {
+            @Override
+            public void run() {
+                StartWarmUp.run(true);
+            }
+        };
         t.setDaemon(true);
         t.start();
     }
