@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
@@ -117,7 +118,9 @@ class LiveHttpTest {
                 for (Future<byte[]> job : jobs) {
                     byte[] c = job.get(60, TimeUnit.SECONDS);
                     captures.add(c);
-                    assertThat(startsWithALinkHeader(c, sourceWindow)).as("output starts with a link's headers")
+                    assertThat(startsWithALinkHeader(c, sourceWindow)).as("output starts with a link's headers (%d"
+                            + " bytes captured, starting %s; the source's links' header sizes %s)", c.length,
+                            HexFormat.of().formatHex(c, 0, Math.min(c.length, 40)), headerSizes(sourceWindow))
                             .isTrue();
                     assertDecodesPerLink(c, sourceWindow);
                 }
@@ -155,6 +158,17 @@ class LiveHttpTest {
         byte[] all = out.toByteArray();
         int last = lastIndexOf(all, "OggS".getBytes(StandardCharsets.US_ASCII));
         return last > 0 ? Arrays.copyOf(all, last) : all;
+    }
+
+    private static List<String> headerSizes(LiveWindow window) {
+        List<String> sizes = new ArrayList<>();
+        for (int k = 0; k < 1000; k++) {
+            LiveWindow.Link l = window.link(k);
+            if (l != null) {
+                sizes.add("link " + k + ": " + l.headers().remaining());
+            }
+        }
+        return sizes;
     }
 
     private static boolean startsWithALinkHeader(byte[] c, LiveWindow window) {
