@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.peer.PublishException;
 import org.iceshare.api.peer.SwarmStatus;
 import org.iceshare.api.swarm.IcetUrl;
@@ -170,6 +171,10 @@ final class ClientPeer implements AutoCloseable {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             String m = c == null ? String.valueOf(e) : c.getMessage();
+            if (c instanceof PublishException p && p.trackerCode().isPresent()) {
+                throw new ClientException(ExitCodes.TRACKER_REFUSED, "cannot publish " + file + ": " + m,
+                        p.trackerCode().get() == ErrorCode.BUSY);
+            }
             if (m != null && m.startsWith("tracker ")) {
                 throw new ClientException(ExitCodes.TRACKER_REFUSED, "cannot publish " + file + ": " + m);
             }

@@ -84,7 +84,7 @@ final class SeedCommand implements Callable<Integer> {
             try {
                 return peer.publish(f, t);
             } catch (ClientException e) {
-                if (i >= BUSY_TRIES || !e.getMessage().contains("BUSY")) {
+                if (i >= BUSY_TRIES || !e.busy()) {
                     throw e;
                 }
                 Thread.sleep(1000L * i);

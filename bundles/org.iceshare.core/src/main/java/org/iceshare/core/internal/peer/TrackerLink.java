@@ -373,7 +373,7 @@ final class TrackerLink implements ConnectionHandler {
         }
         if (m instanceof ErrorReport e) {
             p.answer().completeExceptionally(new PublishException("tracker " + key + " refused: " + e.message()
-                    + " (" + e.code() + ")"));
+                    + " (" + e.code() + ")", e.code()));
         } else {
             p.answer().complete(m);
         }

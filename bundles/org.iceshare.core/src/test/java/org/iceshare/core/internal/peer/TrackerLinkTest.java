@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 import org.iceshare.api.icet.Hello;
+import org.iceshare.api.icet.ErrorCode;
 import org.iceshare.api.icet.IcetMessage;
 import org.iceshare.api.icet.Join;
 import org.iceshare.api.icet.Rates;
@@ -150,6 +151,9 @@ class TrackerLinkTest {
                 .havingCause().isInstanceOf(PublishException.class).withMessageContaining("nothing.ogg");
         assertThat(alsoUnknown).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
                 .havingCause().withMessageContaining("neither.ogg");
+        // the tracker's ERROR code travels with the refusal (a client retries BUSY, not this)
+        PublishException refusal = (PublishException) unknown.handle((v, e) -> e).get();
+        assertThat(refusal.trackerCode()).isPresent().get().isNotEqualTo(ErrorCode.BUSY);
         assertThat(onEngine(link::ready)).isTrue();
         assertThat(onEngine(() -> link.connection().transport())).isEqualTo("tcp");
         assertThat(onEngine(link::backoffs)).isZero();
@@ -180,6 +184,8 @@ class TrackerLinkTest {
 
         assertThat(join).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOf(PublishException.class).withMessageContaining("cannot reach tracker");
+        assertThat(((PublishException) join.handle((v, e) -> e).get()).trackerCode())
+                .as("no tracker answered: no tracker code").isEmpty();
         await().atMost(Duration.ofSeconds(30)).until(() -> onEngine(link::backoffs) >= 1);
         assertThat(onEngine(link::ready)).isFalse();
     }
