@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
  * client side of the tracker link dialled) and loads every IceShare class, so that a real start finds them
  * all in the archive. Not for users: hidden from the help.
  */
-@Command(name = "cds-training", hidden = true)
+@Command(name = "cds-training", addMethodSubcommands = false, hidden = true)
 final class CdsTrainingCommand implements Callable<Integer> {
 
     @Override

@@ -2,12 +2,14 @@ package org.iceshare.client;
 
 import java.nio.file.Path;
 
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The options every command that runs a peer takes. Values not given come from the config file
  * ({@link ClientConfig}), then from the defaults.
  */
+@Command(addMethodSubcommands = false) // see IceshareCommand
 public final class CommonOptions {
 
     @Option(names = "--up", paramLabel = "RATE", description = "Upload cap in bytes per second: 512k, 2M; 0 for none"

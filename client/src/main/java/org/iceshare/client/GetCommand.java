@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
  * to {@code -o FILE}, and with {@code --seed} keeps sharing it until a ratio or time target or Ctrl-C.
  * A second run resumes: the pieces verified by the first are in the data folder and are not fetched again.
  */
-@Command(name = "get", description = "Download a file from its swarm, sharing it while it comes.")
+@Command(name = "get", addMethodSubcommands = false,
+        description = "Download a file from its swarm, sharing it while it comes.")
 final class GetCommand implements Callable<Integer> {
     /** How often the progress is looked at. */
     private static final long POLL_MILLIS = 250;

@@ -9,9 +9,11 @@ import picocli.CommandLine.Spec;
 /**
  * The top of the command line: {@code iceshare [-hV] COMMAND}. Its subcommands and version are added by
  * {@link Main#commandLine}. A class of its own, with nothing but its options: picocli reads every member of
- * a command class for annotations when it starts.
+ * a command class for annotations when it starts. No command here has methods as subcommands, so every
+ * command says {@code addMethodSubcommands = false}: picocli would otherwise read each method's annotations.
  */
-@Command(name = "iceshare", description = "Listen to IceShare streams and files, and share them while you listen.",
+@Command(name = "iceshare", addMethodSubcommands = false,
+        description = "Listen to IceShare streams and files, and share them while you listen.",
         footer = {"", "Exit codes: 0 done, 1 internal error, 2 bad usage or value,",
                 "3 tracker unreachable, 4 tracker refused (unknown content),",
                 "5 file missing or not Ogg, 6 local trouble (data folder in use, cannot write),",

@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
  * (uploading to others meanwhile), and starts a player on it, or with {@code --stdout} copies it to
  * standard output. A file starts at {@code --start}; a live stream at its live edge.
  */
-@Command(name = "play", description = "Play a stream or file, sharing it while it plays.")
+@Command(name = "play", addMethodSubcommands = false,
+        description = "Play a stream or file, sharing it while it plays.")
 final class PlayCommand implements Callable<Integer> {
     /** The players looked for on the PATH, in this order, with the arguments that suit a stream. */
     static final List<List<String>> PLAYERS = List.of(List.of("mpv", "--no-terminal", "--force-window=no"),

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
  * {@code iceshare publish FILE --tracker HOST:PORT}: publishes an Ogg file, prints its {@code icet://} URL
  * on stdout and serves it until Ctrl-C.
  */
-@Command(name = "publish", description = "Publish an Ogg file on a tracker and serve it until Ctrl-C.")
+@Command(name = "publish", addMethodSubcommands = false,
+        description = "Publish an Ogg file on a tracker and serve it until Ctrl-C.")
 final class PublishCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", description = "An Ogg file (.ogg, .oga, .opus, .ogv).")

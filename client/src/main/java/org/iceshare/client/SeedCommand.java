@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
  * .ogv; not its subfolders), prints one URL per line, and serves them until Ctrl-C. A file that cannot be
  * published is skipped with a line on stderr.
  */
-@Command(name = "seed", description = "Publish every Ogg file of a folder and serve them until Ctrl-C.")
+@Command(name = "seed", addMethodSubcommands = false,
+        description = "Publish every Ogg file of a folder and serve them until Ctrl-C.")
 final class SeedCommand implements Callable<Integer> {
     static final List<String> EXTENSIONS = List.of(".ogg", ".oga", ".opus", ".ogv");
     /** A tracker answers BUSY beyond its rate of publications: wait and try again, this often at most. */

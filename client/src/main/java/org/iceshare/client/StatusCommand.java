@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * its pid and player endpoint into {@value ClientConfig#RUNTIME_FILE}; this asks that endpoint's
  * {@code stats.json} and prints one line per swarm (or the JSON itself with {@code --json}).
  */
-@Command(name = "status", description = "Show what the running client does.")
+@Command(name = "status", addMethodSubcommands = false,
+        description = "Show what the running client does.")
 final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "The running client's data folder (default"
