@@ -16,9 +16,9 @@ import org.iceshare.api.swarm.PeerId;
  *
  * <p><b>Sync policy.</b> {@link #publish} and {@link #ban} are durable when they return (committed and
  * forced to the disk): the tracker calls them before it answers PUBLISHED, so nothing acknowledged is lost
- * on {@code kill -9} or a power cut. {@link #ratio} only stages a value; {@link #flush} writes the staged
- * ones, and the tracker flushes once per tick (at most a second): a {@code kill -9} loses at most the
- * credits of the last tick.
+ * on {@code kill -9} or a power cut. {@link #ratio} only stages a value; {@link #flush} hands the staged
+ * ones to the store, which writes them within a second; the tracker flushes once per tick (at most a
+ * second): a {@code kill -9} loses at most the credits of the last two seconds.
  *
  * <p><b>Threading:</b> the tracker's executor only (an implementation may be used from one thread at a time).
  */
@@ -57,7 +57,10 @@ interface TrackerStore extends AutoCloseable {
     /** Stages a peer's all-time uploaded and downloaded bytes: written by the next {@link #flush}. */
     void ratio(PeerId peer, long uploaded, long downloaded);
 
-    /** Writes what {@link #ratio} staged (not forced to the disk: a process crash keeps it, a power cut may not). */
+    /**
+     * Hands what {@link #ratio} staged to the store, which writes it within a second, not forced to the disk (a
+     * later publication or ban forces it).
+     */
     void flush() throws IOException;
 
     /** Flushes and releases the store. */
