@@ -11,6 +11,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -35,9 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code meta} (format version).
  *
  * <p>{@link #publish} and {@link #ban} commit and force the file to the disk before they return. {@link #flush}
- * puts the staged ratios in their map; MVStore's background writer commits them within its auto-commit delay
- * (1 s), on its own thread (so a kill -9 loses at most the ratios of the last tick and that second), and
- * compacts the file.
+ * hands the staged ratios to a writer thread, which puts and commits them at once (not forced to the disk);
+ * MVStore's own background writer compacts the file.
  */
 final class MvTrackerStore implements TrackerStore {
     private static final Logger LOG = LoggerFactory.getLogger(MvTrackerStore.class);
@@ -50,7 +52,18 @@ final class MvTrackerStore implements TrackerStore {
     private final MVMap<String, byte[]> manifests;
     private final MVMap<String, byte[]> ratios;
     private final MVMap<String, Long> bans;
-    private final Map<PeerId, long[]> staged = new HashMap<>();
+    /** Ratios changed since the last flush (tracker thread). */
+    private Map<PeerId, long[]> staged = new HashMap<>();
+    /** Ratios flushed and not yet taken by the writer thread; whether a write is queued. Guarded by this. */
+    private Map<PeerId, long[]> pending = new HashMap<>();
+    private boolean writing;
+    private volatile String writeFailure;
+    /** Writes and commits the flushed ratios, off the tracker's thread. */
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "iceshare-tracker-store");
+        t.setDaemon(true);
+        return t;
+    });
 
     private MvTrackerStore(Path file, MVStore store) {
         this.file = file;
@@ -207,29 +220,57 @@ final class MvTrackerStore implements TrackerStore {
 
     @Override
     public void flush() throws IOException {
+        String failed = writeFailure;
+        if (failed != null) {
+            writeFailure = null;
+            throw new IOException("cannot write the ratios to " + file + ": " + failed);
+        }
         if (staged.isEmpty()) {
             return;
         }
-        try {
-            for (Map.Entry<PeerId, long[]> e : staged.entrySet()) {
-                ratios.put(e.getKey().toHex(), ByteBuffer.allocate(16).putLong(e.getValue()[0])
-                        .putLong(e.getValue()[1]).array());
+        boolean submit;
+        synchronized (this) {
+            if (pending.isEmpty()) {
+                // the usual case (the writer took the last batch): hand the map over, no copy
+                Map<PeerId, long[]> empty = pending;
+                pending = staged;
+                staged = empty;
+            } else {
+                pending.putAll(staged);
+                staged.clear();
             }
-            staged.clear();
-            // no commit here: MVStore's background writer commits within its auto-commit delay (1 s), off the
-            // tracker's thread (a commit of 10,000 changed ratios took up to 0.8 s on a busy machine)
-        } catch (RuntimeException e) {
-            throw new IOException("cannot write to " + file + ": " + e.getMessage(), e);
+            submit = !writing;
+            writing = true;
+        }
+        if (submit) {
+            writer.execute(this::writePending);
         }
     }
 
-    /** Commits what is pending (staged ratios too) and forces the file to the disk. */
-    private void durable() {
-        for (Map.Entry<PeerId, long[]> e : staged.entrySet()) {
-            ratios.put(e.getKey().toHex(), ByteBuffer.allocate(16).putLong(e.getValue()[0])
-                    .putLong(e.getValue()[1]).array());
+    /**
+     * Writes and commits the ratios handed over so far, on the writer thread: a commit of 10,000 changed
+     * ratios took up to 0.8 s on a busy machine, which the tracker's thread must not wait for.
+     */
+    private void writePending() {
+        Map<PeerId, long[]> batch;
+        synchronized (this) {
+            batch = pending;
+            pending = new HashMap<>();
+            writing = false;
         }
-        staged.clear();
+        try {
+            for (Map.Entry<PeerId, long[]> e : batch.entrySet()) {
+                ratios.put(e.getKey().toHex(), ByteBuffer.allocate(16).putLong(e.getValue()[0])
+                        .putLong(e.getValue()[1]).array());
+            }
+            store.commit();
+        } catch (RuntimeException e) {
+            writeFailure = e.toString();
+        }
+    }
+
+    /** Commits what is pending and forces the file to the disk. */
+    private void durable() {
         store.commit();
         store.sync();
     }
@@ -241,6 +282,12 @@ final class MvTrackerStore implements TrackerStore {
         }
         try {
             flush();
+            writer.shutdown();
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("tracker: the ratios were still being written to {} after 10 s", file);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             // close() commits, compacts for a short while and releases the file lock
             store.close();

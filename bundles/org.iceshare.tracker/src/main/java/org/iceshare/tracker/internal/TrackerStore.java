@@ -17,8 +17,9 @@ import org.iceshare.api.swarm.PeerId;
  * <p><b>Sync policy.</b> {@link #publish} and {@link #ban} are durable when they return (committed and
  * forced to the disk): the tracker calls them before it answers PUBLISHED, so nothing acknowledged is lost
  * on {@code kill -9} or a power cut. {@link #ratio} only stages a value; {@link #flush} hands the staged
- * ones to the store, which writes them within a second; the tracker flushes once per tick (at most a
- * second): a {@code kill -9} loses at most the credits of the last two seconds.
+ * ones to the store, which writes them on a thread of its own; the tracker flushes once per tick (at most a
+ * second): a {@code kill -9} loses the credits since the last tick and those still being written (tens of
+ * milliseconds for 10,000 peers).
  *
  * <p><b>Threading:</b> the tracker's executor only (an implementation may be used from one thread at a time).
  */
@@ -58,8 +59,8 @@ interface TrackerStore extends AutoCloseable {
     void ratio(PeerId peer, long uploaded, long downloaded);
 
     /**
-     * Hands what {@link #ratio} staged to the store, which writes it within a second, not forced to the disk (a
-     * later publication or ban forces it).
+     * Hands what {@link #ratio} staged to the store, which writes it at once on a thread of its own, not forced
+     * to the disk (a later publication or ban forces it); reports a failure of the previous write.
      */
     void flush() throws IOException;
 
