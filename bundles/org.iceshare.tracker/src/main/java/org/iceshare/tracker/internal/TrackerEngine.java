@@ -190,8 +190,13 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         if (stateDir == null) {
             return TrackerStore.inMemory();
         }
+        MvTrackerStore store;
         try {
-            MvTrackerStore store = MvTrackerStore.open(stateDir);
+            store = MvTrackerStore.open(stateDir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+        try {
             Path legacy = stateDir.resolve("names");
             Map<String, TrackerStore.Owner> old = NameRegistry.readLegacy(legacy);
             if (!old.isEmpty() || java.nio.file.Files.exists(legacy)) {
@@ -206,8 +211,14 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
                 LOG.info("tracker: imported {} name owners from {} into the state store", old.size(), legacy);
             }
             return store;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            try {
+                store.close();
+            } catch (IOException | RuntimeException ex) {
+                e.addSuppressed(ex);
+            }
+            throw new java.io.UncheckedIOException("cannot import the names of " + stateDir + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
     }
 
