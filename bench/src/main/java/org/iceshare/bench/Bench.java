@@ -25,6 +25,7 @@ public final class Bench {
             case "hostile" -> HostileBench.main(rest);
             case "lab" -> org.iceshare.bench.lab.LabBench.main(rest);
             case "peer" -> org.iceshare.bench.lab.PeerProcess.main(rest);
+            case "store" -> org.iceshare.tracker.internal.TrackerStoreBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.out.println("usage: java -jar iceshare-bench.jar swarm [--peers N] [--size-mib M] "
@@ -55,6 +56,8 @@ public final class Bench {
                 org.iceshare.bench.lab.LabStream.usage();
                 System.out.println("       java -jar iceshare-bench.jar peer --name N --address IP --tracker HOST:PORT "
                         + "--url ICET_URL --storage DIR   (one lab peer in its own JVM; lab --jvms starts them)");
+                System.out.println("       java -jar iceshare-bench.jar store [--publishes N] [--peers N] [--ticks N] "
+                        + "[--pieces N] [--dir FOLDER]   (the tracker's durable state: cost per publication, ban, ratio)");
                 System.out.println("       java -jar iceshare-bench.jar jmh [JMH options]");
             }
         }

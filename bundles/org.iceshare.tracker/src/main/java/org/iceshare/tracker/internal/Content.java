@@ -483,6 +483,7 @@ abstract class Content implements ContentView {
     private void ban(Member liar, String why) {
         liar.banned = true;
         banned.add(liar.id);
+        tracker.banned(this, liar.id);
         LOG.info("tracker: banning {} from {}: {}", liar.session, name(), why);
         tracker.sanction(new Sanction(Sanction.Kind.BANNED, liar.id, name(), why, System.nanoTime()));
         liar.have.forEach(p -> {

@@ -102,6 +102,12 @@ public final class TrackerComponent implements Tracker {
                 + "key is the tracker's identity: clients see it in the tracker's HELLO.")
         String storage() default "";
 
+        @AttributeDefinition(name = "State folder", description = "Folder of the tracker's durable state "
+                + "(tracker.mv: published manifests, name owners, ratios per peer key, bans), kept across restarts. "
+                + "Publications and bans are on disk before they are acknowledged; ratios are written every second. "
+                + "Empty: the Storage folder. Back it up with the tracker stopped; see the operator guide.")
+        String stateFolder() default "";
+
         @AttributeDefinition(name = "Planner", description = "Name of the planner (the planner.name property of a "
                 + "Planner service), for example rarest or capacity: the policy that orders each client's pieces and "
                 + "picks who serves each. It changes in the middle of transfers. When no installed planner has this "
@@ -114,8 +120,10 @@ public final class TrackerComponent implements Tracker {
     private final Set<Transport> transports = new CopyOnWriteArraySet<>();
     /** The tracker's key pair, kept in its storage folder (loaded once: a restart keeps the same identity). */
     private final Identity identity;
-    /** The folder of what survives a restart: its key and who owns which name. */
+    /** The folder of its key. */
     private final Path storage;
+    /** The folder of its durable state store. */
+    private final Path state;
     private volatile TrackerEngine engine;
     /** The installed planners and the one selected; every engine this component starts asks it. */
     private final PlannerSelection planners;
@@ -129,9 +137,16 @@ public final class TrackerComponent implements Tracker {
         this.settings = settings(c);
         this.storage = c.storage().isBlank()
                 ? Paths.get(System.getProperty("karaf.data", "data"), "iceshare", "tracker") : Paths.get(c.storage());
+        this.state = c.stateFolder().isBlank() ? storage : Paths.get(c.stateFolder());
         this.identity = identity(storage);
         this.planners = new PlannerSelection(c.planner());
-        this.engine = new TrackerEngine(settings, List.of(), identity, storage, planners);
+        try {
+            this.engine = new TrackerEngine(settings, List.of(), identity, state, planners);
+        } catch (RuntimeException e) {
+            // the component does not activate (no retry loop): the operator fixes the store and restarts it
+            LOG.error("tracker: not starting: {}", e.getMessage());
+            throw e;
+        }
         engine.publishers(policy(c));
     }
 
@@ -242,7 +257,7 @@ public final class TrackerComponent implements Tracker {
         }
         engine.close();
         try {
-            TrackerEngine restarted = new TrackerEngine(next, transports, identity, storage, planners);
+            TrackerEngine restarted = new TrackerEngine(next, transports, identity, state, planners);
             restarted.publishers(policy);
             restarted.start();
             engine = restarted;
@@ -251,11 +266,11 @@ public final class TrackerComponent implements Tracker {
             LOG.error("tracker: cannot start with the new configuration ({}); back to the previous one",
                     e.getMessage());
             try {
-                TrackerEngine old = new TrackerEngine(settings, transports, identity, storage, planners);
+                TrackerEngine old = new TrackerEngine(settings, transports, identity, state, planners);
                 old.publishers(policy);
                 old.start();
                 engine = old;
-            } catch (IOException ex) {
+            } catch (IOException | RuntimeException ex) {
                 LOG.error("tracker: cannot restart with the previous configuration either: {}", ex.getMessage());
             }
         }

@@ -114,6 +114,9 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     private final Set<ClientSession> sessions = new LinkedHashSet<>();
     private final Map<PeerId, ClientSession> byPeer = new HashMap<>();
     private final Map<PeerId, long[]> ratios = new HashMap<>();
+    /** What survives a restart: manifests, name owners, ratios, bans (see {@link TrackerStore} for when it syncs). */
+    private final TrackerStore store;
+    private long lastStoreFailureNanos;
     private final Random random = new Random();
     /** Each client's allowances, and what the tracker refused, by reason. */
     final Guard guard = new Guard(this::sanction);
@@ -144,23 +147,33 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
     /** A tracker with its identity (for example kept in its storage folder); names are kept in memory only. */
     public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity,
             java.util.function.Supplier<? extends Planner> planners) {
-        this(settings, transports, identity, null, planners);
+        this(settings, transports, identity, TrackerStore.inMemory(), planners);
     }
 
     /**
-     * A tracker with its identity and a folder for what must survive a restart (who owns which name), or
-     * null to keep it in memory only.
+     * A tracker with its identity and a folder for what must survive a restart (the store {@code tracker.mv}:
+     * manifests, name owners, ratios, bans), or null to keep it in memory only.
+     *
+     * @throws java.io.UncheckedIOException when the store cannot be opened (its message says what to do)
      */
     public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity,
             Path stateDir, java.util.function.Supplier<? extends Planner> planners) {
+        this(settings, transports, identity, open(stateDir), planners);
+    }
+
+    /**
+     * A tracker keeping what must survive a restart in {@code store}, which it reads now and closes when it
+     * closes.
+     */
+    public TrackerEngine(TrackerSettings settings, Collection<Transport> transports, Identity identity,
+            TrackerStore store, java.util.function.Supplier<? extends Planner> planners) {
         this.settings = settings;
         this.planners = java.util.Objects.requireNonNull(planners, "planners");
         this.identity = identity;
-        try {
-            this.names = new NameRegistry(stateDir == null ? null : stateDir.resolve("names"));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the names of " + stateDir + ": " + e.getMessage(), e);
-        }
+        this.store = java.util.Objects.requireNonNull(store, "store");
+        TrackerStore.Snapshot kept = store.load();
+        this.names = new NameRegistry(kept.names());
+        restore(kept);
         this.transports = new TransportSet(settings.host(), settings::portFor, () -> new ClientSession(this),
                 transports);
         int n = INSTANCES.incrementAndGet();
@@ -170,6 +183,67 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             thread = t;
             return t;
         });
+    }
+
+    /** The store in {@code stateDir} (the old {@code names} file imported once), or one in memory for null. */
+    private static TrackerStore open(Path stateDir) {
+        if (stateDir == null) {
+            return TrackerStore.inMemory();
+        }
+        MvTrackerStore store;
+        try {
+            store = MvTrackerStore.open(stateDir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+        try {
+            Path legacy = stateDir.resolve("names");
+            Map<String, TrackerStore.Owner> old = NameRegistry.readLegacy(legacy);
+            if (!old.isEmpty() || java.nio.file.Files.exists(legacy)) {
+                Map<String, TrackerStore.Owner> have = store.load().names();
+                for (Map.Entry<String, TrackerStore.Owner> e : old.entrySet()) {
+                    if (!have.containsKey(e.getKey())) {
+                        store.publish(e.getKey(), e.getValue(), null);
+                    }
+                }
+                java.nio.file.Files.move(legacy, stateDir.resolve("names.imported"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                LOG.info("tracker: imported {} name owners from {} into the state store", old.size(), legacy);
+            }
+            return store;
+        } catch (IOException | RuntimeException e) {
+            try {
+                store.close();
+            } catch (IOException | RuntimeException ex) {
+                e.addSuppressed(ex);
+            }
+            throw new java.io.UncheckedIOException("cannot import the names of " + stateDir + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    /**
+     * The contents, ratios and bans the store kept: each published content is back with no members (its
+     * publisher and peers come back and join again), under the key that owns its name.
+     */
+    private void restore(TrackerStore.Snapshot kept) {
+        ratios.putAll(kept.ratios());
+        for (Map.Entry<String, Manifest> e : kept.manifests().entrySet()) {
+            Manifest m = e.getValue();
+            TrackerStore.Owner owner = names.get(e.getKey());
+            if (owner == null || !m.name().equals(e.getKey()) || !owner.owner().equals(m.publisher())) {
+                LOG.warn("tracker: not restoring the stored manifest of {}: its name is not its publisher's", e.getKey());
+                continue;
+            }
+            Content c = m.live() ? new LiveContent(this, m, settings, random) : new FileContent(this, m, settings, random);
+            c.banned.addAll(kept.bans().getOrDefault(m.id(), Set.of()));
+            byName.put(m.name(), c);
+            byId.put(m.id(), c);
+        }
+        if (!byName.isEmpty() || names.size() > 0) {
+            LOG.info("tracker: restored {} contents, {} name owners, {} peers' ratios", byName.size(), names.size(),
+                    ratios.size());
+        }
     }
 
     public synchronized void start() throws IOException {
@@ -269,6 +343,14 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             LOG.debug("tracker did not close its sessions cleanly: {}", e.toString());
         }
+        try {
+            // on the tracker's thread, after the sessions: nothing writes to the store after this
+            exec.submit(this::closeStore).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.warn("tracker: could not close its state store cleanly: {}", e.toString());
+        }
         exec.shutdown();
         LOG.info("IceTracker stopped");
     }
@@ -337,10 +419,44 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
         }
     }
 
-    /** Credits an upload from one peer to another in the all-time ratios. */
+    /** Credits an upload from one peer to another in the all-time ratios (kept at the next tick's flush). */
     void credit(PeerId from, PeerId to, long bytes) {
-        ratios.computeIfAbsent(from, k -> new long[2])[0] += bytes;
-        ratios.computeIfAbsent(to, k -> new long[2])[1] += bytes;
+        long[] f = ratios.computeIfAbsent(from, k -> new long[2]);
+        f[0] += bytes;
+        store.ratio(from, f[0], f[1]);
+        long[] t = ratios.computeIfAbsent(to, k -> new long[2]);
+        t[1] += bytes;
+        store.ratio(to, t[0], t[1]);
+    }
+
+    /** A content banned a peer: kept at once (a restart must not let it back in). Tracker thread. */
+    void banned(Content c, PeerId peer) {
+        try {
+            store.ban(c.id(), peer);
+        } catch (IOException e) {
+            LOG.error("tracker: cannot keep the ban of {} from {}: {}", peer, c.name(), e.getMessage());
+        }
+    }
+
+    /** Writes the ratios credited since the last flush. Tracker thread. */
+    private void flushStore() {
+        try {
+            store.flush();
+        } catch (IOException e) {
+            long now = System.nanoTime();
+            if (now - lastStoreFailureNanos > 60_000_000_000L) {
+                lastStoreFailureNanos = now;
+                LOG.error("tracker: cannot write the ratios to its state store: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void closeStore() {
+        try {
+            store.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("tracker: cannot close its state store {}: {}", store, e.getMessage());
+        }
     }
 
     double ratio(PeerId id) {
@@ -634,7 +750,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
                     + m.publisher().toHex() + ", not by this connection's key " + s.id.toHex()));
             return;
         }
-        NameRegistry.Owner owner = names.get(m.name());
+        TrackerStore.Owner owner = names.get(m.name());
         if (owner != null && !owner.owner().equals(s.id)) {
             guard.refused("publish-forbidden");
             LOG.info("tracker: refusing {}'s publication of {}: the name belongs to {}", s, m.name(), owner.owner());
@@ -654,16 +770,29 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
             return;
         }
         Content c = byName.get(m.name());
-        if (c != null && (!c.id().equals(m.id()) || c.manifest.live() != m.live())) {
+        boolean differs = c != null && (!c.id().equals(m.id()) || c.manifest.live() != m.live());
+        // its owner may replace a content nobody is in (one kept across a restart, say); else the name is taken
+        if (differs && !c.members.isEmpty()) {
             s.send(ErrorReport.of(ErrorCode.CONFLICT, "a different content is already published as " + m.name()));
             return;
         }
-        try {
-            names.register(m.name(), s.id, m.id(), m.live());
-        } catch (IOException e) {
-            LOG.error("tracker: cannot record that {} owns {}: {}", s, m.name(), e.getMessage());
-            s.send(ErrorReport.of(ErrorCode.INTERNAL, "the tracker cannot record the publication now"));
-            return;
+        boolean fresh = c == null || differs;
+        TrackerStore.Owner registration = new TrackerStore.Owner(s.id, m.id(), m.live());
+        if (fresh || !registration.equals(owner)) {
+            try {
+                // durable before PUBLISHED goes out: an acknowledged publication survives kill -9
+                store.publish(m.name(), registration, fresh ? m : null);
+            } catch (IOException e) {
+                LOG.error("tracker: cannot record that {} owns {}: {}", s, m.name(), e.getMessage());
+                s.send(ErrorReport.of(ErrorCode.INTERNAL, "the tracker cannot record the publication now"));
+                return;
+            }
+            names.put(m.name(), registration);
+        }
+        if (differs) {
+            LOG.info("tracker: {} replaces its idle content {} with {}", s, m.name(), m.id());
+            byId.remove(c.id());
+            c = null;
         }
         if (c == null) {
             c = m.live() ? new LiveContent(this, m, settings, random) : new FileContent(this, m, settings, random);
@@ -699,6 +828,7 @@ public final class TrackerEngine implements Tracker, AutoCloseable {
                 onClosed(s, "expired");
             }
         }
+        flushStore();
         double seconds = (now - lastTickNanos) / 1e9;
         lastTickNanos = now;
         for (Content c : byId.values()) {

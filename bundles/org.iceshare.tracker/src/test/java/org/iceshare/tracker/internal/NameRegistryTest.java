@@ -7,10 +7,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.iceshare.api.swarm.ContentId;
 import org.iceshare.api.swarm.PeerId;
 import org.iceshare.engine.internal.Identity;
+import org.iceshare.tracker.internal.TrackerStore.Owner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,23 +25,7 @@ class NameRegistryTest {
     private static final ContentId CONTENT = ContentId.parse("00112233445566778899aabbccddeeff");
 
     @Test
-    void aRegistrationSurvivesAReopen() throws Exception {
-        Path file = dir.resolve("state/names");
-        NameRegistry names = new NameRegistry(file);
-        names.register("a.ogg", OWNER, CONTENT, false);
-        names.register("radio.ogg", OTHER, CONTENT, true);
-        names.register("a.ogg", OWNER, CONTENT, false);
-
-        assertThat(Files.readAllLines(file)).as("an unchanged registration is not written again").hasSize(2);
-        NameRegistry reopened = new NameRegistry(file);
-        assertThat(reopened.size()).isEqualTo(2);
-        assertThat(reopened.get("a.ogg")).isEqualTo(new NameRegistry.Owner(OWNER, CONTENT, false));
-        assertThat(reopened.get("radio.ogg").live()).isTrue();
-        assertThat(reopened.get("b.ogg")).isNull();
-    }
-
-    @Test
-    void unreadableLinesAreSkippedNotFatal() throws Exception {
+    void theOldNamesFileIsReadLineByLineAndUnreadableLinesAreSkipped() throws Exception {
         Path file = dir.resolve("names");
         Files.writeString(file, "a.ogg " + OWNER.toHex() + " " + CONTENT.toHex() + " file\n"
                 + "garbage\n"
@@ -48,17 +34,21 @@ class NameRegistryTest {
                 + "c.ogg " + OWNER.toHex() + " " + CONTENT.toHex() + " maybe\n"
                 + "\n"
                 + "d.ogg " + OTHER.toHex() + " " + CONTENT.toHex() + " live", StandardCharsets.UTF_8);
-        NameRegistry names = new NameRegistry(file);
-        assertThat(names.size()).isEqualTo(2);
-        assertThat(names.get("a.ogg").owner()).isEqualTo(OWNER);
-        assertThat(names.get("d.ogg").owner()).isEqualTo(OTHER);
+        Map<String, Owner> names = NameRegistry.readLegacy(file);
+        assertThat(names).containsOnlyKeys("a.ogg", "d.ogg");
+        assertThat(names.get("a.ogg")).isEqualTo(new Owner(OWNER, CONTENT, false));
+        assertThat(names.get("d.ogg")).isEqualTo(new Owner(OTHER, CONTENT, true));
+        assertThat(NameRegistry.readLegacy(dir.resolve("none"))).isEmpty();
     }
 
     @Test
-    void inMemoryWithoutAFile() throws Exception {
-        NameRegistry names = new NameRegistry(null);
-        names.register("a.ogg", OWNER, CONTENT, false);
+    void theRegistryAnswersWhatItWasGiven() {
+        NameRegistry names = new NameRegistry(Map.of("a.ogg", new Owner(OWNER, CONTENT, false)));
+        names.put("b.ogg", new Owner(OTHER, CONTENT, true));
         assertThat(names.get("a.ogg").owner()).isEqualTo(OWNER);
+        assertThat(names.get("b.ogg").live()).isTrue();
+        assertThat(names.get("c.ogg")).isNull();
+        assertThat(names.size()).isEqualTo(2);
     }
 
     @Test

@@ -548,6 +548,81 @@ class TrackerEngineTest {
         assertThat(back.next(Published.class).name()).as("its owner may publish a new version").isEqualTo("owned.ogg");
     }
 
+    /**
+     * Issue #14: what the tracker acknowledged or decided survives a restart on the same state store: the
+     * published manifests (a live stream's registration too), who owns each name, the ratios per key and the
+     * bans.
+     */
+    @Test
+    void manifestsNamesRatiosBansAndLiveStreamsSurviveARestart(@TempDir Path state) throws Exception {
+        tracker.close();
+        TrackerSettings settings = new TrackerSettings("127.0.0.1", 0, Duration.ofSeconds(60), 16, 12,
+                Duration.ofSeconds(60));
+        Identity trackerKey = Identity.generate();
+        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state, planner::get);
+        tracker.start();
+
+        Manifest m = manifest("kept.ogg", 1, 21);
+        Client source = new Client(5000);
+        source.send(new Publish(m));
+        source.next(Published.class);
+        Client holder = new Client(5001);
+        holder.send(new Join("kept.ogg"));
+        holder.next(Assign.class);
+        holder.send(new Verified(m.id(), 0, source.id, m.piece(0).hash()));
+        Client first = new Client(5002);
+        first.send(new Join("kept.ogg"));
+        assertThat(first.next(Assign.class).entries()).singleElement()
+                .satisfies(e -> assertThat(e.source()).isEqualTo(holder.id));
+        first.send(new Verified(m.id(), 0, holder.id, m.piece(0).hash()));
+        await().until(() -> tracker.content("kept.ogg").orElseThrow().totalUploaded() == 2000);
+        // three independent members it served report corrupt data: banned from kept.ogg
+        for (int i = 0; i < 3; i++) {
+            Client r = new Client(5010 + i);
+            r.send(new Join("kept.ogg"));
+            assertThat(r.next(Assign.class).entries()).singleElement()
+                    .satisfies(e -> assertThat(e.source()).isEqualTo(holder.id));
+            r.send(new BadPiece(m.id(), 0, holder.id, "digest mismatch"));
+        }
+        await().until(() -> tracker.peers(m.id()).stream().anyMatch(p -> p.id().equals(holder.id) && p.banned()));
+        Client radio = new Client(5020);
+        ContentId stream = ContentId.random();
+        radio.send(new Publish(Manifest.live(stream, "radio.ogg", "audio/ogg", "ogg", "sha-256", 60_000_000L)));
+        radio.next(Published.class);
+        assertThat(tracker.inspect("kept.ogg", c -> tracker.ratio(holder.id), -1.0)).isEqualTo(1.0);
+        for (Client c : clients) {
+            c.connection.close("restart");
+        }
+        clients.clear();
+        tracker.close();
+
+        tracker = new TrackerEngine(settings, List.of(transport), trackerKey, state, planner::get);
+        tracker.start();
+        assertThat(tracker.contents()).extracting(c -> c.name()).containsExactly("kept.ogg", "radio.ogg");
+        assertThat(tracker.content("kept.ogg").orElseThrow().id()).isEqualTo(m.id());
+        assertThat(tracker.content("radio.ogg").orElseThrow().id()).isEqualTo(stream);
+        assertThat(tracker.inspect("radio.ogg", c -> c.live(), false)).isTrue();
+        assertThat(tracker.inspect("kept.ogg", c -> tracker.ratio(holder.id), -1.0)).as("1000 up, 1000 down")
+                .isEqualTo(1.0);
+        assertThat(tracker.inspect("kept.ogg", c -> tracker.ratio(source.id), -1.0)).as("up only")
+                .isEqualTo(Double.POSITIVE_INFINITY);
+
+        Client squatter = new Client(5030);
+        squatter.send(new Publish(m));
+        assertThat(squatter.next(ErrorReport.class).code()).as("the name is still its publisher's")
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        Client banned = new Client(holder.identity, 5001, transport, tracker.address(), true);
+        banned.send(new Join("kept.ogg"));
+        assertThat(banned.next(ErrorReport.class).code()).isEqualTo(ErrorCode.BANNED);
+        Client listener = new Client(5031);
+        listener.send(new Join("radio.ogg"));
+        assertThat(listener.next(Joined.class).manifest().publisher()).as("the stream, with nobody in it yet")
+                .isEqualTo(radio.id);
+        Client back = new Client(source.identity, 5000, transport, tracker.address(), true);
+        back.send(new Publish(m));
+        assertThat(back.next(Published.class).name()).isEqualTo("kept.ogg");
+    }
+
     /** Issue #10: a client's joins, publications and reports are rate-limited, and every refusal is counted. */
     @Test
     void joinsBeyondTheAllowanceAreAnsweredBusyInOrder() throws Exception {
