@@ -267,7 +267,7 @@ public final class TrackerLoadBench {
     /** One measured step: its offered rate and what was measured. */
     record Step(double ratePerPeer, double seconds, long sent, long received, Map<String, Long> sentByType,
             double messagesPerSecond, double trackerCores, double[] pingMillis, double[] joinMillis, long pings,
-            long joins, long errors) {
+            long joins, long errors, double messagesPerCpuSecond) {
     }
 
     /** What a run measured: the join phase and each step. */
@@ -318,6 +318,7 @@ public final class TrackerLoadBench {
         final InetSocketAddress tracker;
         final Random random = new Random(14);
         final List<SimPeer> all = new ArrayList<>();
+        final List<SimPeer> publishers = new ArrayList<>();
         final Map<String, LongAdder> sentByType = new ConcurrentHashMap<>();
         final LongAdder sent = new LongAdder();
         final LongAdder received = new LongAdder();
@@ -338,7 +339,6 @@ public final class TrackerLoadBench {
         Result run(long trackerPid) throws Exception {
             // one publisher per swarm, with a signed manifest of random piece hashes (the tracker checks them
             // against the VERIFIED digests, not against data)
-            List<SimPeer> publishers = new ArrayList<>();
             for (int s = 0; s < swarms; s++) {
                 Identity id = Identity.generate();
                 SimPeer p = new SimPeer(this, id, manifest("load-" + s, id), null);
@@ -394,6 +394,7 @@ public final class TrackerLoadBench {
             long sent0 = sent.sum();
             long received0 = received.sum();
             double cpu0 = trackerPid > 0 ? cpuSeconds(trackerPid) : -1;
+            double ownCpu0 = cpuSeconds(ProcessHandle.current().pid());
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(seconds);
             for (SimPeer p : all) {
@@ -409,6 +410,9 @@ public final class TrackerLoadBench {
                 double add = rate * (now - last) / 1e9;
                 last = now;
                 for (SimPeer p : all) {
+                    p.pace(add);
+                }
+                for (SimPeer p : publishers) {
                     p.pace(add);
                 }
                 long sleep = Math.min(5_000_000L, end - System.nanoTime());
@@ -429,6 +433,7 @@ public final class TrackerLoadBench {
             long stop = draining.get() > 0 ? System.nanoTime() : lastDrainPong.get();
             double took = (stop - start) / 1e9;
             double cpu1 = trackerPid > 0 ? cpuSeconds(trackerPid) : -1;
+            double ownCpu = (cpuSeconds(ProcessHandle.current().pid()) - ownCpu0) / took;
             long n = sent.sum() - sent0;
             Map<String, Long> byType = new TreeMap<>();
             sentByType.forEach((k, v) -> byType.put(k, v.sum()));
@@ -436,17 +441,19 @@ public final class TrackerLoadBench {
             double[] join = joinSamples.percentiles();
             Step s = new Step(rate, took, n, received.sum() - received0, byType, n / took,
                     cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / took, ping, join, pingSamples.count(),
-                    joinSamples.count(), errorCount() - errors0);
+                    joinSamples.count(), errorCount() - errors0, cpu0 < 0 || cpu1 < 0 ? -1 : n / (cpu1 - cpu0));
             System.out.printf(Locale.ROOT, "step %.1f msg/s per peer (offered %.0f msg/s): tracker handled %d messages "
-                    + "in %.2f s = %.0f msg/s (sent %d back); tracker CPU %s; PING->PONG p50 %.2f ms p99 %.2f ms max "
+                    + "in %.2f s = %.0f msg/s (sent %d back); tracker CPU %s (%s); peers' JVM CPU %.2f cores; PING->PONG p50 %.2f ms p99 %.2f ms max "
                     + "%.1f ms (%d); JOIN->JOINED p50 %.2f ms p99 %.2f ms (%d); %s%s%n", rate, rate * all.size(), n,
                     took, s.messagesPerSecond, s.received, s.trackerCores < 0 ? "n/a"
-                            : String.format(Locale.ROOT, "%.2f cores", s.trackerCores), ping[0], ping[1], ping[2],
+                            : String.format(Locale.ROOT, "%.2f cores", s.trackerCores),
+                    s.messagesPerCpuSecond < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f messages per CPU second, "
+                            + "%.1f us a message", s.messagesPerCpuSecond, 1e6 / s.messagesPerCpuSecond), ownCpu, ping[0], ping[1], ping[2],
                     s.pings, join[0], join[1], s.joins, byType, draining.get() > 0 ? "; " + draining.get()
                             + " closing PINGs unanswered after 120 s" : "");
             System.out.printf(Locale.ROOT, "RESULT peers=%d rate_per_peer=%.1f msgs_per_s=%.0f tracker_cores=%.2f "
-                    + "ping_p50_ms=%.2f ping_p99_ms=%.2f join_p99_ms=%.2f errors=%d%n", all.size(), rate,
-                    s.messagesPerSecond, s.trackerCores, ping[0], ping[1], join[1], s.errors);
+                    + "msgs_per_cpu_s=%.0f ping_p50_ms=%.2f ping_p99_ms=%.2f join_p99_ms=%.2f errors=%d%n", all.size(), rate,
+                    s.messagesPerSecond, s.trackerCores, s.messagesPerCpuSecond, ping[0], ping[1], join[1], s.errors);
             return s;
         }
 
@@ -578,6 +585,7 @@ public final class TrackerLoadBench {
                         join(now);
                     }
                 } else if (m instanceof Published) {
+                    joined = true;
                     published.complete(null);
                 } else if (m instanceof Joined j) {
                     sim.joinSamples.add(now - joinSentNanos);
@@ -625,7 +633,13 @@ public final class TrackerLoadBench {
             while (tokens >= 1 && joined) {
                 tokens -= 1;
                 int k = ++sentCount;
-                if (k % pingEvery == 0) {
+                if (publishes != null) {
+                    // a publisher only keeps its session alive (a silent client is expired after 45 s), at the
+                    // peers' rate of pings
+                    if (k % pingEvery == 0) {
+                        send(new Ping(System.nanoTime()));
+                    }
+                } else if (k % pingEvery == 0) {
                     send(new Ping(System.nanoTime()));
                 } else if (k % ratesEvery == 1) {
                     long cap = 1_000_000L;
