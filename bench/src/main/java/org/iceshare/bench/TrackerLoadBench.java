@@ -84,7 +84,7 @@ public final class TrackerLoadBench {
     private int pingEvery = 10;
     private int ratesEvery = 10;
     private int clientThreads = 2;
-    private int maxHandshakes = 256;
+    private int maxHandshakes = 64;
     private boolean inProcess;
     private String trackerCpus = "0";
     private String clientCpus = "";
@@ -165,12 +165,16 @@ public final class TrackerLoadBench {
     }
 
     /**
-     * The transport settings of both sides: defaults with {@code ioThreads} and no connection caps (every
-     * simulated peer comes from 127.0.0.1, where the default caps 32 connections per address).
+     * The transport settings of both sides: defaults with {@code ioThreads}, no connection caps (every simulated
+     * peer comes from 127.0.0.1, where the default caps 32 connections per address) and a handshake timeout of
+     * {@value #HANDSHAKE_TIMEOUT_MILLIS} ms: while thousands of peers join at once, a handshake waits behind the
+     * others in the tracker's queue longer than the default allows.
      */
+    static final long HANDSHAKE_TIMEOUT_MILLIS = 60_000;
+
     static TransportSettings settings(int ioThreads) {
         TransportSettings d = TransportSettings.DEFAULTS;
-        return new TransportSettings(d.maxFrameSize(), ioThreads, d.handshakeTimeoutMillis(), d.idleTimeoutSeconds(),
+        return new TransportSettings(d.maxFrameSize(), ioThreads, HANDSHAKE_TIMEOUT_MILLIS, d.idleTimeoutSeconds(),
                 d.writeBufferLowWaterMark(), d.writeBufferHighWaterMark(), d.connectTimeoutMillis(),
                 TransportSettings.MAX_CONNECTIONS, TransportSettings.MAX_CONNECTIONS, d.maxBufferedFrameBytes(),
                 d.frameTimeoutSeconds(), d.minFrameRate());
