@@ -75,6 +75,7 @@ import org.iceshare.tracker.internal.TrackerSettings;
  */
 public final class TrackerLoadBench {
     private static final String AGENT = "IceShare-trackerload/0.1";
+    private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private int peers = 10_000;
     private int swarms = 10;
@@ -321,7 +322,7 @@ public final class TrackerLoadBench {
         final NettyTransport transport;
         final InetSocketAddress tracker;
         final Random random = new Random(14);
-        final List<SimPeer> all = new ArrayList<>();
+        final List<SimPeer> all = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<SimPeer> publishers = new ArrayList<>();
         final Map<String, LongAdder> sentByType = new ConcurrentHashMap<>();
         final LongAdder sent = new LongAdder();
@@ -352,6 +353,26 @@ public final class TrackerLoadBench {
             for (SimPeer p : publishers) {
                 p.published.get(30, TimeUnit.SECONDS);
             }
+            // as real clients do, every peer pings when it said nothing for 15 s: the tracker expires a client
+            // silent for 45 s, and 10,000 peers take longer than that to join
+            Thread keepAlive = new Thread(() -> {
+                try {
+                    while (true) {
+                        TimeUnit.SECONDS.sleep(1);
+                        long now = System.nanoTime();
+                        for (SimPeer p : publishers) {
+                            p.keepAlive(now);
+                        }
+                        for (int i = 0; i < all.size(); i++) {
+                            all.get(i).keepAlive(now);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // the run is over
+                }
+            }, "trackerload-keepalive");
+            keepAlive.setDaemon(true);
+            keepAlive.start();
             // the peers: connected and joined with at most maxHandshakes under way, spread over the swarms
             long joinStart = System.nanoTime();
             Semaphore inFlight = new Semaphore(maxHandshakes);
@@ -377,6 +398,7 @@ public final class TrackerLoadBench {
             for (double rate : rates) {
                 steps.add(step(rate, trackerPid));
             }
+            keepAlive.interrupt();
             Map<String, Long> errs = new TreeMap<>();
             errors.forEach((k, v) -> errs.put(k, v.sum()));
             for (SimPeer p : publishers) {
@@ -540,6 +562,7 @@ public final class TrackerLoadBench {
         int sentCount;
         double tokens;
         long drainNonce = Long.MIN_VALUE;
+        long lastSentNanos;
 
         SimPeer(Sim sim, Identity identity, Manifest publishes, String swarm) {
             this.sim = sim;
@@ -564,7 +587,15 @@ public final class TrackerLoadBench {
             Connection c = connection;
             if (c != null) {
                 sim.count(m);
+                lastSentNanos = System.nanoTime();
                 c.send(m);
+            }
+        }
+
+        /** A PING when it said nothing for 15 s. Keep-alive thread. */
+        synchronized void keepAlive(long now) {
+            if (connection != null && handshake.authenticated() && now - lastSentNanos > KEEP_ALIVE_NANOS) {
+                send(new Ping(now));
             }
         }
 
@@ -684,8 +715,11 @@ public final class TrackerLoadBench {
         @Override
         public void closed(Connection c, String reason) {
             if (!reason.contains("bench over") && !reason.contains("tracker stopping")) {
-                sim.errors.computeIfAbsent("closed", k -> new LongAdder()).increment();
-                System.out.println("trackerload: a peer's connection closed: " + reason);
+                LongAdder closed = sim.errors.computeIfAbsent("closed", k -> new LongAdder());
+                closed.increment();
+                if (closed.sum() <= 5) {
+                    System.out.println("trackerload: a peer's connection closed: " + reason);
+                }
             }
             joinedOnce.completeExceptionally(new IOException("closed: " + reason));
             published.completeExceptionally(new IOException("closed: " + reason));
