@@ -87,6 +87,8 @@ public final class TrackerLoadBench {
     private int clientThreads = 2;
     private int maxHandshakes = 64;
     private boolean inProcess;
+    /** Every paced message a PING: the cost of the transport and the dispatch alone, without planning. */
+    private boolean pingsOnly;
     private String trackerCpus = "0";
     private String clientCpus = "";
     private String trackerJvmOpts = "-Xmx2g -XX:+UseParallelGC";
@@ -101,7 +103,7 @@ public final class TrackerLoadBench {
         System.out.println("       java -jar iceshare-bench.jar trackerload [--peers N] [--swarms S] [--pieces P] "
                 + "[--rates R1,R2,...] [--seconds S]");
         System.out.println("             [--ping-every K] [--rates-every K] [--client-threads T] [--tracker-cpus 0] "
-                + "[--tracker-jvm-opts OPTS] [--in-process]");
+                + "[--tracker-jvm-opts OPTS] [--in-process] [--pings-only]");
         System.out.println("             (one tracker, N simulated IceT peers; R messages per second per peer; "
                 + "messages/s, tracker CPU, p50/p99)");
     }
@@ -121,6 +123,7 @@ public final class TrackerLoadBench {
                 case "--client-threads" -> clientThreads = Integer.parseInt(args[++i]);
                 case "--max-handshakes" -> maxHandshakes = Integer.parseInt(args[++i]);
                 case "--in-process" -> inProcess = true;
+                case "--pings-only" -> pingsOnly = true;
                 case "--tracker-cpus" -> trackerCpus = args[++i];
                 case "--client-cpus" -> clientCpus = args[++i];
                 case "--tracker-jvm-opts" -> trackerJvmOpts = args[++i];
@@ -668,7 +671,9 @@ public final class TrackerLoadBench {
             while (tokens >= 1 && joined) {
                 tokens -= 1;
                 int k = ++sentCount;
-                if (publishes != null) {
+                if (pingsOnly) {
+                    send(new Ping(System.nanoTime()));
+                } else if (publishes != null) {
                     // a publisher only keeps its session alive (a silent client is expired after 45 s), at the
                     // peers' rate of pings
                     if (k % pingEvery == 0) {
