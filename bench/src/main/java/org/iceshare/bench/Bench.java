@@ -23,6 +23,8 @@ public final class Bench {
             case "clientstart" -> ClientStartBench.main(rest);
             case "slowframes" -> SlowFramesBench.main(rest);
             case "hostile" -> HostileBench.main(rest);
+            case "trackerload" -> TrackerLoadBench.main(rest);
+            case "trackerload-tracker" -> TrackerLoadBench.trackerMain(rest);
             case "lab" -> org.iceshare.bench.lab.LabBench.main(rest);
             case "peer" -> org.iceshare.bench.lab.PeerProcess.main(rest);
             case "store" -> org.iceshare.tracker.internal.TrackerStoreBench.main(rest);
@@ -52,6 +54,7 @@ public final class Bench {
                         + "[--piece-kib K] [--runs R] [--warmup W]");
                 System.out.println("             [--kinds claims,flips,reports,impostor,stall]   (hostile peers mixed "
                         + "in, against the same swarm without them)");
+                TrackerLoadBench.usage();
                 org.iceshare.bench.lab.LabBench.usage();
                 org.iceshare.bench.lab.LabStream.usage();
                 System.out.println("       java -jar iceshare-bench.jar peer --name N --address IP --tracker HOST:PORT "
