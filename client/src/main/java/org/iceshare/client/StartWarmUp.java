@@ -29,8 +29,9 @@ import io.netty.buffer.ByteBufAllocator;
  * Work a peer's start needs, done ahead on a spare thread while the main thread parses the command line and
  * opens the data folder. On a cold JVM the first use of each of these costs tens of milliseconds (code run
  * in the interpreter, classes initialised, method handles spun), and the main thread would pay them one after
- * the other on the way to the first byte; here they overlap with it on the second core. Nothing here has an
- * effect the peer depends on: if it fails or is late, the main thread does the same work itself.
+ * the other on the way to the first byte; here they overlap with it on the second core. The one thing made
+ * here that the peer uses is its TCP transport ({@link #transport()}); if that fails or is late, the main
+ * thread makes its own, and every other failure here the main thread meets where it matters.
  */
 final class StartWarmUp {
     /** The commands that start a peer. */
