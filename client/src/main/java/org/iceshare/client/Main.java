@@ -68,8 +68,7 @@ public final class Main {
             // a command line that names its command gets only that one, parsed on its own: picocli models each
             // command by reflection and sets up a parser per level, the costliest part of a start's first
             // 100 ms; usage errors and help say "iceshare <command>" all the same
-            CommandLine cl = handled(new CommandLine(command(named), Handlers.INSTANCE));
-            cl.setCommandName("iceshare " + named);
+            CommandLine cl = commandLine(named);
             StartTrace.mark("command line built");
             return cl.execute(Arrays.copyOfRange(args, 1, args.length));
         }
@@ -138,7 +137,7 @@ public final class Main {
         }
     }
 
-    /** The command line of one command, as {@link #run} runs it (for the class-data sharing archive's training). */
+    /** The command line of one command, as {@link #run} runs it (also the class-data sharing archive's training). */
     static CommandLine commandLine(String command) {
         CommandLine cl = handled(new CommandLine(command(command), Handlers.INSTANCE));
         cl.setCommandName("iceshare " + command);
